@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One set of compiler settings for every target (as Hummingbird does), so the whole kit
+/// builds in Swift 6 language mode with the same upcoming-feature flags.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "OpenEnvKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
+        .library(name: "EnvServer", targets: ["EnvServer"]),
+        .library(name: "LoadGen", targets: ["LoadGen"]),
+        .executable(name: "openenv-server", targets: ["openenv-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        // Wire types, validation and the benchmark environment. Deliberately free of NIO so
+        // environment authors and analysis tools can use it without a server stack.
+        .target(name: "EnvProtocol", swiftSettings: swiftSettings),
+        .target(
+            name: "EnvServer",
+            dependencies: [
+                "EnvProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Server",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LoadGen",
+            dependencies: [
+                "EnvProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared by the test targets: start a server on port 0, or point at OPENENV_URL.
+        .target(
+            name: "EnvTesting",
+            dependencies: [
+                "EnvProtocol", "EnvServer", "LoadGen",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "openenv-server",
+            dependencies: [
+                "EnvServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["EnvProtocol", "EnvServer", "LoadGen", "EnvTesting"],
+            path: "Tests/Conformance",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnvProtocolTests",
+            dependencies: ["EnvProtocol"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

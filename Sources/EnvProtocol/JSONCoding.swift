@@ -1,0 +1,54 @@
+import Foundation
+
+/// The one place that turns bytes into ``JSONValue`` and wire types into bytes, so every
+/// endpoint parses and prints JSON the same way.
+public enum JSONCoding {
+    /// Parses a complete JSON document.
+    ///
+    /// - Throws: ``JSONSyntaxError`` when the bytes are not JSON (NaN and Infinity literals,
+    ///   trailing garbage and nesting deeper than the decoder's limit included).
+    public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw JSONSyntaxError(description: Self.describe(error))
+        }
+    }
+
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(Data(text.utf8))
+    }
+
+    /// Encodes a wire value with sorted keys, so replies are byte-for-byte reproducible.
+    public static func encode(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return try encoder.encode(value)
+        } catch {
+            // Only non-finite numbers can fail here, and validation rejects them before any
+            // value reaches an encoder; reaching this line is a programming error.
+            preconditionFailure("wire value failed to encode: \(error)")
+        }
+    }
+
+    public static func encodeString(_ value: some Encodable) -> String {
+        String(decoding: encode(value), as: UTF8.self)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let decodingError = error as? DecodingError else { return "\(error)" }
+        switch decodingError {
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey]
+            return (underlying as? String) ?? context.debugDescription
+        default:
+            return "\(decodingError)"
+        }
+    }
+}
+
+/// Bytes that are not a JSON document.
+public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+}

@@ -1,0 +1,47 @@
+/// The `data` of a WebSocket error reply: `{"message", "code", ...extra fields}`.
+public struct WireError: Error, Sendable, Equatable, Encodable {
+    public var code: ErrorCode
+    public var message: String
+    /// Present for `VALIDATION_ERROR`.
+    public var errors: [ValidationIssue]?
+    /// Present for `CAPACITY_REACHED`.
+    public var activeSessions: Int?
+    /// Present for `CAPACITY_REACHED`.
+    public var maxSessions: Int?
+
+    public init(
+        code: ErrorCode, message: String, errors: [ValidationIssue]? = nil,
+        activeSessions: Int? = nil, maxSessions: Int? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.errors = errors
+        self.activeSessions = activeSessions
+        self.maxSessions = maxSessions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, message, errors
+        case activeSessions = "active_sessions"
+        case maxSessions = "max_sessions"
+    }
+
+    public static func invalidJSON(_ detail: String) -> WireError {
+        WireError(code: .invalidJSON, message: "Invalid JSON: \(detail)")
+    }
+
+    public static func unknownType(_ type: String) -> WireError {
+        WireError(code: .unknownType, message: "Unknown message type: \(type)")
+    }
+
+    public static func validation(_ failure: ValidationFailure) -> WireError {
+        WireError(code: .validationError, message: "Invalid message: \(failure.summary)", errors: failure.issues)
+    }
+
+    public static func capacityReached(active: Int, max: Int) -> WireError {
+        WireError(
+            code: .capacityReached,
+            message: "Server at capacity (\(active)/\(max) sessions). Try again later.",
+            activeSessions: active, maxSessions: max)
+    }
+}

@@ -1,0 +1,228 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import Synchronization
+
+/// A client WebSocket on SwiftNIO with frame-level access and a deadline on every wait.
+///
+/// Frame-level access is what a conformance suite needs (binary, fragmented, invalid UTF-8 and
+/// oversized frames; pings; close codes), and NIO directly is what a load generator needs to
+/// hold tens of thousands of sockets cheaply. A connection whose wait timed out is closed,
+/// never reused, so a late reply can never be mistaken for the answer to a later request.
+///
+/// ```swift
+/// try await WebSocketConnection.withConnection(to: endpoint) { connection in
+///     try await connection.send(text: #"{"type":"reset"}"#)
+///     let reply = try await connection.receive()
+/// }
+/// ```
+public struct WebSocketConnection: ~Copyable {
+    /// Settings for one connection.
+    public struct Configuration: Sendable {
+        /// Limit for the TCP connect plus the upgrade handshake.
+        public var connectTimeout: Duration
+        /// Default limit for each ``receive(timeout:)``.
+        public var replyTimeout: Duration
+        /// Largest frame accepted from the server.
+        public var maxFrameSize: Int
+        /// TLS settings for `wss`; `nil` uses the system trust store.
+        public var tls: TLSConfiguration?
+
+        public init(
+            connectTimeout: Duration = .seconds(10), replyTimeout: Duration = .seconds(60),
+            maxFrameSize: Int = 16 << 20, tls: TLSConfiguration? = nil
+        ) {
+            self.connectTimeout = connectTimeout
+            self.replyTimeout = replyTimeout
+            self.maxFrameSize = maxFrameSize
+            self.tls = tls
+        }
+    }
+
+    private var inbound: NIOAsyncChannelInboundStream<WebSocketFrame>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
+    private let channel: any Channel
+    private let configuration: Configuration
+    /// Set once the server's close frame has been seen.
+    public private(set) var isClosed = false
+
+    /// Connects, upgrades, runs `body`, and always closes the socket afterwards.
+    public static func withConnection<Result>(
+        to endpoint: ServerEndpoint,
+        configuration: Configuration = .init(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        _ body: (inout WebSocketConnection) async throws -> Result
+    ) async throws -> Result {
+        let channel = try await connect(to: endpoint, configuration: configuration, group: eventLoopGroup)
+        return try await channel.executeThenClose { inbound, outbound in
+            var connection = WebSocketConnection(
+                inbound: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel,
+                configuration: configuration)
+            return try await body(&connection)
+        }
+    }
+
+    /// Sends one text message.
+    public func send(text: String) async throws {
+        try await send(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)))
+    }
+
+    /// Sends a raw frame (masked, as a client must).
+    public func send(_ frame: WebSocketFrame) async throws {
+        var frame = frame
+        frame.maskKey = .random()
+        try await outbound.write(frame)
+    }
+
+    /// The next message or control event; pings are answered with pongs along the way.
+    ///
+    /// - Throws: ``WebSocketClientError/timeout(_:)`` after `timeout` (the socket is then
+    ///   closed), ``WebSocketClientError/closedBeforeReply(_:)`` if the socket ended without a
+    ///   close frame.
+    public mutating func receive(timeout: Duration? = nil) async throws -> WebSocketEvent {
+        let limit = timeout ?? configuration.replyTimeout
+        let timedOut = Atomic(false)
+        let channel = self.channel
+        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(limit.nanoseconds)) {
+            timedOut.store(true, ordering: .relaxed)
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
+        var fragments: (opcode: WebSocketOpcode, data: ByteBuffer)?
+        do {
+            while let frame = try await inbound.next() {
+                switch frame.opcode {
+                case .ping:
+                    try await send(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+                case .pong:
+                    return .pong(Array(buffer: frame.unmaskedData))
+                case .connectionClose:
+                    return close(frame)
+                case .text, .binary, .continuation:
+                    var data = frame.unmaskedData
+                    if var partial = fragments {
+                        partial.data.writeBuffer(&data)
+                        fragments = partial
+                    } else {
+                        fragments = (frame.opcode, data)
+                    }
+                    if frame.fin, let message = fragments {
+                        return message.opcode == .binary
+                            ? .binary(Array(buffer: message.data)) : .text(String(buffer: message.data))
+                    }
+                default:
+                    continue
+                }
+            }
+        } catch {
+            if timedOut.load(ordering: .relaxed) { throw WebSocketClientError.timeout("no reply within \(limit)") }
+            throw error
+        }
+        if timedOut.load(ordering: .relaxed) { throw WebSocketClientError.timeout("no reply within \(limit)") }
+        throw WebSocketClientError.closedBeforeReply("connection ended without a close frame")
+    }
+
+    /// Sends a close frame with `code`, as a polite client ending a session does.
+    public func close(code: WebSocketErrorCode = .normalClosure) async throws {
+        var data = channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        try await send(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))
+    }
+
+    /// Drops the TCP connection without a close frame: RST, like a crashed client.
+    public func abort() async {
+        // SO_LINGER with a zero timeout turns close() into a TCP reset.
+        try? await (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        try? await channel.close()
+    }
+
+    private mutating func close(_ frame: WebSocketFrame) -> WebSocketEvent {
+        isClosed = true
+        var data = frame.unmaskedData
+        let code = data.readInteger(as: UInt16.self)
+        let reason = data.readString(length: data.readableBytes) ?? ""
+        // Echo the close so the server sees a clean handshake.
+        if let code {
+            var echo = channel.allocator.buffer(capacity: 2)
+            echo.writeInteger(code)
+            var frame = WebSocketFrame(fin: true, opcode: .connectionClose, data: echo)
+            frame.maskKey = .random()
+            channel.writeAndFlush(frame, promise: nil)
+        }
+        return .close(code: code, reason: reason)
+    }
+
+    private static func connect(
+        to endpoint: ServerEndpoint, configuration: Configuration, group: any EventLoopGroup
+    ) async throws -> NIOAsyncChannel<WebSocketFrame, WebSocketFrame> {
+        let sslContext: NIOSSLContext? =
+            endpoint.isSecure
+            ? try NIOSSLContext(configuration: configuration.tls ?? .makeClientConfiguration()) : nil
+        let upgrade: EventLoopFuture<UpgradeResult> = try await ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: endpoint.host, port: endpoint.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let serverName = endpoint.host.first?.isNumber == true ? nil : endpoint.host
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
+                    }
+                    let upgrade = try configureUpgrade(
+                        channel: channel, endpoint: endpoint, configuration: configuration)
+                    // A server that accepts TCP but never answers the upgrade must not hang us.
+                    let deadline = channel.eventLoop.scheduleTask(
+                        in: .nanoseconds(configuration.connectTimeout.nanoseconds)
+                    ) { channel.close(promise: nil) }
+                    upgrade.whenComplete { _ in deadline.cancel() }
+                    return upgrade
+                }
+            }
+        switch try await upgrade.get() {
+        case .webSocket(let channel):
+            return channel
+        case .notUpgraded:
+            throw WebSocketClientError.notUpgraded("server at \(endpoint.webSocketURL) refused the WebSocket upgrade")
+        }
+    }
+
+    private enum UpgradeResult {
+        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+        case notUpgraded
+    }
+
+    private static func configureUpgrade(
+        channel: any Channel, endpoint: ServerEndpoint, configuration: Configuration
+    ) throws -> EventLoopFuture<UpgradeResult> {
+        let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeResult>(
+            maxFrameSize: configuration.maxFrameSize,
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    .webSocket(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                }
+            })
+        var headers = HTTPHeaders()
+        let defaultPort = endpoint.isSecure ? 443 : 80
+        headers.add(name: "Host", value: endpoint.port == defaultPort ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
+        headers.add(name: "Content-Length", value: "0")
+        let request = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.webSocketPath, headers: headers)
+        let upgradeConfiguration = NIOTypedHTTPClientUpgradeConfiguration<UpgradeResult>(
+            upgradeRequestHead: request,
+            upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.eventLoop.makeCompletedFuture { .notUpgraded }
+            })
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+            configuration: .init(upgradeConfiguration: upgradeConfiguration))
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, for NIO's `TimeAmount`.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,76 @@
+import EnvProtocol
+import Foundation
+import Hummingbird
+
+/// The HTTP endpoints of PROTOCOL.md §2. HTTP is stateless: `/reset`, `/step` and `/state`
+/// each use a fresh environment instance and discard it.
+struct HTTPRoutes {
+    let environment: HostedEnvironment
+    let process: @Sendable () -> ServingProcess
+    let configuration: ServerConfiguration
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in JSONResponse.ok(["status": "healthy"] as JSONValue) }
+        router.get("/metadata") { _, _ in JSONResponse.ok(environment.metadata) }
+        router.get("/schema") { _, _ in JSONResponse.ok(environment.schema) }
+        router.get("/openapi.json") { _, _ in JSONResponse.ok(OpenAPIDocument.make(for: environment)) }
+        router.get("/state") { _, _ in
+            JSONResponse.ok(try environment.session(for: process()).state())
+        }
+        router.post("/reset") { request, _ in
+            let options = try ResetOptions(validatingBody: try await body(of: request))
+            var session = try environment.session(for: process())
+            return JSONResponse.ok(try await session.reset(options))
+        }
+        router.post("/step") { request, _ in
+            let step = try StepRequest(validating: try await body(of: request) ?? .object([:]))
+            var session = try environment.session(for: process())
+            do {
+                return JSONResponse.ok(try await session.step(step.action))
+            } catch let failure as ValidationFailure {
+                throw failure.prefixed(by: "body", "action")
+            }
+        }
+        router.post("/mcp") { request, _ in
+            let rpc: JSONValue
+            do {
+                rpc = try await body(of: request) ?? .null
+            } catch {
+                rpc = .null
+            }
+            return JSONResponse.ok(MCPResponse.noTools(answering: rpc))
+        }
+    }
+
+    /// The parsed JSON body, or `nil` when the request has none.
+    ///
+    /// - Throws: ``ValidationFailure`` (`json_invalid`, answered 422 as FastAPI does) or
+    ///   `413` when the body is larger than the configured limit.
+    private func body(of request: Request) async throws -> JSONValue? {
+        let buffer = try await request.body.collect(upTo: configuration.maxMessageBytes)
+        guard buffer.readableBytes > 0 else { return nil }
+        do {
+            return try JSONCoding.parse(Data(buffer.readableBytesView))
+        } catch {
+            throw ValidationFailure([
+                ValidationIssue(
+                    type: "json_invalid", loc: ["body"], msg: "JSON decode error", input: [:],
+                    ctx: ["error": .string(error.description)])
+            ])
+        }
+    }
+}
+
+/// JSON responses with the content type every OpenEnv client expects.
+enum JSONResponse {
+    static func ok(_ value: some Encodable) -> Response {
+        make(.ok, value)
+    }
+
+    static func make(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
+    }
+}

@@ -1,0 +1,19 @@
+import EnvProtocol
+
+/// JSON-RPC answers for `POST /mcp` and `{"type":"mcp"}` (PROTOCOL.md §6).
+///
+/// The benchmark environment exposes no tools, so every request gets a JSON-RPC error, which
+/// is what `openenv validate` checks for (`jsonrpc: "2.0"`).
+enum MCPResponse {
+    static func noTools(answering request: JSONValue) -> JSONValue {
+        let id = request["id"] ?? .null
+        guard request["jsonrpc"] == "2.0", let method = request["method"]?.stringValue else {
+            return error(id: id, code: -32600, message: "Invalid Request")
+        }
+        return error(id: id, code: -32601, message: "Method not found: \(method) (this environment has no MCP tools)")
+    }
+
+    private static func error(id: JSONValue, code: Int, message: String) -> JSONValue {
+        ["jsonrpc": "2.0", "id": id, "error": ["code": .integer(code), "message": .string(message)]]
+    }
+}

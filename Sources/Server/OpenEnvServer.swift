@@ -1,0 +1,113 @@
+import EnvProtocol
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Synchronization
+
+/// An OpenEnv server: the HTTP endpoints and the `/ws` session endpoint of PROTOCOL.md, for one
+/// environment type, on Hummingbird.
+///
+/// ```swift
+/// let server = OpenEnvServer(configuration: .fromEnvironment())
+/// try await server.run()   // until SIGINT/SIGTERM, then a graceful shutdown
+/// ```
+public struct OpenEnvServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let environment: HostedEnvironment
+    /// Live WebSocket sessions of this server.
+    public let slots: SessionSlots
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - configuration: bind address, capacity and limits.
+    ///   - environment: the environment to serve; default the benchmark environment.
+    ///   - logger: default logs at `LOG_LEVEL` (info).
+    public init(
+        configuration: ServerConfiguration,
+        environment: HostedEnvironment? = nil,
+        logger: Logger? = nil
+    ) {
+        self.configuration = configuration
+        self.environment = environment ?? .benchmark(maxWaitSeconds: configuration.maxWaitSeconds)
+        self.slots = SessionSlots(capacity: configuration.maxConcurrentEnvs)
+        self.logger = logger ?? Self.defaultLogger()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    public func run() async throws {
+        try await makeApplication().runService()
+    }
+
+    /// The Hummingbird application, for running inside a caller's `ServiceGroup`.
+    ///
+    /// - Parameter onServerRunning: called with the bound port once the server accepts
+    ///   connections (the way to learn the port when binding port 0).
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let process = ServingProcessBox(port: configuration.port)
+        let router = Router()
+        router.middlewares.add(FastAPIErrorMiddleware())
+        HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration)
+            .add(to: router)
+
+        let session = { @Sendable (logger: Logger) in
+            WebSocketSession(
+                environment: environment, process: process.current, slots: slots,
+                configuration: configuration, logger: logger)
+        }
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxMessageBytes,
+            closeTimeout: configuration.closeTimeout,
+            validateUTF8: true)
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, _, _ in
+                guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, context in
+                    try await session(context.logger).run(inbound: inbound, outbound: outbound)
+                }
+            },
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "openenv-swift",
+                backlog: configuration.backlog),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                process.bound(to: port)
+                await onServerRunning(port)
+            },
+            logger: logger)
+    }
+
+    private static func defaultLogger() -> Logger {
+        var logger = Logger(label: "openenv-server")
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+        logger.logLevel = level ?? .info
+        return logger
+    }
+}
+
+/// The serving process's identity; the port is only known once the socket is bound.
+final class ServingProcessBox: Sendable {
+    private let process: Mutex<ServingProcess>
+
+    init(port: Int) {
+        process = Mutex(ServingProcess(hostURL: "\(Self.hostname()):\(port)"))
+    }
+
+    var current: ServingProcess { process.withLock { $0 } }
+
+    func bound(to port: Int) {
+        process.withLock { $0.hostURL = "\(Self.hostname()):\(port)" }
+    }
+
+    /// The short host name, as Python's `socket.gethostname()` reports it.
+    static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// How an OpenEnv server is run. Every field has the default a Python OpenEnv user expects.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind. Default `0.0.0.0`, as the reference's uvicorn recipes use.
+    public var host: String
+    /// Port to bind; 0 picks a free one (tests read it back).
+    public var port: Int
+    /// Live WebSocket sessions this process holds before answering `CAPACITY_REACHED`.
+    public var maxConcurrentEnvs: Int
+    /// Close a session idle for this long. `nil` (the reference's default) never reaps.
+    public var sessionTimeout: Duration?
+    /// Largest `wait_seconds` a benchmark step may ask for.
+    public var maxWaitSeconds: Double
+    /// Largest WebSocket message or HTTP body accepted; bigger frames are closed with 1009.
+    public var maxMessageBytes: Int
+    /// Listen backlog: a burst of thousands of connects needs more than the usual 256.
+    public var backlog: Int
+    /// How long a closing handshake may take before the socket is dropped.
+    public var closeTimeout: Duration
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 8000,
+        maxConcurrentEnvs: Int = 100,
+        sessionTimeout: Duration? = nil,
+        maxWaitSeconds: Double = 600,
+        maxMessageBytes: Int = 1 << 20,
+        backlog: Int = 4096,
+        closeTimeout: Duration = .seconds(5)
+    ) {
+        self.host = host
+        self.port = port
+        self.maxConcurrentEnvs = maxConcurrentEnvs
+        self.sessionTimeout = sessionTimeout
+        self.maxWaitSeconds = maxWaitSeconds
+        self.maxMessageBytes = maxMessageBytes
+        self.backlog = backlog
+        self.closeTimeout = closeTimeout
+    }
+
+    /// The defaults, overridden by the variables users of the Python server already set:
+    /// `HOST`, `PORT`, `MAX_CONCURRENT_ENVS`, `SESSION_TIMEOUT` (seconds), `MAX_WAIT_SECONDS`.
+    ///
+    /// - Throws: ``ConfigurationError`` naming the variable when a value does not parse.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let host = environment["HOST"], !host.isEmpty { configuration.host = host }
+        if let port = try integer("PORT", environment, in: 0...65535) { configuration.port = port }
+        if let capacity = try integer("MAX_CONCURRENT_ENVS", environment, in: 1...Int.max) {
+            configuration.maxConcurrentEnvs = capacity
+        }
+        if let timeout = try seconds("SESSION_TIMEOUT", environment) {
+            configuration.sessionTimeout = .seconds(timeout)
+        }
+        if let wait = try seconds("MAX_WAIT_SECONDS", environment) { configuration.maxWaitSeconds = wait }
+        return configuration
+    }
+
+    private static func integer(
+        _ name: String, _ environment: [String: String], in range: ClosedRange<Int>
+    ) throws(ConfigurationError) -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(name: name, value: text, expected: "an integer in \(range)")
+        }
+        return value
+    }
+
+    private static func seconds(_ name: String, _ environment: [String: String]) throws(ConfigurationError) -> Double? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Double(text), value.isFinite, value > 0 else {
+            throw ConfigurationError(name: name, value: text, expected: "a positive number of seconds")
+        }
+        return value
+    }
+}
+
+/// A configuration value that does not parse.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let name: String
+    public let value: String
+    public let expected: String
+
+    public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import EnvServer
+
+/// `openenv-server`: serves the benchmark environment over OpenEnv's HTTP and WebSocket protocol.
+///
+/// Flags override the environment variables Python OpenEnv users already set (HOST, PORT,
+/// MAX_CONCURRENT_ENVS, SESSION_TIMEOUT, MAX_WAIT_SECONDS), which override the defaults.
+@main
+struct OpenEnvServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openenv-server",
+        abstract: "Serve the OpenEnv benchmark environment (HTTP + WebSocket).")
+
+    @Option(help: "Address to bind (env HOST, default 0.0.0.0).")
+    var host: String?
+
+    @Option(name: .shortAndLong, help: "Port to bind, 0 for any free port (env PORT, default 8000).")
+    var port: Int?
+
+    @Option(help: "Live WebSocket sessions before CAPACITY_REACHED (env MAX_CONCURRENT_ENVS, default 100).")
+    var maxConcurrentEnvs: Int?
+
+    @Option(help: "Close sessions idle this many seconds (env SESSION_TIMEOUT, default: never).")
+    var sessionTimeout: Double?
+
+    @Option(help: "Largest wait_seconds a step may ask for (env MAX_WAIT_SECONDS, default 600).")
+    var maxWaitSeconds: Double?
+
+    @Option(help: "Largest WebSocket message / HTTP body in bytes (default 1048576).")
+    var maxMessageBytes: Int?
+
+    @Option(help: "Listen backlog (default 4096).")
+    var backlog: Int?
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
+        if let maxConcurrentEnvs, maxConcurrentEnvs < 1 { throw ValidationError("--max-concurrent-envs must be ≥ 1") }
+        if let sessionTimeout, !(sessionTimeout > 0) { throw ValidationError("--session-timeout must be > 0") }
+        if let maxWaitSeconds, !(maxWaitSeconds >= 0) { throw ValidationError("--max-wait-seconds must be ≥ 0") }
+        if let maxMessageBytes, maxMessageBytes < 1024 { throw ValidationError("--max-message-bytes must be ≥ 1024") }
+        if let backlog, backlog < 1 { throw ValidationError("--backlog must be ≥ 1") }
+    }
+
+    func run() async throws {
+        var configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.fromEnvironment()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let maxConcurrentEnvs { configuration.maxConcurrentEnvs = maxConcurrentEnvs }
+        if let sessionTimeout { configuration.sessionTimeout = .seconds(sessionTimeout) }
+        if let maxWaitSeconds { configuration.maxWaitSeconds = maxWaitSeconds }
+        if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
+        if let backlog { configuration.backlog = backlog }
+        try await OpenEnvServer(configuration: configuration).run()
+    }
+}

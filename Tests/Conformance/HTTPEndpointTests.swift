@@ -1,0 +1,113 @@
+import EnvProtocol
+import EnvTesting
+import Testing
+
+/// PROTOCOL.md §5, cases 6–16: the stateless HTTP simulation endpoints.
+@Suite("HTTP", .timeLimit(.minutes(2)))
+struct HTTPEndpointTests {
+    @Test("6 · POST /reset {} → envelope, done false, reward null")
+    func resetEmpty() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/reset", body: "{}")
+            #expect(reply.status == 200)
+            let body = try #require(reply.json?.objectValue)
+            #expect(body["done"] == false)
+            #expect(body["reward"] == .null, "reward is present and null")
+            #expect(body["observation"]?.objectValue != nil)
+            #expect(body["observation"]?["metadata"] == nil, "metadata is dropped by the envelope rule")
+        }
+    }
+
+    @Test("7 · POST /reset with no body → 200")
+    func resetNoBody() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/reset", body: nil)
+            #expect(reply.status == 200, "body: \(reply.body)")
+        }
+    }
+
+    @Test("8 · POST /reset with seed and episode_id → 200")
+    func resetWithOptions() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/reset", body: #"{"seed":42,"episode_id":"ep1"}"#)
+            #expect(reply.status == 200, "body: \(reply.body)")
+        }
+    }
+
+    @Test("9 · POST /reset {seed: -1} → 422")
+    func resetNegativeSeed() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/reset", body: #"{"seed":-1}"#)
+            #expect(reply.status == 422)
+            #expect(reply.json?["detail"]?.arrayValue?.isEmpty == false)
+        }
+    }
+
+    @Test("10 · POST /step wait 0.1 → waited_seconds 0.1, step_count 1")
+    func step() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"wait_seconds":0.1}}"#)
+            #expect(reply.status == 200)
+            let observation = reply.json?["observation"]
+            #expect(observation?["waited_seconds"]?.numberValue == 0.1)
+            #expect(observation?["step_count"]?.numberValue == 1)
+        }
+    }
+
+    @Test("11 · two POST /reset → different session_hash (stateless)")
+    func resetIsStateless() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let first = try await HTTPProbe.post(endpoint, "/reset", body: "{}").json?["observation"]?["session_hash"]
+            let second = try await HTTPProbe.post(endpoint, "/reset", body: "{}").json?["observation"]?["session_hash"]
+            #expect(isSessionHash(first) && isSessionHash(second))
+            #expect(first != second)
+        }
+    }
+
+    @Test("12 · POST /step with invalid JSON → 422")
+    func stepInvalidJSON() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/step", body: "{not json")
+            #expect(reply.status == 422)
+        }
+    }
+
+    @Test("13 · POST /step {} (no action) → 422")
+    func stepMissingAction() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/step", body: "{}")
+            #expect(reply.status == 422)
+            #expect(reply.body.contains("action"))
+        }
+    }
+
+    @Test("14 · POST /step with an unknown action field → 422 naming it")
+    func stepUnknownField() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"bogus_field":1}}"#)
+            #expect(reply.status == 422)
+            #expect(reply.body.contains("bogus_field"))
+        }
+    }
+
+    @Test("15 · POST /step wait_seconds \"abc\" → 422")
+    func stepWrongType() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"wait_seconds":"abc"}}"#)
+            #expect(reply.status == 422)
+        }
+    }
+
+    @Test("16 · GET /state → step_count integer ≥ 0")
+    func state() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await HTTPProbe.get(endpoint, "/state")
+            #expect(reply.status == 200)
+            guard case .integer(let count)? = reply.json?["step_count"] else {
+                Issue.record("step_count is not an integer: \(reply.body)")
+                return
+            }
+            #expect(count >= 0)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import EnvProtocol
+import EnvTesting
+import LoadGen
+import Testing
+
+/// PROTOCOL.md §5, cases 17–28: a WebSocket session's happy path.
+@Suite("WebSocket", .timeLimit(.minutes(2)))
+struct WebSocketTests {
+    @Test("17 · upgrade to /ws → 101, then the session answers")
+    func upgrade() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            // withConnection throws notUpgraded unless the server answered 101.
+            let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"state"}"#) }
+            #expect(reply["type"] == "state")
+        }
+    }
+
+    @Test("18 · reset → envelope, step_count 0, 12-hex session_hash")
+    func reset() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"reset","data":{}}"#) }
+            #expect(reply["type"] == "observation")
+            let data = try #require(reply["data"])
+            #expect(data["reward"] == .null)
+            #expect(data["done"] == false)
+            #expect(data["observation"]?["step_count"]?.numberValue == 0)
+            #expect(isSessionHash(data["observation"]?["session_hash"]))
+        }
+    }
+
+    @Test("19 · reset without data → observation")
+    func resetWithoutData() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"reset"}"#) }
+            #expect(reply["type"] == "observation")
+        }
+    }
+
+    @Test("20 · reset with unknown option keys → observation (keys ignored)")
+    func resetIgnoresUnknownOptions() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let reply = try await withSession(endpoint) {
+                try await $0.request(#"{"type":"reset","data":{"difficulty":"hard","level":3}}"#)
+            }
+            #expect(reply["type"] == "observation")
+        }
+    }
+
+    @Test("21 · step wait 0.05 → waited 0.05, step_count 1, same session_hash")
+    func step() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                let reset = try await session.reset()
+                let step = try await session.step(wait: 0.05)
+                #expect(step["waited_seconds"]?.numberValue == 0.05)
+                #expect(step["step_count"]?.numberValue == 1)
+                #expect(isSessionHash(step["session_hash"]))
+                #expect(step["session_hash"] == reset["session_hash"])
+            }
+        }
+    }
+
+    @Test("22 · a step takes at least the requested wait")
+    func stepWaits() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                _ = try await session.reset()
+                let clock = ContinuousClock()
+                let start = clock.now
+                _ = try await session.step(wait: 0.3)
+                let elapsed = clock.now - start
+                #expect(elapsed >= .milliseconds(300), "step returned after \(elapsed)")
+            }
+        }
+    }
+
+    @Test("23 · state after one step → type state, step_count 1")
+    func stateAfterStep() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                _ = try await session.reset()
+                _ = try await session.step()
+                let state = try await session.request(#"{"type":"state"}"#)
+                #expect(state["type"] == "state")
+                #expect(state["data"]?["step_count"]?.numberValue == 1)
+            }
+        }
+    }
+
+    @Test("24 · reset after steps → step_count 0, same session_hash")
+    func resetAfterSteps() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                let first = try await session.reset()
+                _ = try await session.step()
+                _ = try await session.step()
+                let second = try await session.reset()
+                #expect(second["step_count"]?.numberValue == 0)
+                #expect(second["session_hash"] == first["session_hash"])
+            }
+        }
+    }
+
+    @Test("25 · ten steps → step_count 1…10 in order")
+    func tenSteps() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                _ = try await session.reset()
+                var counts: [Double] = []
+                for _ in 1...10 {
+                    counts.append(try await session.step()["step_count"]?.numberValue ?? -1)
+                }
+                #expect(counts == (1...10).map(Double.init))
+            }
+        }
+    }
+
+    @Test("26 · pipelined step + state → two replies, in order")
+    func pipelined() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                _ = try await session.reset()
+                try await session.send(text: #"{"type":"step","data":{"wait_seconds":0.1}}"#)
+                try await session.send(text: #"{"type":"state"}"#)
+                let first = try await session.nextJSON()
+                let second = try await session.nextJSON()
+                #expect(first["type"] == "observation")
+                #expect(second["type"] == "state")
+                #expect(second["data"]?["step_count"]?.numberValue == 1, "state answered after the step")
+            }
+        }
+    }
+
+    @Test("27 · close → no reply, close code 1000")
+    func close() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let event = try await withSession(endpoint) { session in
+                _ = try await session.reset()
+                try await session.send(text: #"{"type":"close"}"#)
+                return try await session.receive()
+            }
+            guard case .close(let code, _) = event else {
+                Issue.record("expected a close frame, got \(event)")
+                return
+            }
+            #expect(code == 1000)
+        }
+    }
+
+    @Test("28 · ping → pong with the same payload")
+    func ping() async throws {
+        try await ConformanceTarget.withServer { endpoint in
+            let event = try await withSession(endpoint) { session in
+                try await session.send(frame(.ping, Array("are you there".utf8)))
+                return try await session.receive()
+            }
+            #expect(event == .pong(Array("are you there".utf8)))
+        }
+    }
+}
