@@ -41,7 +41,7 @@ public struct WireError: Error, Sendable, Equatable, Encodable {
     public static func capacityReached(active: Int, max: Int) -> WireError {
         WireError(
             code: .capacityReached,
-            message: "Server at capacity (\(active)/\(max) sessions). Try again later.",
+            message: "Server at capacity: \(active)/\(max) sessions active. Cannot accept new connections.",
             activeSessions: active, maxSessions: max)
     }
 }

@@ -214,8 +214,12 @@ public struct WebSocketConnection: ~Copyable {
             notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture { .notUpgraded }
             })
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-            configuration: .init(upgradeConfiguration: upgradeConfiguration))
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: upgradeConfiguration)
+        // NIO drops bytes that arrive together with the 101 response by default. Servers that
+        // speak first (an unsolicited CAPACITY_REACHED and close right after the upgrade, as the
+        // Python reference does) put their first frames exactly there.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
     }
 }
 

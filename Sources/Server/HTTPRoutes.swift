@@ -23,7 +23,10 @@ struct HTTPRoutes {
             return JSONResponse.ok(try await session.reset(options))
         }
         router.post("/step") { request, _ in
-            let step = try StepRequest(validating: try await body(of: request) ?? .object([:]))
+            guard let body = try await body(of: request) else {
+                throw ValidationFailure([ValidationIssue(type: "missing", loc: ["body"], msg: "Field required", input: nil)])
+            }
+            let step = try StepRequest(validating: body)
             var session = try environment.session(for: process())
             do {
                 return JSONResponse.ok(try await session.step(step.action))
@@ -54,7 +57,7 @@ struct HTTPRoutes {
         } catch {
             throw ValidationFailure([
                 ValidationIssue(
-                    type: "json_invalid", loc: ["body"], msg: "JSON decode error", input: [:],
+                    type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: [:],
                     ctx: ["error": .string(error.description)])
             ])
         }

@@ -7,13 +7,14 @@ import EnvProtocol
 enum MCPResponse {
     static func noTools(answering request: JSONValue) -> JSONValue {
         let id = request["id"] ?? .null
-        guard request["jsonrpc"] == "2.0", let method = request["method"]?.stringValue else {
-            return error(id: id, code: -32600, message: "Invalid Request")
+        guard request["jsonrpc"] == "2.0", request["method"]?.stringValue != nil else {
+            return error(id: id, code: -32600, message: "Invalid request: expected a JSON-RPC 2.0 request object")
         }
-        return error(id: id, code: -32601, message: "Method not found: \(method) (this environment has no MCP tools)")
+        // The reference's code and message for an environment without MCP support.
+        return error(id: id, code: -32603, message: "Environment does not support MCP")
     }
 
     private static func error(id: JSONValue, code: Int, message: String) -> JSONValue {
-        ["jsonrpc": "2.0", "id": id, "error": ["code": .integer(code), "message": .string(message)]]
+        ["jsonrpc": "2.0", "id": id, "error": ["code": .integer(code), "message": .string(message), "data": nil]]
     }
 }

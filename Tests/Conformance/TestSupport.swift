@@ -23,6 +23,15 @@ extension WebSocketConnection {
         return try await nextJSON(sourceLocation: sourceLocation)
     }
 
+    /// Sends `text` and returns the reply when it is JSON text, else `nil` — without recording
+    /// an issue, for strict-only cases whose verdict may be a warning.
+    mutating func probe(_ text: String) async -> JSONValue? {
+        guard !isClosed, (try? await send(text: text)) != nil,
+            case .text(let reply)? = try? await receive()
+        else { return nil }
+        return try? JSONCoding.parse(reply)
+    }
+
     /// The next message, which must be a JSON text frame.
     mutating func nextJSON(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
         let event = try await receive()

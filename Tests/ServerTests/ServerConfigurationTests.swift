@@ -1,0 +1,52 @@
+import EnvServer
+import Testing
+
+@Suite("Server configuration")
+struct ServerConfigurationTests {
+    @Test("the Python server's environment variables configure ours")
+    func environmentVariables() throws {
+        let configuration = try ServerConfiguration.fromEnvironment([
+            "HOST": "127.0.0.1", "PORT": "9001", "MAX_CONCURRENT_ENVS": "7", "SESSION_TIMEOUT": "2.5",
+            "MAX_WAIT_SECONDS": "30",
+        ])
+        #expect(configuration.host == "127.0.0.1" && configuration.port == 9001)
+        #expect(configuration.maxConcurrentEnvs == 7)
+        #expect(configuration.sessionTimeout == .milliseconds(2500))
+        #expect(configuration.maxWaitSeconds == 30)
+    }
+
+    @Test("defaults match the reference: capacity 100, no idle timeout")
+    func defaults() throws {
+        let configuration = try ServerConfiguration.fromEnvironment([:])
+        #expect(configuration.maxConcurrentEnvs == 100 && configuration.sessionTimeout == nil)
+        #expect(configuration.port == 8000)
+    }
+
+    @Test("bad values name the variable", arguments: [
+        ["PORT": "http"], ["PORT": "70000"], ["MAX_CONCURRENT_ENVS": "0"], ["SESSION_TIMEOUT": "-1"],
+        ["MAX_WAIT_SECONDS": "nan"],
+    ])
+    func badValues(environment: [String: String]) {
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(environment) }
+        do {
+            _ = try ServerConfiguration.fromEnvironment(environment)
+        } catch {
+            #expect(error.description.hasPrefix(environment.keys.first ?? "?"))
+        }
+    }
+
+    @Test("slots: capacity enforced, released slots reusable")
+    func slots() {
+        let slots = SessionSlots(capacity: 2)
+        #expect((try? slots.acquire().get()) != nil)
+        #expect((try? slots.acquire().get()) != nil)
+        guard case .failure(let full) = slots.acquire() else {
+            Issue.record("a third slot was granted")
+            return
+        }
+        #expect(full.active == 2 && full.capacity == 2)
+        slots.release()
+        #expect(slots.activeCount == 1)
+        #expect((try? slots.acquire().get()) != nil)
+    }
+}
