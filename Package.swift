@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EnvServer", targets: ["EnvServer"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
         .executable(name: "openenv-server", targets: ["openenv-server"]),
+        .executable(name: "openenv-bench", targets: ["openenv-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -65,7 +66,6 @@ let package = Package(
                 "EnvProtocol", "EnvServer", "LoadGen",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,6 +74,16 @@ let package = Package(
             dependencies: [
                 "EnvServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "openenv-bench",
+            dependencies: [
+                "EnvServer", "LoadGen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen",
+                "LoadGen", "EnvServer", "EnvTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

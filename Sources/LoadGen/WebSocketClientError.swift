@@ -10,6 +10,8 @@ public struct WebSocketClientError: Error, Sendable, Equatable, CustomStringConv
     public static func timeout(_ detail: String) -> Self { .init(kind: .timeout, detail: detail) }
     public static func notUpgraded(_ detail: String) -> Self { .init(kind: .notUpgraded, detail: detail) }
     public static func closedBeforeReply(_ detail: String) -> Self { .init(kind: .closedBeforeReply, detail: detail) }
+    /// The connection was used again after one of its waits timed out.
+    static let timedOutEarlier = Self(kind: .timeout, detail: "connection dropped after an earlier timeout")
 
     public var isTimeout: Bool { kind == .timeout }
     public var isNotUpgraded: Bool { kind == .notUpgraded }

@@ -47,6 +47,9 @@ public struct WebSocketConnection: ~Copyable {
     private let configuration: Configuration
     /// Set once the server's close frame has been seen.
     public private(set) var isClosed = false
+    /// Set once a wait timed out: the socket is closed and the connection refuses further use,
+    /// so a late reply can never be read as the answer to a later request.
+    public private(set) var isTimedOut = false
 
     /// Connects, upgrades, runs `body`, and always closes the socket afterwards.
     public static func withConnection<Result>(
@@ -71,6 +74,7 @@ public struct WebSocketConnection: ~Copyable {
 
     /// Sends a raw frame (masked, as a client must).
     public func send(_ frame: WebSocketFrame) async throws {
+        if isTimedOut { throw WebSocketClientError.timedOutEarlier }
         var frame = frame
         frame.maskKey = .random()
         try await outbound.write(frame)
@@ -82,6 +86,7 @@ public struct WebSocketConnection: ~Copyable {
     ///   closed), ``WebSocketClientError/closedBeforeReply(_:)`` if the socket ended without a
     ///   close frame.
     public mutating func receive(timeout: Duration? = nil) async throws -> WebSocketEvent {
+        if isTimedOut { throw WebSocketClientError.timedOutEarlier }
         let limit = timeout ?? configuration.replyTimeout
         let timedOut = Atomic(false)
         let channel = self.channel
@@ -117,10 +122,12 @@ public struct WebSocketConnection: ~Copyable {
                 }
             }
         } catch {
-            if timedOut.load(ordering: .relaxed) { throw WebSocketClientError.timeout("no reply within \(limit)") }
+            isTimedOut = timedOut.load(ordering: .relaxed)
+            if isTimedOut { throw WebSocketClientError.timeout("no reply within \(limit)") }
             throw error
         }
-        if timedOut.load(ordering: .relaxed) { throw WebSocketClientError.timeout("no reply within \(limit)") }
+        isTimedOut = timedOut.load(ordering: .relaxed)
+        if isTimedOut { throw WebSocketClientError.timeout("no reply within \(limit)") }
         throw WebSocketClientError.closedBeforeReply("connection ended without a close frame")
     }
 
@@ -160,9 +167,13 @@ public struct WebSocketConnection: ~Copyable {
         let sslContext: NIOSSLContext? =
             endpoint.isSecure
             ? try NIOSSLContext(configuration: configuration.tls ?? .makeClientConfiguration()) : nil
-        let upgrade: EventLoopFuture<UpgradeResult> = try await ClientBootstrap(group: group)
+        let upgrade: EventLoopFuture<(UpgradeResult, NIOLoopBound<InputClosedRelay>)> = try await ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // A server that rejects a session writes its error, its close frame and FIN at once,
+            // often while the upgrade is still completing. With half-closure the EOF only ends
+            // the inbound stream after those frames, instead of closing the channel under them.
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
@@ -170,6 +181,10 @@ public struct WebSocketConnection: ~Copyable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
                     }
+                    // Before the HTTP handlers: an EOF must not reach them while they still hold
+                    // the frames that arrived with the 101 (see InputClosedRelay).
+                    let relay = InputClosedRelay()
+                    try channel.pipeline.syncOperations.addHandler(relay)
                     let upgrade = try configureUpgrade(
                         channel: channel, endpoint: endpoint, configuration: configuration)
                     // A server that accepts TCP but never answers the upgrade must not hang us.
@@ -177,11 +192,15 @@ public struct WebSocketConnection: ~Copyable {
                         in: .nanoseconds(configuration.connectTimeout.nanoseconds)
                     ) { channel.close(promise: nil) }
                     upgrade.whenComplete { _ in deadline.cancel() }
-                    return upgrade
+                    let boundRelay = NIOLoopBound(relay, eventLoop: channel.eventLoop)
+                    return upgrade.map { ($0, boundRelay) }
                 }
             }
-        switch try await upgrade.get() {
+        let (result, relay) = try await upgrade.get()
+        switch result {
         case .webSocket(let channel):
+            // By now the upgrade has replayed the frames that came with the 101; let a held EOF follow them.
+            channel.channel.eventLoop.execute { relay.value.release() }
             return channel
         case .notUpgraded:
             throw WebSocketClientError.notUpgraded("server at \(endpoint.webSocketURL) refused the WebSocket upgrade")

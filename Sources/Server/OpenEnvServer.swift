@@ -18,7 +18,7 @@ public struct OpenEnvServer: Sendable {
     public let environment: HostedEnvironment
     /// Live WebSocket sessions of this server.
     public let slots: SessionSlots
-    private let logger: Logger
+    let logger: Logger
 
     /// - Parameters:
     ///   - configuration: bind address, capacity and limits.

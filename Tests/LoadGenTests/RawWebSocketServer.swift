@@ -11,12 +11,13 @@ struct RawWebSocketServer {
     let channel: any Channel
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    static func start(framesAfterUpgrade: [UInt8]) async throws -> RawWebSocketServer {
+    static func start(framesAfterUpgrade: [UInt8], closeAfterWrite: Bool = false) async throws -> RawWebSocketServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UpgradeThenSpeak(frames: framesAfterUpgrade))
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpgradeThenSpeak(frames: framesAfterUpgrade, closeAfterWrite: closeAfterWrite))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -39,11 +40,13 @@ private final class UpgradeThenSpeak: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let frames: [UInt8]
+    private let closeAfterWrite: Bool
     private var request = ""
     private var upgraded = false
 
-    init(frames: [UInt8]) {
+    init(frames: [UInt8], closeAfterWrite: Bool) {
         self.frames = frames
+        self.closeAfterWrite = closeAfterWrite
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,5 +66,6 @@ private final class UpgradeThenSpeak: ChannelInboundHandler {
         out.writeString(response)
         out.writeBytes(frames)
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        if closeAfterWrite { context.close(promise: nil) }
     }
 }

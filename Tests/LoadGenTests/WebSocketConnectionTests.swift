@@ -4,12 +4,15 @@ import Testing
 
 @Suite("WebSocket client", .timeLimit(.minutes(1)))
 struct WebSocketConnectionTests {
-    @Test("frames sent in the same write as the 101 response are delivered, not dropped")
-    func framesCoalescedWithUpgrade() async throws {
+    @Test(
+        "frames sent in the same write as the 101 response are delivered, not dropped",
+        arguments: [false, true])
+    func framesCoalescedWithUpgrade(serverClosesAtOnce: Bool) async throws {
         let text = Array(#"{"type":"error"}"#.utf8)
         let server = try await RawWebSocketServer.start(
             framesAfterUpgrade: RawWebSocketServer.frame(opcode: 0x1, text)
-                + RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8]))
+                + RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8]),
+            closeAfterWrite: serverClosesAtOnce)
         let events = try await WebSocketConnection.withConnection(
             to: ServerEndpoint(host: "127.0.0.1", port: server.port),
             configuration: .init(replyTimeout: .seconds(5))
@@ -29,8 +32,11 @@ struct WebSocketConnectionTests {
         ) { connection in
             try await connection.send(text: #"{"type":"state"}"#)
             await #expect(throws: WebSocketClientError.timeout("")) { try await connection.receive() }
-            // The timed-out socket was closed: a late reply can never be read as the next answer.
-            await #expect(throws: (any Error).self) { try await connection.send(text: #"{"type":"state"}"#) }
+            // The timed-out socket was dropped: a late reply can never be read as the next answer.
+            let timedOut = connection.isTimedOut
+            #expect(timedOut)
+            await #expect(throws: WebSocketClientError.timeout("")) { try await connection.send(text: #"{"type":"state"}"#) }
+            await #expect(throws: WebSocketClientError.timeout("")) { try await connection.receive() }
         }
         try await server.stop()
     }

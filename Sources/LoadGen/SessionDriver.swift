@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+import EnvProtocol
+import NIOCore
+import NIOSSL
+
+/// Runs one benchmark session — connect, reset, step(wait), close — and reports it as exactly
+/// one ``SessionResult``, whatever happens.
+public struct SessionDriver: Sendable {
+    public var mode: LoadMode
+    public var wait: Double
+    /// Limit for the connect and for each reply; a timed-out session's socket is dropped.
+    public var timeout: Duration
+    public var batchSize: Int
+    public var hardware: String
+    public var tls: TLSConfiguration?
+
+    public init(
+        mode: LoadMode, wait: Double, timeout: Duration, batchSize: Int, hardware: String,
+        tls: TLSConfiguration? = nil
+    ) {
+        self.mode = mode
+        self.wait = wait
+        self.timeout = timeout
+        self.batchSize = batchSize
+        self.hardware = hardware
+        self.tls = tls
+    }
+
+    /// One session against `endpoint`. `http` is the client for HTTP mode.
+    public func run(requestID: Int, endpoint: ServerEndpoint, http: HTTPClient?) async -> SessionResult {
+        var row = SessionResult(
+            requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait,
+            batchSize: batchSize, hardware: hardware)
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let observation: JSONValue
+            switch mode {
+            case .ws: observation = try await webSocketSession(endpoint, &row, clock: clock, start: start)
+            case .http: observation = try await httpSession(endpoint, http, &row, clock: clock)
+            }
+            row.waitedSeconds = observation["waited_seconds"]?.numberValue ?? 0
+            row.pid = Int(observation["pid"]?.numberValue ?? 0)
+            row.sessionHash = observation["session_hash"]?.stringValue ?? ""
+            row.hostURL = observation["host_url"]?.stringValue ?? ""
+            row.success = true
+        } catch {
+            let failure = SessionFailure.classify(error)
+            row.errorType = failure.type
+            row.errorMessage = failure.message
+            // A failed session's phase latencies are 0, as in the seed; only its total is kept.
+            (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
+        }
+        row.totalLatency = (clock.now - start).seconds
+        return row
+    }
+
+    private func webSocketSession(
+        _ endpoint: ServerEndpoint, _ row: inout SessionResult, clock: ContinuousClock,
+        start: ContinuousClock.Instant
+    ) async throws -> JSONValue {
+        let configuration = WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls)
+        return try await WebSocketConnection.withConnection(to: endpoint, configuration: configuration) { connection in
+            row.connectLatency = (clock.now - start).seconds
+            var mark = clock.now
+            _ = try await connection.observation(answering: #"{"type":"reset","data":{}}"#)
+            row.resetLatency = (clock.now - mark).seconds
+            mark = clock.now
+            let observation = try await connection.observation(
+                answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#)
+            row.stepLatency = (clock.now - mark).seconds
+            // A polite goodbye; the session already succeeded, so its outcome cannot fail it.
+            try? await connection.send(text: #"{"type":"close"}"#)
+            _ = try? await connection.receive(timeout: min(timeout, .seconds(5)))
+            return observation
+        }
+    }
+
+    private func httpSession(
+        _ endpoint: ServerEndpoint, _ client: HTTPClient?, _ row: inout SessionResult, clock: ContinuousClock
+    ) async throws -> JSONValue {
+        guard let client else { preconditionFailure("HTTP mode needs an HTTP client") }
+        var mark = clock.now
+        _ = try await post(client, endpoint.httpURL + "/reset", body: nil)
+        row.resetLatency = (clock.now - mark).seconds
+        mark = clock.now
+        let reply = try await post(client, endpoint.httpURL + "/step", body: #"{"action":{"wait_seconds":\#(wait)}}"#)
+        row.stepLatency = (clock.now - mark).seconds
+        return reply["observation"] ?? .null
+    }
+
+    private func post(_ client: HTTPClient, _ url: String, body: String?) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        let text = String(buffer: bytes)
+        guard (200..<300).contains(response.status.code) else {
+            throw SessionFailure(type: SessionErrorType.httpStatus, message: "HTTP \(response.status.code): \(text.prefix(300))")
+        }
+        do {
+            return try JSONCoding.parse(text)
+        } catch {
+            throw SessionFailure(type: SessionErrorType.invalidReply, message: "\(error): \(text.prefix(300))")
+        }
+    }
+}
+
+extension WebSocketConnection {
+    /// Sends `message` and returns the observation of the `observation` reply.
+    ///
+    /// - Throws: ``SessionFailure`` with the server's code for an `error` reply,
+    ///   `InvalidReply` for anything that is not an observation, `ClosedBeforeReply` on close.
+    mutating func observation(answering message: String) async throws -> JSONValue {
+        let event: WebSocketEvent
+        do {
+            try await send(text: message)
+            event = try await receive()
+        } catch let sendError {
+            // The server may have spoken and closed before our request went out (an unsolicited
+            // CAPACITY_REACHED): its buffered words explain the failure better than ours.
+            guard !isTimedOut, let pending = try? await receive(timeout: .seconds(1)) else { throw sendError }
+            event = pending
+        }
+        switch event {
+        case .text(let text):
+            guard let reply = try? JSONCoding.parse(text) else {
+                throw SessionFailure(type: SessionErrorType.invalidReply, message: "not JSON: \(text.prefix(300))")
+            }
+            switch reply["type"]?.stringValue {
+            case "observation":
+                return reply["data"]?["observation"] ?? .null
+            case "error":
+                throw SessionFailure(
+                    type: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR",
+                    message: reply["data"]?["message"]?.stringValue ?? text)
+            default:
+                throw SessionFailure(type: SessionErrorType.invalidReply, message: "unexpected reply: \(text.prefix(300))")
+            }
+        case .close(let code, let reason):
+            throw SessionFailure(
+                type: SessionErrorType.closedBeforeReply,
+                message: "closed with \(code.map(String.init) ?? "no code") \(reason)")
+        case .binary, .pong:
+            throw SessionFailure(type: SessionErrorType.invalidReply, message: "unexpected \(event)")
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    public var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,100 @@
+import EnvProtocol
+
+/// One load-test session: exactly one row of `raw.jsonl`, success or failure.
+///
+/// The keys, their order and their meaning are the seed benchmark's (`tests/test_scaling.py`),
+/// so analysis scripts written for its files read ours unchanged. Latencies are seconds.
+public struct SessionResult: Sendable, Equatable {
+    public var requestID: Int
+    public var mode: LoadMode
+    /// When the session started, ISO-8601 UTC with microseconds and a `Z`.
+    public var timestamp: String
+    public var waitRequested: Double
+    public var batchSize: Int
+    public var hardware: String
+    public var connectLatency: Double = 0
+    public var resetLatency: Double = 0
+    public var stepLatency: Double = 0
+    public var totalLatency: Double = 0
+    public var waitedSeconds: Double = 0
+    public var pid: Int = 0
+    public var sessionHash: String = ""
+    public var hostURL: String = ""
+    public var success: Bool = false
+    /// The server's error code (e.g. `CAPACITY_REACHED`) or a client-side kind (``SessionErrorType``).
+    public var errorType: String?
+    public var errorMessage: String?
+
+    public init(
+        requestID: Int, mode: LoadMode, timestamp: String, waitRequested: Double, batchSize: Int, hardware: String
+    ) {
+        self.requestID = requestID
+        self.mode = mode
+        self.timestamp = timestamp
+        self.waitRequested = waitRequested
+        self.batchSize = batchSize
+        self.hardware = hardware
+    }
+
+    /// The `raw.jsonl` column names, in the seed's order.
+    public static let columns = [
+        "request_id", "mode", "timestamp", "wait_requested", "batch_size", "hardware", "connect_latency",
+        "reset_latency", "step_latency", "total_latency", "waited_seconds", "pid", "session_hash", "host_url",
+        "success", "error_type", "error_message",
+    ]
+
+    /// The row as `raw.jsonl` writes it: one JSON object, keys in ``columns`` order.
+    public var jsonLine: String {
+        let values: [JSONValue] = [
+            .integer(requestID), .string(mode.rawValue), .string(timestamp), .number(waitRequested),
+            .integer(batchSize), .string(hardware), .number(connectLatency), .number(resetLatency),
+            .number(stepLatency), .number(totalLatency), .number(waitedSeconds), .integer(pid),
+            .string(sessionHash), .string(hostURL), .bool(success), errorType.map(JSONValue.string) ?? .null,
+            errorMessage.map(JSONValue.string) ?? .null,
+        ]
+        let fields = zip(Self.columns, values).map { "\(JSONCoding.encodeString($0)): \(JSONCoding.encodeString($1))" }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    /// Parses a `raw.jsonl` line (ours or the seed's).
+    public init(jsonLine: String) throws {
+        let object = try JSONCoding.parse(jsonLine)
+        func number(_ key: String) -> Double { object[key]?.numberValue ?? 0 }
+        self.init(
+            requestID: Int(number("request_id")), mode: LoadMode(rawValue: object["mode"]?.stringValue ?? "") ?? .ws,
+            timestamp: object["timestamp"]?.stringValue ?? "", waitRequested: number("wait_requested"),
+            batchSize: Int(number("batch_size")), hardware: object["hardware"]?.stringValue ?? "")
+        connectLatency = number("connect_latency")
+        resetLatency = number("reset_latency")
+        stepLatency = number("step_latency")
+        totalLatency = number("total_latency")
+        waitedSeconds = number("waited_seconds")
+        pid = Int(number("pid"))
+        sessionHash = object["session_hash"]?.stringValue ?? ""
+        hostURL = object["host_url"]?.stringValue ?? ""
+        success = object["success"]?.boolValue ?? false
+        errorType = object["error_type"]?.stringValue
+        errorMessage = object["error_message"]?.stringValue
+    }
+}
+
+/// How sessions talk to the server.
+public enum LoadMode: String, Sendable, CaseIterable, Codable {
+    /// WebSocket: connect, reset, step, close — a real session.
+    case ws
+    /// HTTP: `POST /reset` then `POST /step`, each on a fresh environment.
+    case http
+}
+
+/// Client-side failure kinds, each its own `error_type` (server errors use the server's code).
+public enum SessionErrorType {
+    public static let connectionRefused = "ConnectionRefused"
+    public static let connectTimeout = "ConnectTimeout"
+    public static let tlsError = "TLSError"
+    public static let upgradeRejected = "UpgradeRejected"
+    public static let timeout = "Timeout"
+    public static let closedBeforeReply = "ClosedBeforeReply"
+    public static let invalidReply = "InvalidReply"
+    public static let httpStatus = "HTTPStatus"
+    public static let connectionError = "ConnectionError"
+}
