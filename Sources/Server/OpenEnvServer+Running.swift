@@ -12,7 +12,7 @@ extension OpenEnvServer {
     /// ```
     public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = makeApplication { port in portContinuation.yield(port) }
+        let application = try makeApplication { port in portContinuation.yield(port) }
         let services = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in

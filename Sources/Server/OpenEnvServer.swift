@@ -1,6 +1,8 @@
 import EnvProtocol
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -44,9 +46,10 @@ public struct OpenEnvServer: Sendable {
     ///
     /// - Parameter onServerRunning: called with the bound port once the server accepts
     ///   connections (the way to learn the port when binding port 0).
+    /// - Throws: when the TLS configuration cannot be used.
     public func makeApplication(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let process = ServingProcessBox(port: configuration.port)
         let router = Router()
         router.middlewares.add(FastAPIErrorMiddleware())
@@ -62,14 +65,15 @@ public struct OpenEnvServer: Sendable {
             maxFrameSize: configuration.maxMessageBytes,
             closeTimeout: configuration.closeTimeout,
             validateUTF8: true)
+        let http: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, _, _ in
+            guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, context in
+                try await session(context.logger).run(inbound: inbound, outbound: outbound)
+            }
+        }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, _, _ in
-                guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, context in
-                    try await session(context.logger).run(inbound: inbound, outbound: outbound)
-                }
-            },
+            server: try configuration.tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "openenv-swift",

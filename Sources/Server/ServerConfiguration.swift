@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 /// How an OpenEnv server is run. Every field has the default a Python OpenEnv user expects.
 public struct ServerConfiguration: Sendable {
@@ -18,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     public var backlog: Int
     /// How long a closing handshake may take before the socket is dropped.
     public var closeTimeout: Duration
+    /// Serve HTTPS and `wss` with this configuration; `nil` serves plain HTTP and `ws`.
+    public var tls: TLSConfiguration?
 
     public init(
         host: String = "0.0.0.0",
@@ -27,7 +30,8 @@ public struct ServerConfiguration: Sendable {
         maxWaitSeconds: Double = 600,
         maxMessageBytes: Int = 1 << 20,
         backlog: Int = 4096,
-        closeTimeout: Duration = .seconds(5)
+        closeTimeout: Duration = .seconds(5),
+        tls: TLSConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -37,6 +41,14 @@ public struct ServerConfiguration: Sendable {
         self.maxMessageBytes = maxMessageBytes
         self.backlog = backlog
         self.closeTimeout = closeTimeout
+        self.tls = tls
+    }
+
+    /// A TLS server configuration from PEM files (certificate chain and private key).
+    public static func tls(certificateFile: String, keyFile: String) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
     }
 
     /// The defaults, overridden by the variables users of the Python server already set:

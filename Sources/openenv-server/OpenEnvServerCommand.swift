@@ -32,6 +32,12 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
     @Option(help: "Listen backlog (default 4096).")
     var backlog: Int?
 
+    @Option(help: "PEM certificate chain: serve https and wss (needs --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
         if let maxConcurrentEnvs, maxConcurrentEnvs < 1 { throw ValidationError("--max-concurrent-envs must be ≥ 1") }
@@ -39,6 +45,7 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
         if let maxWaitSeconds, !(maxWaitSeconds >= 0) { throw ValidationError("--max-wait-seconds must be ≥ 0") }
         if let maxMessageBytes, maxMessageBytes < 1024 { throw ValidationError("--max-message-bytes must be ≥ 1024") }
         if let backlog, backlog < 1 { throw ValidationError("--backlog must be ≥ 1") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
@@ -55,6 +62,13 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
         if let maxWaitSeconds { configuration.maxWaitSeconds = maxWaitSeconds }
         if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
         if let backlog { configuration.backlog = backlog }
+        if let tlsCert, let tlsKey {
+            do {
+                configuration.tls = try ServerConfiguration.tls(certificateFile: tlsCert, keyFile: tlsKey)
+            } catch {
+                throw ValidationError("cannot use --tls-cert \(tlsCert) / --tls-key \(tlsKey): \(error)")
+            }
+        }
         try await OpenEnvServer(configuration: configuration).run()
     }
 }

@@ -1,0 +1,81 @@
+import Crypto
+import EnvServer
+import Foundation
+import LoadGen
+import Logging
+import NIOSSL
+import SwiftASN1
+import Testing
+import X509
+
+/// `wss` end to end: our server with a self-signed certificate made here, and the load
+/// generator's three trust settings.
+@Suite("wss sessions", .serialized, .timeLimit(.minutes(1)))
+struct SecureSessionTests {
+    /// A fresh self-signed certificate for `localhost`, as PEM strings.
+    static func selfSigned() throws -> (certificate: String, key: String) {
+        let key = P256.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("localhost") }
+        let now = Date()
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
+            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                SubjectAlternativeNames([.dnsName("localhost")])
+            },
+            issuerPrivateKey: .init(key))
+        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+    }
+
+    private func withTLSServer(_ body: (ServerEndpoint, String) async throws -> Void) async throws {
+        let (certificatePEM, keyPEM) = try Self.selfSigned()
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem))],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)))
+        var logger = Logger(label: "tls-test")
+        logger.logLevel = .critical
+        let server = OpenEnvServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls), logger: logger)
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("openenv-ca-\(UUID().uuidString).pem")
+        try certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: caFile) }
+        try await server.withRunning { port in
+            try await body(ServerEndpoint(host: "localhost", port: port, isSecure: true), caFile.path)
+        }
+    }
+
+    private func burst(_ endpoint: ServerEndpoint, tls: TLSConfiguration?) async -> [SessionResult] {
+        let driver = SessionDriver(mode: .ws, wait: 0.05, timeout: .seconds(10), batchSize: 4, hardware: "h", tls: tls)
+        return await Burst(endpoints: [endpoint], sessions: 4, driver: driver).run().results
+    }
+
+    @Test("a self-signed server fails verification with TLSError, and passes when insecure or trusted")
+    func trustSettings() async throws {
+        try await withTLSServer { endpoint, caFile in
+            let verified = await burst(endpoint, tls: nil)
+            #expect(verified.allSatisfy { !$0.success && $0.errorType == SessionErrorType.tlsError }, "\(verified.map(\.errorMessage))")
+
+            var insecure = TLSConfiguration.makeClientConfiguration()
+            insecure.certificateVerification = .none
+            let unverified = await burst(endpoint, tls: insecure)
+            #expect(unverified.allSatisfy { $0.success }, "\(unverified.map(\.errorMessage))")
+
+            var trusted = TLSConfiguration.makeClientConfiguration()
+            trusted.trustRoots = .file(caFile)
+            let pinned = await burst(endpoint, tls: trusted)
+            #expect(pinned.allSatisfy { $0.success }, "\(pinned.map(\.errorMessage))")
+            #expect(Set(pinned.map(\.sessionHash)).count == 4)
+        }
+    }
+
+    @Test("http mode works over https too")
+    func https() async throws {
+        try await withTLSServer { endpoint, caFile in
+            var trusted = TLSConfiguration.makeClientConfiguration()
+            trusted.trustRoots = .file(caFile)
+            let driver = SessionDriver(mode: .http, wait: 0, timeout: .seconds(10), batchSize: 2, hardware: "h", tls: trusted)
+            let results = await Burst(endpoints: [endpoint], sessions: 2, driver: driver).run().results
+            #expect(results.allSatisfy { $0.success }, "\(results.map(\.errorMessage))")
+        }
+    }
+}
