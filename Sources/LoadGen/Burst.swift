@@ -19,7 +19,7 @@ public struct Burst: Sendable {
 
     /// Runs every session and returns one row per session, in request order, plus the wall time.
     public func run() async -> (results: [SessionResult], wallTime: Double) {
-        let http: HTTPClient? = driver.mode == .http ? makeHTTPClient() : nil
+        let http = driver.mode == .http ? Self.makeHTTPClient(for: driver, connections: sessions) : nil
         let clock = ContinuousClock()
         let start = clock.now
         var results = await withTaskGroup(of: SessionResult.self, returning: [SessionResult].self) { group in
@@ -36,11 +36,11 @@ public struct Burst: Sendable {
     }
 
     /// One connection per concurrent session, as the seed's client allowed (up to 1,000 there).
-    private func makeHTTPClient() -> HTTPClient {
+    static func makeHTTPClient(for driver: SessionDriver, connections: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = driver.tls
         configuration.connectionPool = .init(
-            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(sessions, 1))
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
         configuration.timeout = .init(connect: .nanoseconds(driver.timeout.nanoseconds))
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }

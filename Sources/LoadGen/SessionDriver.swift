@@ -27,12 +27,18 @@ public struct SessionDriver: Sendable {
     }
 
     /// One session against `endpoint`. `http` is the client for HTTP mode.
-    public func run(requestID: Int, endpoint: ServerEndpoint, http: HTTPClient?) async -> SessionResult {
+    ///
+    /// - Parameter scheduledStart: when an open-model run meant this session to start; its
+    ///   connect and total latencies are measured from then, so a late start counts against the
+    ///   server instead of hiding (no coordinated omission). Default: now.
+    public func run(
+        requestID: Int, endpoint: ServerEndpoint, http: HTTPClient?, scheduledStart: ContinuousClock.Instant? = nil
+    ) async -> SessionResult {
         var row = SessionResult(
             requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait,
             batchSize: batchSize, hardware: hardware)
         let clock = ContinuousClock()
-        let start = clock.now
+        let start = scheduledStart ?? clock.now
         do {
             let observation: JSONValue
             switch mode {

@@ -1,5 +1,23 @@
 import NIOSSL
 
+/// How a run offers load.
+public enum LoadPattern: Sendable, Equatable {
+    /// N sessions started together (the seed benchmark's only pattern).
+    case burst
+    /// Sessions arriving at `rate` per second for `duration`; N is rate × duration.
+    case openModel(rate: Double, duration: Duration)
+    /// N WebSocket sessions held open for `duration`, each stepping every `interval`.
+    case hold(duration: Duration, interval: Duration)
+}
+
+/// One finished run as a sweep reports it.
+public struct RunOutcome: Sendable {
+    public var summary: RunSummary
+    public var results: [SessionResult]
+    /// Hold mode only: the most sessions held at once, and steps answered of steps attempted.
+    public var held: (peak: Int, stepsAnswered: Int, stepsAttempted: Int)?
+}
+
 /// A sweep: requests-grid × wait-grid × repetitions, for one or more modes, with a pause
 /// between runs — the seed benchmark's grid.
 public struct SweepPlan: Sendable {
@@ -14,11 +32,12 @@ public struct SweepPlan: Sendable {
     public var hardware: String
     public var pause: Duration
     public var tls: TLSConfiguration?
+    public var pattern: LoadPattern
 
     public init(
         endpoints: [ServerEndpoint], url: String, modes: [LoadMode] = [.ws], requestsGrid: [Int], waitGrid: [Double],
         repetitions: Int = 1, timeout: Duration = .seconds(120), hardware: String = "cpu-basic",
-        pause: Duration = .milliseconds(500), tls: TLSConfiguration? = nil
+        pause: Duration = .milliseconds(500), tls: TLSConfiguration? = nil, pattern: LoadPattern = .burst
     ) {
         self.endpoints = endpoints
         self.url = url
@@ -30,6 +49,7 @@ public struct SweepPlan: Sendable {
         self.hardware = hardware
         self.pause = pause
         self.tls = tls
+        self.pattern = pattern
     }
 
     /// Every run of the sweep, in the seed's order: batch size, then wait, then repetition.
@@ -49,22 +69,44 @@ public struct SweepPlan: Sendable {
     @discardableResult
     public func run(
         writer: ResultsWriter?,
-        onRun: (_ index: Int, _ total: Int, _ summary: RunSummary, _ results: [SessionResult]) -> Void = { _, _, _, _ in }
+        onRun: (_ index: Int, _ total: Int, _ outcome: RunOutcome) -> Void = { _, _, _ in }
     ) async throws -> [RunSummary] {
         let runs = self.runs
         var summaries: [RunSummary] = []
         for (index, run) in runs.enumerated() {
             if index > 0 { try await Task.sleep(for: pause) }
-            let driver = SessionDriver(
-                mode: run.mode, wait: run.wait, timeout: timeout, batchSize: run.sessions, hardware: hardware, tls: tls)
-            let (results, wallTime) = await Burst(endpoints: endpoints, sessions: run.sessions, driver: driver).run()
-            let summary = RunSummary(
-                results: results, mode: run.mode, url: url, numRequests: run.sessions, waitSeconds: run.wait,
-                repetition: run.repetition, totalWallTime: wallTime, hardware: hardware)
-            try writer?.append(results: results, summary: summary)
-            summaries.append(summary)
-            onRun(index + 1, runs.count, summary, results)
+            let outcome = await self.run(mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition)
+            try writer?.append(results: outcome.results, summary: outcome.summary)
+            summaries.append(outcome.summary)
+            onRun(index + 1, runs.count, outcome)
         }
         return summaries
+    }
+
+    private func run(mode: LoadMode, sessions: Int, wait: Double, repetition: Int) async -> RunOutcome {
+        let driver = SessionDriver(
+            mode: mode, wait: wait, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls)
+        let results: [SessionResult]
+        let wallTime: Double
+        var held: (peak: Int, stepsAnswered: Int, stepsAttempted: Int)?
+        switch pattern {
+        case .burst:
+            (results, wallTime) = await Burst(endpoints: endpoints, sessions: sessions, driver: driver).run()
+        case .openModel(let rate, let duration):
+            (results, wallTime) = await OpenModelRun(
+                endpoints: endpoints, arrivalRate: rate, duration: duration, driver: driver
+            ).run()
+        case .hold(let duration, let interval):
+            let outcome = await HoldRun(
+                endpoints: endpoints, sessions: sessions, duration: duration, stepInterval: interval,
+                timeout: timeout, hardware: hardware, tls: tls
+            ).run()
+            (results, wallTime) = (outcome.results, outcome.wallTime)
+            held = (outcome.peakHeldSessions, outcome.stepsAnswered, outcome.stepsAttempted)
+        }
+        let summary = RunSummary(
+            results: results, mode: mode, url: url, numRequests: results.count, waitSeconds: wait,
+            repetition: repetition, totalWallTime: wallTime, hardware: hardware)
+        return RunOutcome(summary: summary, results: results, held: held)
     }
 }

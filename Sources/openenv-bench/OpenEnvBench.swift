@@ -78,6 +78,18 @@ struct OpenEnvBench: AsyncParsableCommand {
     @Option(help: "Seconds to pause between runs.")
     var pause: Double = 0.5
 
+    @Option(help: "Open model: start sessions at this rate per second (with --duration) instead of bursts.")
+    var arrivalRate: Double?
+
+    @Flag(help: "Hold mode: keep each run's N sessions open, stepping every --step-interval, for --duration.")
+    var hold = false
+
+    @Option(help: "Seconds an open-model or hold run lasts.")
+    var duration: Double?
+
+    @Option(help: "Hold mode: seconds between a session's steps.")
+    var stepInterval: Double = 1
+
     @Option(help: "PEM file of CA certificates to trust for wss/https (default: the system store).")
     var cacert: String?
 
@@ -94,6 +106,13 @@ struct OpenEnvBench: AsyncParsableCommand {
         if !(wait >= 0) { throw ValidationError("--wait must be ≥ 0") }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
         if requireHosts && expectedHosts == nil { throw ValidationError("--require-hosts needs --expected-hosts N") }
+        if arrivalRate != nil && hold { throw ValidationError("choose --arrival-rate or --hold, not both") }
+        if let arrivalRate, !(arrivalRate > 0) { throw ValidationError("--arrival-rate must be > 0") }
+        if (arrivalRate != nil || hold) && !((duration ?? 0) > 0) {
+            throw ValidationError("--arrival-rate and --hold need --duration SECONDS > 0")
+        }
+        if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
+        if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
         _ = try grid(requestsGrid, Int.init, "--requests-grid")
         _ = try grid(waitGrid, Double.init, "--wait-grid")
     }
@@ -127,14 +146,18 @@ struct OpenEnvBench: AsyncParsableCommand {
         let plan = SweepPlan(
             endpoints: endpoints, url: url, modes: compare ? [.http, .ws] : [mode], requestsGrid: requestsGrid,
             waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
-            pause: .seconds(pause), tls: try tlsConfiguration())
+            pause: .seconds(pause), tls: try tlsConfiguration(), pattern: pattern)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
         print("Sweep: \(plan.runs.count) runs (batch sizes \(requestsGrid), waits \(waitGrid), \(reps) reps) against \(url)")
         var hostFailures: [String] = []
-        let summaries = try await plan.run(writer: writer) { index, total, summary, results in
+        let summaries = try await plan.run(writer: writer) { index, total, outcome in
+            let summary = outcome.summary
             print(SweepReport.runLine(summary, index: index, total: total))
+            if let held = outcome.held {
+                print("  held: peak \(held.peak) sessions open at once of \(summary.numRequests); steps answered \(held.stepsAnswered)/\(held.stepsAttempted)")
+            }
             if verbose {
-                for row in results where !row.success {
+                for row in outcome.results where !row.success {
                     print("    #\(row.requestID) \(row.errorType ?? "?"): \(row.errorMessage ?? "")")
                 }
             }
@@ -152,6 +175,12 @@ struct OpenEnvBench: AsyncParsableCommand {
             print("\nChecks failed:\n" + violations.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(3)
         }
+    }
+
+    private var pattern: LoadPattern {
+        if let arrivalRate, let duration { return .openModel(rate: arrivalRate, duration: .seconds(duration)) }
+        if hold, let duration { return .hold(duration: .seconds(duration), interval: .seconds(stepInterval)) }
+        return .burst
     }
 
     private func tlsConfiguration() throws -> TLSConfiguration? {

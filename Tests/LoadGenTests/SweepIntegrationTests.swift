@@ -1,7 +1,7 @@
 import EnvServer
 import EnvTesting
 import Foundation
-import LoadGen
+@testable import LoadGen
 import Testing
 
 /// Small sweeps against an in-process server, checking the files they leave.
@@ -51,5 +51,60 @@ struct SweepIntegrationTests {
         let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(5), batchSize: 3, hardware: "h")
         let (results, _) = await Burst(endpoints: [ServerEndpoint(host: "127.0.0.1", port: port)], sessions: 3, driver: driver).run()
         #expect(results.count == 3 && results.allSatisfy { $0.errorType == SessionErrorType.connectionRefused })
+    }
+}
+
+@Suite("Open model and hold mode", .serialized, .timeLimit(.minutes(2)))
+struct LoadPatternTests {
+    @Test("open model: rate × duration sessions, latencies measured from the scheduled start")
+    func openModel() async throws {
+        try await withTestServer { endpoint, _ in
+            let driver = SessionDriver(mode: .ws, wait: 0.1, timeout: .seconds(10), batchSize: 0, hardware: "h")
+            let run = OpenModelRun(endpoints: [endpoint], arrivalRate: 20, duration: .seconds(1), driver: driver)
+            let (results, wallTime) = await run.run()
+            #expect(results.count == 20 && results.allSatisfy { $0.success && $0.batchSize == 20 })
+            // The last session is scheduled at 0.95 s and waits 0.1 s.
+            #expect(wallTime >= 1.05)
+            #expect(results.allSatisfy { $0.totalLatency >= $0.connectLatency + $0.resetLatency + $0.stepLatency })
+        }
+    }
+
+    @Test("a late start counts as latency: a session scheduled in the past reports the delay")
+    func scheduledStartInPast() async throws {
+        try await withTestServer { endpoint, _ in
+            let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 1, hardware: "h")
+            let row = await driver.run(
+                requestID: 0, endpoint: endpoint, http: nil, scheduledStart: ContinuousClock.now - .seconds(2))
+            #expect(row.success && row.totalLatency >= 2 && row.connectLatency >= 2)
+        }
+    }
+
+    @Test("hold: N sessions held at once, stepping every interval, all answered")
+    func hold() async throws {
+        try await withTestServer { endpoint, server in
+            let run = HoldRun(
+                endpoints: [endpoint], sessions: 10, duration: .seconds(1.2), stepInterval: .milliseconds(300))
+            let outcome = await run.run()
+            #expect(outcome.results.count == 10 && outcome.results.allSatisfy { $0.success })
+            #expect(outcome.peakHeldSessions == 10)
+            #expect(outcome.stepsAttempted >= 40 && outcome.stepsAnswered == outcome.stepsAttempted)
+            #expect(server.slots.activeCount == 0)
+        }
+    }
+
+    @Test("hold: sessions over capacity are failed rows, and the peak counts only the held ones")
+    func holdOverCapacity() async throws {
+        try await withTestServer(ServerConfiguration(maxConcurrentEnvs: 4)) { endpoint, _ in
+            let outcome = await HoldRun(endpoints: [endpoint], sessions: 6, duration: .milliseconds(500)).run()
+            #expect(outcome.results.filter { $0.success }.count == 4)
+            #expect(outcome.results.filter { $0.errorType == "CAPACITY_REACHED" }.count == 2)
+            #expect(outcome.peakHeldSessions == 4)
+        }
+    }
+
+    @Test("peak overlap of intervals")
+    func peakOverlap() {
+        #expect(HoldRun.peakOverlap([0...1, 0.5...2, 1...3, 2.5...4]) == 3)
+        #expect(HoldRun.peakOverlap([]) == 0)
     }
 }
