@@ -39,7 +39,11 @@ public struct SessionFailure: Error, Sendable, Equatable, CustomStringConvertibl
             }
         }
         if error is NIOSSLError || error is BoringSSLError {
-            return SessionFailure(type: SessionErrorType.tlsError, message: text)
+            let hint =
+                text.contains("CERTIFICATE_VERIFY_FAILED")
+                ? "the server's certificate is not trusted (self-signed? pass --cacert FILE, or --insecure for a test server): "
+                : ""
+            return SessionFailure(type: SessionErrorType.tlsError, message: hint + text)
         }
         if isConnectionRefused(error) {
             return SessionFailure(type: SessionErrorType.connectionRefused, message: text)

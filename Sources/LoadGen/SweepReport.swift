@@ -9,7 +9,8 @@ public enum SweepReport {
         return "[\(index)/\(total)] [\(summary.mode.rawValue.uppercased())] N=\(summary.numRequests), "
             + "wait=\(summary.waitSeconds)s, rep=\(summary.repetition) -> \(summary.successful)/\(summary.numRequests) "
             + "success (\(format(percent, 0))%), wall=\(format(summary.totalWallTime, 2))s, "
-            + "p99=\(format(summary.totalP99, 3))s, eff_conc=\(format(summary.effectiveConcurrency, 1))x, "
+            + "p99=\(summary.successful > 0 ? format(summary.totalP99, 3) + "s" : "n/a"), "
+            + "eff_conc=\(format(summary.effectiveConcurrency, 1))x, "
             + "rps=\(format(summary.requestsPerSecond, 1))"
     }
 

@@ -7,11 +7,12 @@ struct OpenEnvBenchCLITests {
     /// Runs the built `openenv-bench` (next to the test bundle) with `arguments`.
     private func bench(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let binary = [directory, directory.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("openenv-bench") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("openenv-bench") }
+        let binary = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "openenv-bench is built next to the tests (swift build)")
         let process = Process()
-        process.executableURL = try #require(binary, "openenv-bench is built next to the tests (swift build)")
+        process.executableURL = binary
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -54,6 +55,14 @@ struct OpenEnvBenchCLITests {
         #expect(status == 3, "\(output)")
         #expect(output.contains("0/3 success"))
         #expect(output.components(separatedBy: "ConnectionRefused").count == 4, "one line per failed session")
+    }
+
+    @Test("--expected-hosts warns when fewer hosts served a run; --require-hosts makes it fail")
+    func hostChecks() throws {
+        let (warned, warning) = try bench(["-n", "4", "-w", "0", "--expected-hosts", "2"])
+        #expect(warned == 0 && warning.contains("warning: run 1: 1 distinct host_url values served it, expected 2"))
+        let (failed, failure) = try bench(["-n", "4", "-w", "0", "--expected-hosts", "2", "--require-hosts"])
+        #expect(failed == 3 && failure.contains("Checks failed:"), "\(failure)")
     }
 
     @Test("bad arguments are rejected before anything runs", arguments: [

@@ -54,6 +54,7 @@ struct SecureSessionTests {
         try await withTLSServer { endpoint, caFile in
             let verified = await burst(endpoint, tls: nil)
             #expect(verified.allSatisfy { !$0.success && $0.errorType == SessionErrorType.tlsError }, "\(verified.map(\.errorMessage))")
+            #expect(verified.allSatisfy { $0.errorMessage?.contains("pass --cacert FILE, or --insecure") == true })
 
             var insecure = TLSConfiguration.makeClientConfiguration()
             insecure.certificateVerification = .none

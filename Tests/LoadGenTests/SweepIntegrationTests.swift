@@ -108,3 +108,21 @@ struct LoadPatternTests {
         #expect(HoldRun.peakOverlap([]) == 0)
     }
 }
+
+@Suite("Several backends", .serialized, .timeLimit(.minutes(1)))
+struct SeveralBackendsTests {
+    @Test("--urls spreads sessions round-robin: two servers, two host_urls, half the sessions each")
+    func roundRobin() async throws {
+        try await withTestServer { first, _ in
+            try await withTestServer { second, _ in
+                let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 10, hardware: "h")
+                let (results, _) = await Burst(endpoints: [first, second], sessions: 10, driver: driver).run()
+                let perHost = Dictionary(grouping: results, by: \.hostURL).mapValues(\.count)
+                #expect(perHost.count == 2 && perHost.values.allSatisfy { $0 == 5 }, "\(perHost)")
+                let ports: Set<String> = Set(perHost.keys.compactMap { $0.split(separator: ":").last.map(String.init) })
+                let expected: Set<String> = [String(first.port), String(second.port)]
+                #expect(ports == expected, "host_url carries each server's own port")
+            }
+        }
+    }
+}
