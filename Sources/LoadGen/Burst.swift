@@ -19,13 +19,25 @@ public struct Burst: Sendable {
 
     /// Runs every session and returns one row per session, in request order, plus the wall time.
     public func run() async -> (results: [SessionResult], wallTime: Double) {
-        let http = driver.mode == .http ? Self.makeHTTPClient(for: driver, connections: sessions) : nil
+        await driver.runSessions(count: sessions, endpoints: endpoints, schedule: nil)
+    }
+}
+
+extension SessionDriver {
+    /// Runs `count` sessions spread round-robin over `endpoints`; session `i` starts at
+    /// `schedule(i)`, or at once when there is no schedule. One row per session, in request order.
+    func runSessions(
+        count: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?
+    ) async -> (results: [SessionResult], wallTime: Double) {
+        let http = mode == .http ? makeHTTPClient(connections: count) : nil
         let clock = ContinuousClock()
         let start = clock.now
         var results = await withTaskGroup(of: SessionResult.self, returning: [SessionResult].self) { group in
-            for id in 0..<sessions {
+            for id in 0..<count {
+                let scheduled = schedule?(id)
+                if let scheduled { try? await Task.sleep(until: scheduled) }
                 let endpoint = endpoints[id % endpoints.count]
-                group.addTask { await driver.run(requestID: id, endpoint: endpoint, http: http) }
+                group.addTask { await run(requestID: id, endpoint: endpoint, http: http, scheduledStart: scheduled) }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
@@ -36,12 +48,12 @@ public struct Burst: Sendable {
     }
 
     /// One connection per concurrent session, as the seed's client allowed (up to 1,000 there).
-    static func makeHTTPClient(for driver: SessionDriver, connections: Int) -> HTTPClient {
+    private func makeHTTPClient(connections: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = driver.tls
+        configuration.tlsConfiguration = tls
         configuration.connectionPool = .init(
             idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
-        configuration.timeout = .init(connect: .nanoseconds(driver.timeout.nanoseconds))
+        configuration.timeout = .init(connect: .nanoseconds(timeout.nanoseconds))
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 }

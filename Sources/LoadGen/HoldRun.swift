@@ -91,9 +91,7 @@ public struct HoldRun: Sendable {
                     let observation = try await connection.observation(answering: #"{"type":"step","data":{}}"#)
                     stepTotal += (clock.now - mark).seconds
                     held.stepsAnswered += 1
-                    held.row.pid = Int(observation["pid"]?.numberValue ?? 0)
-                    held.row.sessionHash = observation["session_hash"]?.stringValue ?? ""
-                    held.row.hostURL = observation["host_url"]?.stringValue ?? ""
+                    held.row.record(observation)
                     next += stepInterval
                 }
                 held.heldInterval = heldFrom...(clock.now - origin).seconds

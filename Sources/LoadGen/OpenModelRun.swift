@@ -1,5 +1,3 @@
-import AsyncHTTPClient
-
 /// An open-model run: sessions arrive at a fixed rate for a duration, whether or not earlier
 /// ones have finished — the way independent trainers arrive — instead of one burst.
 ///
@@ -24,26 +22,12 @@ public struct OpenModelRun: Sendable {
     public var sessions: Int { Int((arrivalRate * duration.seconds).rounded(.down)) }
 
     public func run() async -> (results: [SessionResult], wallTime: Double) {
-        var sized = self.driver
-        sized.batchSize = sessions
-        let driver = sized
-        let http = driver.mode == .http ? Burst.makeHTTPClient(for: driver, connections: sessions) : nil
-        let clock = ContinuousClock()
-        let start = clock.now
-        var results = await withTaskGroup(of: SessionResult.self, returning: [SessionResult].self) { group in
-            for id in 0..<sessions {
-                let scheduled = start + .seconds(Double(id) / arrivalRate)
-                try? await Task.sleep(until: scheduled)
-                let endpoint = endpoints[id % endpoints.count]
-                group.addTask {
-                    await driver.run(requestID: id, endpoint: endpoint, http: http, scheduledStart: scheduled)
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        var driver = self.driver
+        driver.batchSize = sessions
+        let start = ContinuousClock.now
+        let rate = arrivalRate
+        return await driver.runSessions(count: sessions, endpoints: endpoints) { id in
+            start + .seconds(Double(id) / rate)
         }
-        let wallTime = (clock.now - start).seconds
-        try? await http?.shutdown()
-        results.sort { $0.requestID < $1.requestID }
-        return (results, wallTime)
     }
 }

@@ -45,10 +45,7 @@ public struct SessionDriver: Sendable {
             case .ws: observation = try await webSocketSession(endpoint, &row, clock: clock, start: start)
             case .http: observation = try await httpSession(endpoint, http, &row, clock: clock)
             }
-            row.waitedSeconds = observation["waited_seconds"]?.numberValue ?? 0
-            row.pid = Int(observation["pid"]?.numberValue ?? 0)
-            row.sessionHash = observation["session_hash"]?.stringValue ?? ""
-            row.hostURL = observation["host_url"]?.stringValue ?? ""
+            row.record(observation)
             row.success = true
         } catch {
             let failure = SessionFailure.classify(error)

@@ -36,6 +36,14 @@ public struct SessionResult: Sendable, Equatable {
         self.hardware = hardware
     }
 
+    /// Copies what the server reported about itself from a step's observation.
+    mutating func record(_ observation: JSONValue) {
+        waitedSeconds = observation["waited_seconds"]?.numberValue ?? 0
+        pid = Int(observation["pid"]?.numberValue ?? 0)
+        sessionHash = observation["session_hash"]?.stringValue ?? ""
+        hostURL = observation["host_url"]?.stringValue ?? ""
+    }
+
     /// The `raw.jsonl` column names, in the seed's order.
     public static let columns = [
         "request_id", "mode", "timestamp", "wait_requested", "batch_size", "hardware", "connect_latency",

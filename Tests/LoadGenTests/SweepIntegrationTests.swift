@@ -95,7 +95,10 @@ struct LoadPatternTests {
     @Test("hold: sessions over capacity are failed rows, and the peak counts only the held ones")
     func holdOverCapacity() async throws {
         try await withTestServer(ServerConfiguration(maxConcurrentEnvs: 4)) { endpoint, _ in
-            let outcome = await HoldRun(endpoints: [endpoint], sessions: 6, duration: .milliseconds(500)).run()
+            // Held for 1.5 s, far longer than the 6 connects take, so no slot frees up mid-run.
+            let outcome = await HoldRun(
+                endpoints: [endpoint], sessions: 6, duration: .milliseconds(1500), stepInterval: .milliseconds(500)
+            ).run()
             #expect(outcome.results.filter { $0.success }.count == 4)
             #expect(outcome.results.filter { $0.errorType == "CAPACITY_REACHED" }.count == 2)
             #expect(outcome.peakHeldSessions == 4)
