@@ -109,6 +109,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ScalingTests",
+            dependencies: ["LoadGen", "EnvServer", "EnvTesting"],
+            path: "Tests/Scaling",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: ["EnvProtocol", "EnvServer"],
             swiftSettings: swiftSettings

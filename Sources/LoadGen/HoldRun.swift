@@ -109,7 +109,7 @@ public struct HoldRun: Sendable {
         return held
     }
 
-    static func peakOverlap(_ intervals: [ClosedRange<Double>]) -> Int {
+    package static func peakOverlap(_ intervals: [ClosedRange<Double>]) -> Int {
         // Sweep over start and end times; at equal times starts come first, so touching
         // intervals count as overlapping.
         var events: [(time: Double, change: Int)] = []

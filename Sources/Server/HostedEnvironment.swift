@@ -22,7 +22,7 @@ public struct HostedEnvironment: Sendable {
     }
 
     /// A fresh environment instance for one WebSocket session or one HTTP call.
-    func session(for process: ServingProcess) throws -> any EnvironmentSession {
+    package func session(for process: ServingProcess) throws -> any EnvironmentSession {
         try makeSession(process)
     }
 
@@ -43,10 +43,14 @@ public struct HostedEnvironment: Sendable {
 public struct ServingProcess: Sendable {
     /// `"<hostname>:<port>"`.
     public var hostURL: String
+
+    public init(hostURL: String) {
+        self.hostURL = hostURL
+    }
 }
 
 /// One live environment instance, driven with wire values.
-protocol EnvironmentSession {
+package protocol EnvironmentSession {
     mutating func reset(_ options: ResetOptions) async throws -> ObservationEnvelope
     /// - Throws: ``ValidationFailure`` (action rejected) or the environment's own error.
     mutating func step(_ action: [String: JSONValue]) async throws -> ObservationEnvelope

@@ -3,9 +3,9 @@ import EnvProtocol
 /// Turns one client text frame into the reply the protocol prescribes.
 ///
 /// Separate from the socket so every rule of PROTOCOL.md §3 can be tested without a network.
-enum MessageDispatcher {
+package enum MessageDispatcher {
     /// The reply to `text`, or `nil` for `{"type":"close"}` (no reply, close 1000).
-    static func answer(_ text: String, session: inout any EnvironmentSession) async -> ServerMessage? {
+    package static func answer(_ text: String, session: inout any EnvironmentSession) async -> ServerMessage? {
         let message: ClientMessage
         do {
             message = try ClientMessage.decode(text)

@@ -1,7 +1,7 @@
 import EnvServer
 import EnvTesting
 import Foundation
-@testable import LoadGen
+import LoadGen
 import Testing
 
 /// Small sweeps against an in-process server, checking the files they leave.

@@ -1,7 +1,7 @@
 import EnvProtocol
 import Testing
 
-@testable import EnvServer
+import EnvServer
 
 /// The WebSocket message rules without a socket: one environment instance, replies in order.
 @Suite("Message dispatcher")

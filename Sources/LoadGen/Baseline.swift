@@ -1,0 +1,244 @@
+import Foundation
+
+/// What one infrastructure is expected to do: `baselines/<name>.json` (schema in docs/BASELINES.md).
+public struct Baseline: Codable, Sendable, Equatable {
+    public var schema: String
+    public var infrastructure: String
+    public var description: String?
+    public var cores: Int?
+    public var workers: Int?
+    public var source: Source
+    public var tolerances: Tolerances
+    public var grid: Grid?
+    public var cases: [Case]
+    public var maxBatch: [MaxBatch]
+    public var latencyBoundedCapacity: [Capacity]?
+    public var history: [HistoryEntry]?
+
+    public static let schemaName = "openenv-baseline/1"
+
+    public struct Source: Codable, Sendable, Equatable {
+        public var date: String
+        public var document: String?
+        public var run: String?
+        public var command: String?
+        public var machine: String?
+        public var note: String?
+
+        public init(date: String, document: String? = nil, run: String? = nil, command: String? = nil,
+            machine: String? = nil, note: String? = nil)
+        {
+            self.date = date
+            self.document = document
+            self.run = run
+            self.command = command
+            self.machine = machine
+            self.note = note
+        }
+    }
+
+    /// How far a measurement may fall short before it is a regression.
+    public struct Tolerances: Codable, Sendable, Equatable {
+        /// Success may be at most this many percentage points below the baseline.
+        public var successDropPoints: Double
+        /// p99 total latency may be at most this fraction above the baseline (0.5 = 50 %).
+        public var p99RiseFraction: Double
+        /// Max batch may fall by at most this many grid steps.
+        public var maxBatchGridSteps: Int
+
+        public init(successDropPoints: Double = 2, p99RiseFraction: Double = 0.5, maxBatchGridSteps: Int = 0) {
+            self.successDropPoints = successDropPoints
+            self.p99RiseFraction = p99RiseFraction
+            self.maxBatchGridSteps = maxBatchGridSteps
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case successDropPoints = "success_drop_points"
+            case p99RiseFraction = "p99_rise_fraction"
+            case maxBatchGridSteps = "max_batch_grid_steps"
+        }
+    }
+
+    public struct Grid: Codable, Sendable, Equatable {
+        public var mode: LoadMode
+        public var requests: [Int]
+        public var waits: [Double]
+        public var reps: Int
+
+        public init(mode: LoadMode, requests: [Int], waits: [Double], reps: Int) {
+            self.mode = mode
+            self.requests = requests
+            self.waits = waits
+            self.reps = reps
+        }
+    }
+
+    /// Expected figures for one (mode, wait, batch).
+    public struct Case: Codable, Sendable, Equatable {
+        public var mode: LoadMode
+        public var waitSeconds: Double
+        public var batchSize: Int
+        /// 0…1; absent when the source gives none.
+        public var successRate: Double?
+        /// Seconds; absent when the source gives none.
+        public var p99Total: Double?
+        /// The source's words when it gives no single number (e.g. "91-94%").
+        public var successRateText: String?
+        public var note: String?
+
+        public init(mode: LoadMode, waitSeconds: Double, batchSize: Int, successRate: Double?, p99Total: Double?) {
+            self.mode = mode
+            self.waitSeconds = waitSeconds
+            self.batchSize = batchSize
+            self.successRate = successRate
+            self.p99Total = p99Total
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mode, note
+            case waitSeconds = "wait_seconds"
+            case batchSize = "batch_size"
+            case successRate = "success_rate"
+            case p99Total = "p99_total"
+            case successRateText = "success_rate_text"
+        }
+    }
+
+    public struct MaxBatch: Codable, Sendable, Equatable {
+        public var mode: LoadMode
+        public var waitSeconds: Double
+        public var maxBatch: Int?
+
+        public init(mode: LoadMode, waitSeconds: Double, maxBatch: Int?) {
+            self.mode = mode
+            self.waitSeconds = waitSeconds
+            self.maxBatch = maxBatch
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mode
+            case waitSeconds = "wait_seconds"
+            case maxBatch = "max_batch"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(waitSeconds, forKey: .waitSeconds)
+            try container.encode(maxBatch, forKey: .maxBatch)  // null means "none qualified"
+        }
+    }
+
+    public struct Capacity: Codable, Sendable, Equatable {
+        public var mode: LoadMode
+        public var waitSeconds: Double
+        public var capacity: Int?
+
+        public init(mode: LoadMode, waitSeconds: Double, capacity: Int?) {
+            self.mode = mode
+            self.waitSeconds = waitSeconds
+            self.capacity = capacity
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mode, capacity
+            case waitSeconds = "wait_seconds"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(waitSeconds, forKey: .waitSeconds)
+            try container.encode(capacity, forKey: .capacity)  // null means "none qualified"
+        }
+    }
+
+    public struct HistoryEntry: Codable, Sendable, Equatable {
+        public var source: Source
+        public var cases: [Case]
+        public var maxBatch: [MaxBatch]?
+
+        public init(source: Source, cases: [Case], maxBatch: [MaxBatch]?) {
+            self.source = source
+            self.cases = cases
+            self.maxBatch = maxBatch
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case source, cases
+            case maxBatch = "max_batch"
+        }
+    }
+
+    public init(
+        schema: String, infrastructure: String, description: String?, cores: Int?, workers: Int?, source: Source,
+        tolerances: Tolerances, grid: Grid?, cases: [Case], maxBatch: [MaxBatch], latencyBoundedCapacity: [Capacity]?,
+        history: [HistoryEntry]?
+    ) {
+        self.schema = schema
+        self.infrastructure = infrastructure
+        self.description = description
+        self.cores = cores
+        self.workers = workers
+        self.source = source
+        self.tolerances = tolerances
+        self.grid = grid
+        self.cases = cases
+        self.maxBatch = maxBatch
+        self.latencyBoundedCapacity = latencyBoundedCapacity
+        self.history = history
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, infrastructure, description, cores, workers, source, tolerances, grid, cases, history
+        case maxBatch = "max_batch"
+        case latencyBoundedCapacity = "latency_bounded_capacity"
+    }
+}
+
+extension Baseline {
+    /// Reads `<directory>/<name>.json`.
+    ///
+    /// - Throws: ``BaselineError`` naming the available baselines when there is no such file.
+    public static func load(_ name: String, from directory: URL) throws -> Baseline {
+        let url = directory.appendingPathComponent("\(name).json")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw BaselineError(
+                description: "no baseline '\(name)' in \(directory.path); available: \(available(in: directory).joined(separator: ", "))")
+        }
+        let baseline = try JSONDecoder().decode(Baseline.self, from: Data(contentsOf: url))
+        guard baseline.schema == schemaName else {
+            throw BaselineError(description: "\(url.path): schema '\(baseline.schema)', expected '\(schemaName)'")
+        }
+        return baseline
+    }
+
+    /// The baseline names (file names without `.json`) in `directory`.
+    public static func available(in directory: URL) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// Writes the baseline as readable, stable JSON.
+    public func write(to directory: URL) throws -> URL {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let url = directory.appendingPathComponent("\(infrastructure).json")
+        try (encoder.encode(self) + Data("\n".utf8)).write(to: url)
+        return url
+    }
+
+    /// The expected figures for one (mode, wait, batch), if the baseline has them.
+    public func expected(mode: LoadMode, wait: Double, batch: Int) -> Case? {
+        cases.first { $0.mode == mode && $0.waitSeconds == wait && $0.batchSize == batch }
+    }
+}
+
+/// A baseline that cannot be used.
+public struct BaselineError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
+}

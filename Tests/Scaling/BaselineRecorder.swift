@@ -1,0 +1,44 @@
+import Foundation
+import LoadGen
+
+/// Writes a measured baseline (`OPENENV_RECORD_BASELINE=1`): the figures of this run, the
+/// default tolerances, and where they came from.
+enum BaselineRecorder {
+    static func record(summaries: [RunSummary], analysis: CapacityAnalysis) throws -> URL {
+        let environment = ScalingPlan.environment
+        let name = ScalingPlan.infrastructure ?? "unnamed"
+        let previous = try? Baseline.load(name, from: ScalingPlan.baselinesDirectory)
+        let byCase = Dictionary(grouping: summaries) { ScalingCase(mode: $0.mode, wait: $0.waitSeconds, batch: $0.numRequests) }
+        let cases = byCase.keys.sorted { ($0.wait, $0.batch) < ($1.wait, $1.batch) }.map { key -> Baseline.Case in
+            let runs = byCase[key] ?? []
+            let served = runs.filter { $0.successful > 0 }
+            return Baseline.Case(
+                mode: key.mode, waitSeconds: key.wait, batchSize: key.batch,
+                successRate: runs.map(\.successRate).reduce(0, +) / Double(max(runs.count, 1)),
+                p99Total: served.isEmpty ? nil : served.map(\.totalP99).max())
+        }
+        let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
+        let baseline = Baseline(
+            schema: Baseline.schemaName, infrastructure: name,
+            description: environment["OPENENV_BASELINE_DESCRIPTION"] ?? previous?.description,
+            cores: environment["OPENENV_CORES"].flatMap(Int.init) ?? previous?.cores ?? ProcessInfo.processInfo.activeProcessorCount,
+            workers: environment["OPENENV_WORKERS"].flatMap(Int.init) ?? previous?.workers ?? 1,
+            source: Baseline.Source(
+                date: String(Timestamp.now().prefix(10)), document: "measured", run: "ci/update-baselines \(name)",
+                command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name) OPENENV_SCALING_GRID="
+                    + ScalingPlan.grid.map(String.init).joined(separator: ",")
+                    + " OPENENV_SCALING_REPS=\(ScalingPlan.repetitions) swift test -c release --filter Scaling",
+                machine: "\(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(where_)"),
+            tolerances: previous?.tolerances ?? Baseline.Tolerances(),
+            grid: Baseline.Grid(mode: .ws, requests: ScalingPlan.grid, waits: ScalingPlan.recordWaits, reps: ScalingPlan.repetitions),
+            cases: cases,
+            maxBatch: analysis.maxBatch.keys.sorted().map {
+                Baseline.MaxBatch(mode: $0.mode, waitSeconds: $0.wait, maxBatch: analysis.maxBatch[$0] ?? nil)
+            },
+            latencyBoundedCapacity: analysis.latencyBoundedCapacity.keys.sorted().map {
+                Baseline.Capacity(mode: $0.mode, waitSeconds: $0.wait, capacity: analysis.latencyBoundedCapacity[$0] ?? nil)
+            },
+            history: previous.map { [Baseline.HistoryEntry(source: $0.source, cases: $0.cases, maxBatch: $0.maxBatch)] + ($0.history ?? []) })
+        return try baseline.write(to: ScalingPlan.baselinesDirectory)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LoadGen
+import Testing
+
+/// Scaling regression suite: bursts of sessions against a server, compared with the checked-in
+/// baseline of its infrastructure (`baselines/<name>.json`) and its tolerances.
+///
+/// Run it on its own and in release, so nothing else shares the cores and the load generator is
+/// not the bottleneck: `swift test -c release --filter Scaling` (the baselines were recorded so).
+/// In-process by default (our server and the load generator in this process, compared with
+/// `local-swift`, which was recorded the same way); `OPENENV_URL=… OPENENV_INFRA=<baseline>` for
+/// any deployment. See ``ScalingPlan`` for every variable. Each case attaches its `raw.jsonl`
+/// rows, its `summary.csv` rows and the comparison (pass `--attachments-path DIR` to keep them).
+@Suite(
+    "Scaling", .serialized, .timeLimit(.minutes(10)),
+    .enabled(if: ScalingPlan.isSelected, "measures load: run it on its own with swift test -c release --filter Scaling"))
+struct ScalingTests {
+    @Test("the baseline is chosen and has cases in the grid")
+    func baselineChosen() throws {
+        if ScalingPlan.isRecording { return }
+        let baseline = try ScalingPlan.baseline.get()
+        #expect(
+            !ScalingPlan.cases.isEmpty,
+            "baseline '\(baseline.infrastructure)' has no case with a batch size in OPENENV_SCALING_GRID \(ScalingPlan.grid)")
+    }
+
+    @Test(arguments: ScalingPlan.cases)
+    func scalingCase(_ scalingCase: ScalingCase) async throws {
+        let runs = try await ScalingPlan.measure(scalingCase)
+        let summaries = runs.map(\.summary)
+        await MeasuredRuns.shared.add(scalingCase, summaries)
+        Attachment.record(runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(), named: "\(scalingCase.fileStem)-raw.jsonl")
+        Attachment.record(
+            CSV.line(RunSummary.columns) + summaries.map { CSV.line($0.csvFields) }.joined(),
+            named: "\(scalingCase.fileStem)-summary.csv")
+        if ScalingPlan.isRecording { return }
+        let baseline = try ScalingPlan.baseline.get()
+        let comparison = BaselineComparison(
+            case: baseline.expected(mode: scalingCase.mode, wait: scalingCase.wait, batch: scalingCase.batch),
+            runs: summaries, tolerances: baseline.tolerances)
+        Attachment.record(comparison.markdown, named: "\(scalingCase.fileStem)-comparison.md")
+        if comparison.hasRegression {
+            Issue.record("\(scalingCase.testDescription): regression against '\(baseline.infrastructure)'\n\(comparison.markdown)")
+        }
+    }
+
+    @Test("max batch and latency-bounded capacity hold (or, when recording, the baseline is written)")
+    func capacity() async throws {
+        var summaries: [RunSummary] = []
+        for scalingCase in ScalingPlan.cases {
+            if let measured = await MeasuredRuns.shared.summaries(for: scalingCase) {
+                summaries += measured
+            } else {
+                summaries += try await ScalingPlan.measure(scalingCase).map(\.summary)
+            }
+        }
+        let analysis = CapacityAnalysis(summaries: summaries)
+        if ScalingPlan.isRecording {
+            let url = try BaselineRecorder.record(summaries: summaries, analysis: analysis)
+            Issue.record(
+                "Recorded baseline \(url.path). Review it (git diff), commit it, and rerun without OPENENV_RECORD_BASELINE.")
+            return
+        }
+        let baseline = try ScalingPlan.baseline.get()
+        let comparison = BaselineComparison(capacity: analysis, baseline: baseline, grid: ScalingPlan.grid)
+        Attachment.record(comparison.markdown, named: "capacity-comparison.md")
+        if comparison.hasRegression {
+            Issue.record("capacity: regression against '\(baseline.infrastructure)'\n\(comparison.markdown)")
+        }
+    }
+}
