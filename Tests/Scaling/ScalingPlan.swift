@@ -8,7 +8,7 @@ import Testing
 ///
 /// - `OPENENV_URL`: measure this server; then `OPENENV_INFRA` names the baseline (required).
 ///   Without it, an in-process server is measured against `local-swift`.
-/// - `OPENENV_SCALING_GRID` (e.g. `32,512,2048`): the batch sizes to run; default `32,512,2048`.
+/// - `OPENENV_SCALING_GRID` (e.g. `32,512`): the batch sizes to run; default `32,512,2048,4096`.
 /// - `OPENENV_SCALING_REPS`: repetitions per case (default 1).
 /// - `OPENENV_RECORD_BASELINE=1`: measure the grid (`OPENENV_SCALING_WAITS`, default `1.0`) and
 ///   write the baseline file instead of comparing; the run then fails, so a new baseline is never
@@ -21,7 +21,7 @@ enum ScalingPlan {
     static let isRecording = environment["OPENENV_RECORD_BASELINE"] == "1"
     static let infrastructure = environment["OPENENV_INFRA"] ?? (remoteURL == nil ? "local-swift" : nil)
     static let repetitions = environment["OPENENV_SCALING_REPS"].flatMap(Int.init) ?? 1
-    static let grid: [Int] = numbers(environment["OPENENV_SCALING_GRID"]) ?? [32, 512, 2048]
+    static let grid: [Int] = numbers(environment["OPENENV_SCALING_GRID"]) ?? [32, 512, 2048, 4096]
     static let recordWaits: [Double] = numbers(environment["OPENENV_SCALING_WAITS"]) ?? [1.0]
 
     /// Scaling measures, so it runs only where nothing else shares the cores with it: when
