@@ -69,46 +69,32 @@ public struct HoldRun: Sendable {
         id: Int, endpoint: ServerEndpoint, until end: ContinuousClock.Instant, clock: ContinuousClock,
         origin: ContinuousClock.Instant
     ) async -> HeldSession {
-        var held = HeldSession(
-            row: SessionResult(
-                requestID: id, mode: .ws, timestamp: Timestamp.now(), waitRequested: 0, batchSize: sessions,
-                hardware: hardware))
-        let start = clock.now
-        let configuration = WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls)
-        do {
-            try await WebSocketConnection.withConnection(to: endpoint, configuration: configuration) { connection in
-                held.row.connectLatency = (clock.now - start).seconds
-                var mark = clock.now
-                _ = try await connection.observation(answering: #"{"type":"reset","data":{}}"#)
-                held.row.resetLatency = (clock.now - mark).seconds
-                let heldFrom = (clock.now - origin).seconds
-                var stepTotal = 0.0
-                var next = clock.now
-                while next < end {
-                    try await Task.sleep(until: next)
-                    mark = clock.now
-                    held.stepsAttempted += 1
-                    let observation = try await connection.observation(answering: #"{"type":"step","data":{}}"#)
-                    stepTotal += (clock.now - mark).seconds
-                    held.stepsAnswered += 1
-                    held.row.record(observation)
-                    next += stepInterval
-                }
-                held.heldInterval = heldFrom...(clock.now - origin).seconds
-                held.row.stepLatency = held.stepsAnswered > 0 ? stepTotal / Double(held.stepsAnswered) : 0
-                try? await connection.send(text: #"{"type":"close"}"#)
-                _ = try? await connection.receive(timeout: .seconds(5))
+        let driver = SessionDriver(mode: .ws, wait: 0, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls)
+        var heldInterval: ClosedRange<Double>?
+        var stepsAnswered = 0
+        var stepsAttempted = 0
+        let row = await driver.webSocketRow(requestID: id, endpoint: endpoint) { connection, row in
+            let heldFrom = (clock.now - origin).seconds
+            var stepTotal = 0.0
+            var next = clock.now
+            while next < end {
+                try await Task.sleep(until: next)
+                let mark = clock.now
+                stepsAttempted += 1
+                let observation = try await connection.observation(answering: #"{"type":"step","data":{}}"#)
+                stepTotal += (clock.now - mark).seconds
+                stepsAnswered += 1
+                row.record(observation)
+                next += stepInterval
             }
-            held.row.success = true
-        } catch {
-            let failure = SessionFailure.classify(error)
-            held.row.errorType = failure.type
-            held.row.errorMessage = failure.message
+            heldInterval = heldFrom...(clock.now - origin).seconds
+            row.stepLatency = stepsAnswered > 0 ? stepTotal / Double(stepsAnswered) : 0
         }
-        held.row.totalLatency = (clock.now - start).seconds
-        return held
+        return HeldSession(
+            row: row, heldInterval: heldInterval, stepsAnswered: stepsAnswered, stepsAttempted: stepsAttempted)
     }
 
+    /// The largest number of intervals that overlap at one instant.
     package static func peakOverlap(_ intervals: [ClosedRange<Double>]) -> Int {
         // Sweep over start and end times; at equal times starts come first, so touching
         // intervals count as overlapping.

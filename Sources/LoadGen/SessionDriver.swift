@@ -34,62 +34,76 @@ public struct SessionDriver: Sendable {
     public func run(
         requestID: Int, endpoint: ServerEndpoint, http: HTTPClient?, scheduledStart: ContinuousClock.Instant? = nil
     ) async -> SessionResult {
+        switch mode {
+        case .ws:
+            return await webSocketRow(requestID: requestID, endpoint: endpoint, scheduledStart: scheduledStart) {
+                connection, row in
+                let mark = ContinuousClock.now
+                let observation = try await connection.observation(
+                    answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#)
+                row.stepLatency = (ContinuousClock.now - mark).seconds
+                row.record(observation)
+            }
+        case .http:
+            return await row(requestID: requestID, scheduledStart: scheduledStart) { row, _ in
+                try await httpSession(endpoint, http, &row)
+            }
+        }
+    }
+
+    /// One WebSocket session as one row: connect and reset (timed), then `steps`, then a polite
+    /// close. Bursts step once; hold mode steps for a duration.
+    package func webSocketRow(
+        requestID: Int, endpoint: ServerEndpoint, scheduledStart: ContinuousClock.Instant? = nil,
+        steps: (inout WebSocketConnection, inout SessionResult) async throws -> Void
+    ) async -> SessionResult {
+        await row(requestID: requestID, scheduledStart: scheduledStart) { row, start in
+            let configuration = WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls)
+            try await WebSocketConnection.withConnection(to: endpoint, configuration: configuration) { connection in
+                row.connectLatency = (ContinuousClock.now - start).seconds
+                let mark = ContinuousClock.now
+                _ = try await connection.observation(answering: #"{"type":"reset","data":{}}"#)
+                row.resetLatency = (ContinuousClock.now - mark).seconds
+                try await steps(&connection, &row)
+                // A polite goodbye; the session already succeeded, so its outcome cannot fail it.
+                try? await connection.send(text: #"{"type":"close"}"#)
+                _ = try? await connection.receive(timeout: min(timeout, .seconds(5)))
+            }
+        }
+    }
+
+    /// What every session shares: one row, timed from the (scheduled) start; a failure is
+    /// classified, and its phase latencies are 0, as in the seed — only its total is kept.
+    private func row(
+        requestID: Int, scheduledStart: ContinuousClock.Instant?,
+        _ body: (inout SessionResult, ContinuousClock.Instant) async throws -> Void
+    ) async -> SessionResult {
         var row = SessionResult(
             requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait,
             batchSize: batchSize, hardware: hardware)
-        let clock = ContinuousClock()
-        let start = scheduledStart ?? clock.now
+        let start = scheduledStart ?? ContinuousClock.now
         do {
-            let observation: JSONValue
-            switch mode {
-            case .ws: observation = try await webSocketSession(endpoint, &row, clock: clock, start: start)
-            case .http: observation = try await httpSession(endpoint, http, &row, clock: clock)
-            }
-            row.record(observation)
+            try await body(&row, start)
             row.success = true
         } catch {
             let failure = SessionFailure.classify(error)
             row.errorType = failure.type
             row.errorMessage = failure.message
-            // A failed session's phase latencies are 0, as in the seed; only its total is kept.
             (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
         }
-        row.totalLatency = (clock.now - start).seconds
+        row.totalLatency = (ContinuousClock.now - start).seconds
         return row
     }
 
-    private func webSocketSession(
-        _ endpoint: ServerEndpoint, _ row: inout SessionResult, clock: ContinuousClock,
-        start: ContinuousClock.Instant
-    ) async throws -> JSONValue {
-        let configuration = WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls)
-        return try await WebSocketConnection.withConnection(to: endpoint, configuration: configuration) { connection in
-            row.connectLatency = (clock.now - start).seconds
-            var mark = clock.now
-            _ = try await connection.observation(answering: #"{"type":"reset","data":{}}"#)
-            row.resetLatency = (clock.now - mark).seconds
-            mark = clock.now
-            let observation = try await connection.observation(
-                answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#)
-            row.stepLatency = (clock.now - mark).seconds
-            // A polite goodbye; the session already succeeded, so its outcome cannot fail it.
-            try? await connection.send(text: #"{"type":"close"}"#)
-            _ = try? await connection.receive(timeout: min(timeout, .seconds(5)))
-            return observation
-        }
-    }
-
-    private func httpSession(
-        _ endpoint: ServerEndpoint, _ client: HTTPClient?, _ row: inout SessionResult, clock: ContinuousClock
-    ) async throws -> JSONValue {
+    private func httpSession(_ endpoint: ServerEndpoint, _ client: HTTPClient?, _ row: inout SessionResult) async throws {
         guard let client else { preconditionFailure("HTTP mode needs an HTTP client") }
-        var mark = clock.now
+        var mark = ContinuousClock.now
         _ = try await post(client, endpoint.httpURL + "/reset", body: nil)
-        row.resetLatency = (clock.now - mark).seconds
-        mark = clock.now
+        row.resetLatency = (ContinuousClock.now - mark).seconds
+        mark = ContinuousClock.now
         let reply = try await post(client, endpoint.httpURL + "/step", body: #"{"action":{"wait_seconds":\#(wait)}}"#)
-        row.stepLatency = (clock.now - mark).seconds
-        return reply["observation"] ?? .null
+        row.stepLatency = (ContinuousClock.now - mark).seconds
+        row.record(reply["observation"] ?? .null)
     }
 
     private func post(_ client: HTTPClient, _ url: String, body: String?) async throws -> JSONValue {

@@ -101,6 +101,10 @@ struct LoadPatternTests {
             ).run()
             #expect(outcome.results.filter { $0.success }.count == 4)
             #expect(outcome.results.filter { $0.errorType == "CAPACITY_REACHED" }.count == 2)
+            // Failed rows follow the seed's rule, as burst rows do: phase latencies 0, total kept.
+            #expect(outcome.results.filter { !$0.success }.allSatisfy {
+                $0.connectLatency == 0 && $0.resetLatency == 0 && $0.stepLatency == 0 && $0.totalLatency > 0
+            })
             #expect(outcome.peakHeldSessions == 4)
         }
     }
