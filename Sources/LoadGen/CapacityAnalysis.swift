@@ -28,12 +28,12 @@ public struct CapacityAnalysis: Sendable, Equatable {
                 .append(summary)
         }
         maxBatch = byKey.mapValues { batches in
-            batches.filter { Self.meanSuccess($0.value) >= threshold }.keys.max()
+            batches.filter { ($0.value.meanSuccessRate ?? 0) >= threshold }.keys.max()
         }
         latencyBoundedCapacity = byKey.mapValues { batches in
             batches.filter { batch, runs in
                 let bound = Self.latencyBound(wait: runs[0].waitSeconds)
-                return Self.meanSuccess(runs) >= 0.95 && runs.allSatisfy { $0.totalP99 <= bound }
+                return (runs.meanSuccessRate ?? 0) >= 0.95 && runs.allSatisfy { $0.totalP99 <= bound }
             }.keys.max()
         }
     }
@@ -47,9 +47,5 @@ public struct CapacityAnalysis: Sendable, Equatable {
     public func batchPerCore(_ key: Key, cores: Int) -> Double? {
         guard cores > 0, let batch = maxBatch[key] ?? nil else { return nil }
         return Double(batch) / Double(cores)
-    }
-
-    private static func meanSuccess(_ runs: [RunSummary]) -> Double {
-        runs.map(\.successRate).reduce(0, +) / Double(runs.count)
     }
 }

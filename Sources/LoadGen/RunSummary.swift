@@ -108,3 +108,17 @@ public struct RunSummary: Sendable, Equatable {
             + [String(uniquePIDs), String(uniqueSessions), String(uniqueHosts)]
     }
 }
+
+extension Collection where Element == RunSummary {
+    /// The repetitions' success rate averaged, as the seed's analysis did; `nil` for no runs.
+    /// What baselines record and what comparisons and max batch are judged by.
+    public var meanSuccessRate: Double? {
+        isEmpty ? nil : map(\.successRate).reduce(0, +) / Double(count)
+    }
+
+    /// The worst p99 total latency among repetitions that served anyone; `nil` when none did
+    /// (there is then no latency to speak of, not a latency of 0).
+    public var worstServedP99: Double? {
+        filter { $0.successful > 0 }.map(\.totalP99).max()
+    }
+}

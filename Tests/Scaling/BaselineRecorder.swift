@@ -11,11 +11,9 @@ enum BaselineRecorder {
         let byCase = Dictionary(grouping: summaries) { ScalingCase(mode: $0.mode, wait: $0.waitSeconds, batch: $0.numRequests) }
         let cases = byCase.keys.sorted { ($0.wait, $0.batch) < ($1.wait, $1.batch) }.map { key -> Baseline.Case in
             let runs = byCase[key] ?? []
-            let served = runs.filter { $0.successful > 0 }
             return Baseline.Case(
                 mode: key.mode, waitSeconds: key.wait, batchSize: key.batch,
-                successRate: runs.map(\.successRate).reduce(0, +) / Double(max(runs.count, 1)),
-                p99Total: served.isEmpty ? nil : served.map(\.totalP99).max())
+                successRate: runs.meanSuccessRate, p99Total: runs.worstServedP99)
         }
         let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
         let baseline = Baseline(
