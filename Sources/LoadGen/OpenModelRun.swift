@@ -19,7 +19,11 @@ public struct OpenModelRun: Sendable {
     }
 
     /// Sessions the run will start: rate × duration.
-    public var sessions: Int { Int((arrivalRate * duration.seconds).rounded(.down)) }
+    public var sessions: Int { Self.sessions(arrivalRate: arrivalRate, duration: duration) }
+
+    public static func sessions(arrivalRate: Double, duration: Duration) -> Int {
+        Int((arrivalRate * duration.seconds).rounded(.down))
+    }
 
     public func run() async -> (results: [SessionResult], wallTime: Double) {
         var driver = self.driver

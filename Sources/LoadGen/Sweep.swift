@@ -52,9 +52,18 @@ public struct SweepPlan: Sendable {
         self.pattern = pattern
     }
 
+    /// The batch sizes the sweep runs: the requests grid, except that an open-model run's size
+    /// is its rate × duration (a grid would only repeat the same run).
+    public var batchSizes: [Int] {
+        if case .openModel(let rate, let duration) = pattern {
+            return [OpenModelRun.sessions(arrivalRate: rate, duration: duration)]
+        }
+        return requestsGrid
+    }
+
     /// Every run of the sweep, in the seed's order: batch size, then wait, then repetition.
     public var runs: [(mode: LoadMode, sessions: Int, wait: Double, repetition: Int)] {
-        requestsGrid.flatMap { sessions in
+        batchSizes.flatMap { sessions in
             waitGrid.flatMap { wait in
                 (1...repetitions).flatMap { repetition in
                     modes.map { (mode: $0, sessions: sessions, wait: wait, repetition: repetition) }

@@ -148,7 +148,7 @@ struct OpenEnvBench: AsyncParsableCommand {
             waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
             pause: .seconds(pause), tls: try tlsConfiguration(), pattern: pattern)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
-        print("Sweep: \(plan.runs.count) runs (batch sizes \(requestsGrid), waits \(waitGrid), \(reps) reps) against \(url)")
+        print("Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps) against \(url)")
         var hostFailures: [String] = []
         let summaries = try await plan.run(writer: writer) { index, total, outcome in
             let summary = outcome.summary

@@ -69,6 +69,15 @@ struct LoadPatternTests {
         }
     }
 
+    @Test("an open-model sweep runs once per wait and repetition, whatever the requests grid")
+    func openModelSweepIgnoresGrid() {
+        let plan = SweepPlan(
+            endpoints: [ServerEndpoint(host: "127.0.0.1", port: 1)], url: "u", requestsGrid: [32, 128, 512],
+            waitGrid: [0.1, 1], repetitions: 2, pattern: .openModel(rate: 20, duration: .seconds(1.5)))
+        #expect(plan.batchSizes == [30])
+        #expect(plan.runs.count == 4 && plan.runs.allSatisfy { $0.sessions == 30 })
+    }
+
     @Test("a late start counts as latency: a session scheduled in the past reports the delay")
     func scheduledStartInPast() async throws {
         try await withTestServer { endpoint, _ in
