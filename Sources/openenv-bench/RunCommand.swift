@@ -1,0 +1,203 @@
+import ArgumentParser
+import EnvServer
+import Foundation
+import LoadGen
+import Logging
+import NIOSSL
+
+/// `openenv-bench [run]`: bursts of OpenEnv sessions against a server, with the seed benchmark's
+/// flags and files (`raw.jsonl`, `summary.csv`). With no `--url` it starts the embedded Swift
+/// server on a free loopback port, so it works on a fresh machine with nothing else running.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Load-test an OpenEnv server: bursts of N sessions (connect, reset, step(wait), close).",
+        discussion: """
+            Exit status: 0 when every check passed, 3 when a --min-success, --max-p99 or \
+            --require-hosts check failed, 1 on any other error.
+            """)
+
+    @Option(name: .shortAndLong, help: "Server URL (http(s):// or ws(s)://). Default: start the embedded Swift server.")
+    var url: String?
+
+    @Option(help: "Several server URLs, comma-separated: sessions are spread round-robin, no balancer needed.")
+    var urls: String?
+
+    @Option(name: [.customShort("n"), .customLong("requests"), .customLong("batch-size")], help: "Sessions per run.")
+    var requests: Int?
+
+    @Option(name: .shortAndLong, help: "wait_seconds of each step.")
+    var wait: Double = 1.0
+
+    @Option(name: .shortAndLong, help: "ws or http.")
+    var mode: LoadMode = .ws
+
+    @Option(name: [.customLong("requests-grid"), .customLong("batch-size-grid")], help: "Comma-separated batch sizes.")
+    var requestsGrid: String?
+
+    @Option(help: "Comma-separated wait times (seconds).")
+    var waitGrid: String?
+
+    @Option(help: "Repetitions per configuration.")
+    var reps: Int = 1
+
+    @Flag(help: "Run each configuration in http and ws mode, side by side.")
+    var compare = false
+
+    @Option(help: "Hardware tier written into the results.")
+    var hardware = "cpu-basic"
+
+    @Option(name: .shortAndLong, help: "Seconds allowed for the connect and for each reply.")
+    var timeout: Double = 120
+
+    @Option(name: .shortAndLong, help: "Directory to append raw.jsonl and summary.csv to.")
+    var outputDir: String?
+
+    @Flag(name: .shortAndLong, help: "Print every failed session's error.")
+    var verbose = false
+
+    @Option(help: "Success threshold for max batch (mean over reps).")
+    var threshold: Double = 0.95
+
+    @Option(help: "Cores serving, for batch per core.")
+    var cores: Int?
+
+    @Option(help: "Fail (exit 3) if any run's success rate is below this (0…1).")
+    var minSuccess: Double?
+
+    @Option(help: "Fail (exit 3) if any run's p99 total latency is above this many seconds.")
+    var maxP99: Double?
+
+    @Option(help: "Warn when fewer distinct host_url values than this served a run.")
+    var expectedHosts: Int?
+
+    @Flag(help: "With --expected-hosts: a run served by fewer hosts fails (exit 3).")
+    var requireHosts = false
+
+    @Option(help: "Seconds to pause between runs.")
+    var pause: Double = 0.5
+
+    @Option(help: "Open model: start sessions at this rate per second (with --duration) instead of bursts.")
+    var arrivalRate: Double?
+
+    @Flag(help: "Hold mode: keep each run's N sessions open, stepping every --step-interval, for --duration.")
+    var hold = false
+
+    @Option(help: "Seconds an open-model or hold run lasts.")
+    var duration: Double?
+
+    @Option(help: "Hold mode: seconds between a session's steps.")
+    var stepInterval: Double = 1
+
+    @Option(help: "PEM file of CA certificates to trust for wss/https (default: the system store).")
+    var cacert: String?
+
+    @Flag(help: "Do not verify the server's TLS certificate (self-signed test servers).")
+    var insecure = false
+
+    /// The grid a bare `openenv-bench` runs against its embedded server.
+    static let embeddedDefaultGrid = [32, 128, 512, 2048]
+
+    func validate() throws {
+        if url != nil && urls != nil { throw ValidationError("use --url or --urls, not both") }
+        if let requests, requests < 1 { throw ValidationError("--requests must be ≥ 1") }
+        if reps < 1 { throw ValidationError("--reps must be ≥ 1") }
+        if !(wait >= 0) { throw ValidationError("--wait must be ≥ 0") }
+        if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
+        if requireHosts && expectedHosts == nil { throw ValidationError("--require-hosts needs --expected-hosts N") }
+        if arrivalRate != nil && hold { throw ValidationError("choose --arrival-rate or --hold, not both") }
+        if let arrivalRate, !(arrivalRate > 0) { throw ValidationError("--arrival-rate must be > 0") }
+        if (arrivalRate != nil || hold) && !((duration ?? 0) > 0) {
+            throw ValidationError("--arrival-rate and --hold need --duration SECONDS > 0")
+        }
+        if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
+        if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
+        _ = try grid(requestsGrid, Int.init, "--requests-grid")
+        _ = try grid(waitGrid, Double.init, "--wait-grid")
+    }
+
+    func run() async throws {
+        let requestsGrid = try grid(self.requestsGrid, Int.init, "--requests-grid")
+            ?? requests.map { [$0] } ?? (url == nil && urls == nil ? Self.embeddedDefaultGrid : [10])
+        let waitGrid = try grid(self.waitGrid, Double.init, "--wait-grid") ?? [wait]
+        let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
+            try ServerEndpoint(parsing: $0)
+        }
+        if let targets {
+            try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid)
+            return
+        }
+        // No server named: serve one ourselves, sized for the largest burst of the grid.
+        var logger = Logger(label: "openenv-bench.embedded-server")
+        logger.logLevel = .error
+        let server = OpenEnvServer(
+            configuration: ServerConfiguration(
+                host: "127.0.0.1", port: 0, maxConcurrentEnvs: max(100, requestsGrid.max() ?? 0)),
+            logger: logger)
+        try await server.withRunning { port in
+            let endpoint = ServerEndpoint(host: "127.0.0.1", port: port)
+            print("Embedded Swift server on \(endpoint.httpURL) (capacity \(server.configuration.maxConcurrentEnvs))")
+            try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid)
+        }
+    }
+
+    private func sweep(_ endpoints: [ServerEndpoint], url: String, requestsGrid: [Int], waitGrid: [Double]) async throws {
+        let plan = SweepPlan(
+            endpoints: endpoints, url: url, modes: compare ? [.http, .ws] : [mode], requestsGrid: requestsGrid,
+            waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
+            pause: .seconds(pause), tls: try tlsConfiguration(), pattern: pattern)
+        let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
+        print("Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps) against \(url)")
+        var hostFailures: [String] = []
+        let summaries = try await plan.run(writer: writer) { index, total, outcome in
+            let summary = outcome.summary
+            print(SweepReport.runLine(summary, index: index, total: total))
+            if let held = outcome.held {
+                print("  held: peak \(held.peak) sessions open at once of \(summary.numRequests); steps answered \(held.stepsAnswered)/\(held.stepsAttempted)")
+            }
+            if verbose {
+                for row in outcome.results where !row.success {
+                    print("    #\(row.requestID) \(row.errorType ?? "?"): \(row.errorMessage ?? "")")
+                }
+            }
+            if let expectedHosts, summary.successful > 0, summary.uniqueHosts < expectedHosts {
+                let message = "run \(index): \(summary.uniqueHosts) distinct host_url values served it, expected \(expectedHosts)"
+                print("  warning: \(message)")
+                if requireHosts { hostFailures.append(message) }
+            }
+        }
+        print("\n" + SweepReport.table(summaries))
+        print("\n" + SweepReport.analysis(CapacityAnalysis(summaries: summaries, threshold: threshold), threshold: threshold, cores: cores))
+        if let writer { print("\nResults appended to \(writer.directory.path)/raw.jsonl and summary.csv") }
+        let violations = SweepReport.thresholdViolations(summaries, minSuccess: minSuccess, maxP99: maxP99) + hostFailures
+        if !violations.isEmpty {
+            print("\nChecks failed:\n" + violations.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode(3)
+        }
+    }
+
+    private var pattern: LoadPattern {
+        if let arrivalRate, let duration { return .openModel(rate: arrivalRate, duration: .seconds(duration)) }
+        if hold, let duration { return .hold(duration: .seconds(duration), interval: .seconds(stepInterval)) }
+        return .burst
+    }
+
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        guard cacert != nil || insecure else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let cacert { tls.trustRoots = .file(cacert) }
+        if insecure { tls.certificateVerification = .none }
+        return tls
+    }
+
+    private func grid<T>(_ text: String?, _ parse: (String) -> T?, _ flag: String) throws -> [T]? {
+        guard let text else { return nil }
+        let values = text.split(separator: ",").map { parse($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("\(flag) takes comma-separated numbers, got '\(text)'")
+        }
+        return values.compactMap { $0 }
+    }
+}
+
+extension LoadMode: ExpressibleByArgument {}
