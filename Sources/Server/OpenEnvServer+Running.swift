@@ -12,9 +12,9 @@ extension OpenEnvServer {
     /// ```
     public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = try makeApplication { port in portContinuation.yield(port) }
+        let service = try makeService { port in portContinuation.yield(port) }
         let services = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+            configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // If the server cannot start, end the port stream so the caller fails instead of waiting.

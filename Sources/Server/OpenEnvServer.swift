@@ -6,6 +6,7 @@ import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// An OpenEnv server: the HTTP endpoints and the `/ws` session endpoint of PROTOCOL.md, for one
@@ -38,18 +39,32 @@ public struct OpenEnvServer: Sendable {
     }
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
-    public func run() async throws {
-        try await makeApplication().runService()
+    ///
+    /// - Parameters:
+    ///   - workers: processes serving the port, this one included (see ``WorkerProcesses``).
+    ///   - workerArguments: the command-line arguments the extra workers are started with.
+    public func run(workers: Int = 1, workerArguments: [String] = []) async throws {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var services: [any Service] = [try makeService { port in portContinuation.yield(port) }]
+        if workers > 1 {
+            services.append(
+                WorkerProcesses(count: workers - 1, arguments: workerArguments, logger: logger) {
+                    await ports.first { _ in true }
+                })
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
-    /// The Hummingbird application, for running inside a caller's `ServiceGroup`.
+    /// The server as a `Service`, for running inside a caller's `ServiceGroup`.
     ///
     /// - Parameter onServerRunning: called with the bound port once the server accepts
     ///   connections (the way to learn the port when binding port 0).
     /// - Throws: when the TLS configuration cannot be used.
-    public func makeApplication(
+    public func makeService(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+    ) throws -> any Service {
         let process = ServingProcessBox(port: configuration.port)
         let router = Router()
         router.middlewares.add(FastAPIErrorMiddleware())
@@ -65,25 +80,31 @@ public struct OpenEnvServer: Sendable {
             maxFrameSize: configuration.maxMessageBytes,
             closeTimeout: configuration.closeTimeout,
             validateUTF8: true)
-        let http: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, _, _ in
+        let http = HTTP1WebSocketUpgradeChannel(
+            responder: HTTPResponderAdapter(router: router, serverName: "openenv-swift", logger: logger).respond,
+            configuration: .init(ws: webSocket)
+        ) { request, _, _ in
             guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, context in
                 try await session(context.logger).run(inbound: inbound, outbound: outbound)
             }
         }
-        return Application(
-            router: router,
-            server: try configuration.tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port),
-                serverName: "openenv-swift",
-                backlog: configuration.backlog),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.port
-                process.bound(to: port)
-                await onServerRunning(port)
-            },
-            logger: logger)
+        let onListening = { @Sendable (port: Int) in
+            process.bound(to: port)
+            await onServerRunning(port)
+        }
+        if let tls = configuration.tls {
+            return listener(try TLSChannel(http, tlsConfiguration: tls), onListening: onListening)
+        }
+        return listener(http, onListening: onListening)
+    }
+
+    private func listener<Child: ServerChildChannel>(
+        _ child: Child, onListening: @escaping @Sendable (Int) async -> Void
+    ) -> SharedPortListener<Child> {
+        SharedPortListener(
+            child: child, host: configuration.host, port: configuration.port, backlog: configuration.backlog,
+            eventLoopThreads: configuration.eventLoopThreads, logger: logger, onListening: onListening)
     }
 
     private static func defaultLogger() -> Logger {

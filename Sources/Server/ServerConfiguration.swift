@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// Listen backlog: a burst of thousands of connects needs more than the usual 256.
     public var backlog: Int
+    /// Event-loop threads of this process; `nil` uses one per core. With several `--workers`
+    /// on one host, fewer threads per worker avoid oversubscribing the cores.
+    public var eventLoopThreads: Int?
     /// How long a closing handshake may take before the socket is dropped.
     public var closeTimeout: Duration
     /// Serve HTTPS and `wss` with this configuration; `nil` serves plain HTTP and `ws`.
@@ -30,6 +33,7 @@ public struct ServerConfiguration: Sendable {
         maxWaitSeconds: Double = 600,
         maxMessageBytes: Int = 1 << 20,
         backlog: Int = 4096,
+        eventLoopThreads: Int? = nil,
         closeTimeout: Duration = .seconds(5),
         tls: TLSConfiguration? = nil
     ) {
@@ -40,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         self.maxWaitSeconds = maxWaitSeconds
         self.maxMessageBytes = maxMessageBytes
         self.backlog = backlog
+        self.eventLoopThreads = eventLoopThreads
         self.closeTimeout = closeTimeout
         self.tls = tls
     }

