@@ -85,8 +85,14 @@ public struct HoldRun: Sendable {
                 stepTotal += (clock.now - mark).seconds
                 stepsAnswered += 1
                 row.record(observation)
+                // Ticks missed while a reply was late are skipped, not made up in a burst: the
+                // server sees the offered cadence, and the run ends on time even when overloaded.
                 next += stepInterval
+                let now = clock.now
+                while next < now { next += stepInterval }
             }
+            // Held until the end even when the next tick would fall after it.
+            try await Task.sleep(until: end)
             heldInterval = heldFrom...(clock.now - origin).seconds
             row.stepLatency = stepsAnswered > 0 ? stepTotal / Double(stepsAnswered) : 0
         }

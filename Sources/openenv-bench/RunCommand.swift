@@ -95,6 +95,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not verify the server's TLS certificate (self-signed test servers).")
     var insecure = false
 
+    @Option(help: "Start the sweep at this Unix time (seconds): shards of one load in several processes start together.")
+    var startAt: Double?
+
     /// The grid a bare `openenv-bench` runs against its embedded server.
     static let embeddedDefaultGrid = [32, 128, 512, 2048]
 
@@ -122,6 +125,10 @@ struct RunCommand: AsyncParsableCommand {
         let waitGrid = try grid(self.waitGrid, Double.init, "--wait-grid") ?? [wait]
         let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
             try ServerEndpoint(parsing: $0)
+        }
+        if let startAt {
+            let delay = startAt - Date().timeIntervalSince1970
+            if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
         }
         if let targets {
             try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid)
@@ -165,6 +172,8 @@ struct RunCommand: AsyncParsableCommand {
                 print("  warning: \(message)")
                 if requireHosts { hostFailures.append(message) }
             }
+            // Each run's lines as it finishes, also when the output goes to a pipe or a CI log.
+            fflush(nil)
         }
         print("\n" + SweepReport.table(summaries))
         print("\n" + SweepReport.analysis(CapacityAnalysis(summaries: summaries, threshold: threshold), threshold: threshold, cores: cores))
