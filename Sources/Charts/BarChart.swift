@@ -72,7 +72,11 @@ public struct BarChart: Sendable {
                         + "width=\"\(SVG.number(rect.width))\" height=\"\(SVG.number(rect.height))\" fill=\"\(bar.color)\"/>")
                 body.append(SVG.text(bar.text, x: center, y: rect.y - 4, anchor: "middle", attributes: "class=\"value\" font-size=\"11\""))
             } else {
-                body.append(SVG.text(bar.text, x: center, y: frame.plotBottom - 6, anchor: "middle", attributes: "class=\"missing\" font-size=\"10\" fill=\"#777\""))
+                // Upright along the empty band, so it fits however narrow the band is.
+                let (x, y) = (SVG.number(center + 4), SVG.number(frame.plotBottom - 6))
+                body.append(
+                    "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"start\" class=\"missing\" font-size=\"11\" fill=\"#777\" "
+                        + "transform=\"rotate(-90 \(x) \(y))\">\(SVG.escape(bar.text))</text>")
             }
             // Labels are rotated so long infrastructure names fit under narrow bars.
             let labelY = frame.plotBottom + 12

@@ -94,7 +94,8 @@ public struct LineChart: Sendable {
                 SVG.line(
                     x1: frame.plotLeft, y1: position, x2: frame.plotRight, y2: position,
                     attributes: "class=\"reference\" stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\""))
-            body.append(SVG.text(reference.label, x: frame.plotRight - 4, y: position - 5, anchor: "end", attributes: "font-size=\"11\" fill=\"#c00\""))
+            // Below the line: points at 100 % sit above it and would cover the label.
+            body.append(SVG.text(reference.label, x: frame.plotRight - 4, y: position + 13, anchor: "end", attributes: "font-size=\"11\" fill=\"#c00\""))
         }
         for series in series where !series.points.isEmpty {
             body.append(

@@ -129,11 +129,18 @@ public struct ReportFigures: Sendable {
             panels: [
                 LineChart(
                     title: "Success: \(label)", xTitle: "Batch size (log2)", yTitle: "Success (%)", yDomain: 0...105,
-                    series: successSeries(pair, key), references: [.init(y: 95, label: "95%")], legendWidth: 130
+                    series: successSeries(pair, key), references: [.init(y: 95, label: "95%")], legendWidth: 130,
+                    frame: Self.comparisonFrame
                 ).svg(),
-                LineChart(title: "p99 total: \(label)", xTitle: "Batch size (log2)", yTitle: "p99 total latency (s)", series: latency, legendWidth: 130).svg(),
+                LineChart(
+                    title: "p99 total: \(label)", xTitle: "Batch size (log2)", yTitle: "p99 total latency (s)", series: latency,
+                    legendWidth: 130, frame: Self.comparisonFrame
+                ).svg(),
             ])
     }
+
+    /// Narrower than the default, so the two panels sit side by side on a 1400 px page.
+    static let comparisonFrame = ChartFrame(width: 500)
 
     private func pointCount(_ key: ReportSource.Key, _ a: ReportSource, _ b: ReportSource) -> Int {
         (a.cells[key]?.count ?? 0) + (b.cells[key]?.count ?? 0)
