@@ -1,6 +1,19 @@
 import Foundation
 
 extension RunSummary {
+    /// Reads `summary.csv` of a results directory written by `openenv-bench run -o DIR`.
+    ///
+    /// - Throws: ``ResultsFileError`` when there is no `summary.csv`, or it holds no runs.
+    public static func read(resultsDirectory directory: URL) throws -> [RunSummary] {
+        let url = directory.appendingPathComponent("summary.csv")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ResultsFileError(description: "\(directory.path) has no summary.csv (write one with openenv-bench run -o \(directory.path))")
+        }
+        let summaries = try read(contentsOf: url)
+        guard !summaries.isEmpty else { throw ResultsFileError(description: "\(url.path) has no runs") }
+        return summaries
+    }
+
     /// Reads every row of a `summary.csv` (ours or the seed's), by column name, so a file with
     /// extra or reordered columns still reads.
     ///

@@ -16,11 +16,7 @@ public struct LogEntry: Sendable {
     public var maxConcurrentEnvs: String?
 
     public init(results directory: URL, infrastructure: String, deployCommand: String? = nil, maxConcurrentEnvs: String? = nil) throws {
-        let summaryURL = directory.appendingPathComponent("summary.csv")
-        guard FileManager.default.fileExists(atPath: summaryURL.path) else {
-            throw ResultsFileError(description: "\(directory.path) has no summary.csv")
-        }
-        summaries = try RunSummary.read(contentsOf: summaryURL)
+        summaries = try RunSummary.read(resultsDirectory: directory)
         self.infrastructure = infrastructure
         self.directory = directory.path
         self.deployCommand = deployCommand
@@ -55,7 +51,7 @@ public struct LogEntry: Sendable {
             "**Infrastructure:** \(infrastructure)  ",
             "**Start:** \(Self.seconds(start))  ",
             "**End:** \(Self.seconds(end))  ",
-            "**Status:** \(summaries.isEmpty ? "Failed" : "Complete")  ",
+            "**Status:** Complete  ",  // reading throws when summary.csv holds no finished run
             "",
             "### Configuration",
             "- Workers: \(pids > 0 ? "\(pids) (distinct server PIDs seen)" : Format.notMeasured)",

@@ -57,12 +57,7 @@ public struct ReportSource: Sendable, Equatable {
 
     /// Reads `summary.csv` from a results directory written by `openenv-bench run -o`.
     public init(results directory: URL, name: String? = nil, cores: Int? = nil) throws {
-        let summaryURL = directory.appendingPathComponent("summary.csv")
-        guard FileManager.default.fileExists(atPath: summaryURL.path) else {
-            throw ResultsFileError(description: "\(directory.path) has no summary.csv (write one with openenv-bench run -o \(directory.path))")
-        }
-        let summaries = try RunSummary.read(contentsOf: summaryURL)
-        guard !summaries.isEmpty else { throw ResultsFileError(description: "\(summaryURL.path) has no runs") }
+        let summaries = try RunSummary.read(resultsDirectory: directory)
         self.init(summaries: summaries, name: name ?? directory.standardizedFileURL.lastPathComponent, directory: directory.path, cores: cores)
     }
 

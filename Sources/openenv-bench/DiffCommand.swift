@@ -23,11 +23,8 @@ struct DiffCommand: ParsableCommand {
         let diff: RegressionDiff
         do {
             let baseline = try Baseline.resolve(baseline, directory: URL(fileURLWithPath: baselinesDir))
-            let summaryURL = URL(fileURLWithPath: resultsDir).appendingPathComponent("summary.csv")
-            guard FileManager.default.fileExists(atPath: summaryURL.path) else {
-                throw ResultsFileError(description: "\(resultsDir) has no summary.csv")
-            }
-            diff = RegressionDiff(baseline: baseline, summaries: try RunSummary.read(contentsOf: summaryURL))
+            let summaries = try RunSummary.read(resultsDirectory: URL(fileURLWithPath: resultsDir))
+            diff = RegressionDiff(baseline: baseline, summaries: summaries)
         } catch let error as any CustomStringConvertible & Error {
             throw ValidationError(error.description)
         }
