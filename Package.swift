@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
         .library(name: "EnvServer", targets: ["EnvServer"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .executable(name: "openenv-server", targets: ["openenv-server"]),
         .executable(name: "openenv-bench", targets: ["openenv-bench"]),
     ],
@@ -67,6 +68,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Our own small SVG charting: line chart, bar chart, heatmap. No dependencies.
+        .target(name: "Charts", swiftSettings: swiftSettings),
+        // The report model (results directories and baselines side by side) and its HTML,
+        // Markdown and experiment-log renderers.
+        .target(name: "Reports", dependencies: ["LoadGen", "Charts"], swiftSettings: swiftSettings),
         // Shared by the test targets: start a server on port 0, or point at OPENENV_URL.
         .target(
             name: "EnvTesting",
@@ -89,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "openenv-bench",
             dependencies: [
-                "EnvServer", "LoadGen",
+                "EnvServer", "LoadGen", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,6 +124,17 @@ let package = Package(
             name: "ScalingTests",
             dependencies: ["LoadGen", "EnvServer", "EnvTesting"],
             path: "Tests/Scaling",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Charts", "LoadGen"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChartsTests",
+            dependencies: ["Charts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

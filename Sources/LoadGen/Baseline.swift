@@ -242,3 +242,14 @@ public struct BaselineError: Error, Sendable, CustomStringConvertible {
         self.description = description
     }
 }
+
+extension Baseline {
+    /// A baseline named on the command line: a path (contains `/` or ends in `.json`) or a name
+    /// in `directory`.
+    public static func resolve(_ nameOrPath: String, directory: URL) throws -> Baseline {
+        guard nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") else { return try load(nameOrPath, from: directory) }
+        let url = URL(fileURLWithPath: nameOrPath)
+        let name = url.deletingPathExtension().lastPathComponent
+        return try load(name, from: url.deletingLastPathComponent())
+    }
+}

@@ -68,4 +68,48 @@ struct OpenEnvBenchCLITests {
         #expect(status != 0 && status != 3, "\(output)")
         #expect(!output.contains("Sweep:"), "nothing ran")
     }
+
+    /// The report fixtures (`Tests/ReportsTests/Fixtures`) and the checked-in baselines.
+    private static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    private static let tinyRun = tests.appendingPathComponent("ReportsTests/Fixtures/tiny-run").path
+    private static let tinyBaseline = tests.appendingPathComponent("ReportsTests/Fixtures/tiny-baseline.json").path
+    private static let baselines = tests.deletingLastPathComponent().appendingPathComponent("baselines").path
+
+    @Test("diff prints the regression table and exits 3 on a regression, 0 without one")
+    func diff() throws {
+        let (status, output) = try bench(["diff", Self.tinyBaseline, Self.tinyRun])
+        #expect(status == 3, "\(output)")
+        #expect(output.contains("| ws · wait 0.5 s · batch 64 | success | 90.0% |") && output.contains("| regression |"))
+        let (clean, cleanOutput) = try bench(["diff", "local-swift", Self.tinyRun, "--baselines-dir", Self.baselines])
+        #expect(clean == 0 && cleanOutput.contains("No regression against 'local-swift'."), "\(cleanOutput)")
+    }
+
+    @Test("report writes one HTML page; --format markdown prints the tables; log-entry prints the template")
+    func reportAndLogEntry() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let page = directory.appendingPathComponent("report.html")
+        let (status, output) = try bench([
+            "report", "mine=\(Self.tinyRun)", "--baseline", "slurm-multi", "--baselines-dir", Self.baselines, "--cores", "2",
+            "-o", page.path,
+        ])
+        #expect(status == 0, "\(output)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("id=\"fig-comparison\"") && html.contains("mine") && html.contains("slurm-multi"))
+        let (_, markdown) = try bench(["report", Self.tinyRun, "--format", "markdown"])
+        #expect(markdown.contains("| tiny-run | ws | 0.5 | 16 | 0.80s | 100% | 16.0 |"), "\(markdown)")
+        let (_, entry) = try bench(["log-entry", Self.tinyRun, "--infra", "local-test"])
+        #expect(entry.hasPrefix("## Run: 2026-11-20-local-test\n"), "\(entry)")
+    }
+
+    @Test("report and diff reject what they cannot read, naming it", arguments: [
+        (["report", "/nonexistent-results"], "no summary.csv"), (["diff", "no-such-baseline", "/tmp"], "no baseline 'no-such-baseline'"),
+        (["report", "--baseline", "local-swift", "--compare", "a"], "--compare takes two names"),
+    ])
+    func unreadable(arguments: [String], message: String) throws {
+        let (status, output) = try bench(arguments)
+        #expect(status != 0 && status != 3, "\(output)")
+        #expect(output.contains(message), "\(output)")
+    }
 }

@@ -10,7 +10,8 @@ import Testing
 /// In-process by default (our server and the load generator in this process, compared with
 /// `local-swift`, which was recorded the same way); `OPENENV_URL=… OPENENV_INFRA=<baseline>` for
 /// any deployment. See ``ScalingPlan`` for every variable. Each case attaches its `raw.jsonl`
-/// rows, its `summary.csv` rows and the comparison (pass `--attachments-path DIR` to keep them).
+/// rows, its `summary.csv` rows and the comparison; the capacity test attaches the whole run's
+/// `regression-diff.md` (as `openenv-bench diff` prints it). Pass `--attachments-path DIR` to keep them.
 @Suite(
     "Scaling", .serialized, .timeLimit(.minutes(10)),
     .enabled(if: ScalingPlan.isSelected, "measures load: run it on its own with swift test -c release --filter Scaling"))
@@ -64,6 +65,9 @@ struct ScalingTests {
         let baseline = try ScalingPlan.baseline.get()
         let comparison = BaselineComparison(capacity: analysis, baseline: baseline, grid: ScalingPlan.grid)
         Attachment.record(comparison.markdown, named: "capacity-comparison.md")
+        // The whole run as `openenv-bench diff` shows it: every case and capacity, one table.
+        Attachment.record(
+            RegressionDiff(baseline: baseline, summaries: summaries, grid: ScalingPlan.grid).markdown, named: "regression-diff.md")
         if comparison.hasRegression {
             Issue.record("capacity: regression against '\(baseline.infrastructure)'\n\(comparison.markdown)")
         }

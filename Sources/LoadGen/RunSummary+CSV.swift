@@ -1,0 +1,90 @@
+import Foundation
+
+extension RunSummary {
+    /// Reads `summary.csv` of a results directory written by `openenv-bench run -o DIR`.
+    ///
+    /// - Throws: ``ResultsFileError`` when there is no `summary.csv`, or it holds no runs.
+    public static func read(resultsDirectory directory: URL) throws -> [RunSummary] {
+        let url = directory.appendingPathComponent("summary.csv")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ResultsFileError(description: "\(directory.path) has no summary.csv (write one with openenv-bench run -o \(directory.path))")
+        }
+        let summaries = try read(contentsOf: url)
+        guard !summaries.isEmpty else { throw ResultsFileError(description: "\(url.path) has no runs") }
+        return summaries
+    }
+
+    /// Reads every row of a `summary.csv` (ours or the seed's), by column name, so a file with
+    /// extra or reordered columns still reads.
+    ///
+    /// - Throws: ``ResultsFileError`` naming the file, line and column that could not be read.
+    public static func read(contentsOf url: URL) throws -> [RunSummary] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        guard let header = lines.first.map(CSV.fields(of:)) else { return [] }
+        return try lines.dropFirst().enumerated().map { offset, line in
+            let row = Dictionary(zip(header, CSV.fields(of: line)), uniquingKeysWith: { first, _ in first })
+            do {
+                return try RunSummary(csvRow: row)
+            } catch let error as ResultsFileError {
+                throw ResultsFileError(description: "\(url.path) line \(offset + 2): \(error.description)")
+            }
+        }
+    }
+
+    /// One `summary.csv` row, keyed by column name.
+    public init(csvRow row: [String: String]) throws {
+        func text(_ column: String) throws -> String {
+            guard let value = row[column] else { throw ResultsFileError(description: "no column '\(column)'") }
+            return value
+        }
+        func number(_ column: String) throws -> Double {
+            let value = try text(column)
+            guard let number = Double(value) else { throw ResultsFileError(description: "\(column) '\(value)' is not a number") }
+            return number
+        }
+        let modeText = try text("mode")
+        guard let mode = LoadMode(rawValue: modeText) else { throw ResultsFileError(description: "mode '\(modeText)' is not ws or http") }
+        self.init(
+            results: [], mode: mode, url: try text("url"), numRequests: Int(try number("num_requests")),
+            waitSeconds: try number("wait_seconds"), repetition: Int(try number("repetition")), totalWallTime: 0,
+            hardware: try text("hardware"), timestamp: try text("timestamp"))
+        successful = Int(try number("successful"))
+        failed = Int(try number("failed"))
+        errorRate = try number("error_rate")
+        totalWallTime = try number("total_wall_time")
+        connect = try Quantiles(p50: number("connect_p50"), p95: number("connect_p95"), p99: number("connect_p99"))
+        reset = try Quantiles(p50: number("reset_p50"), p95: number("reset_p95"), p99: number("reset_p99"))
+        step = try Quantiles(p50: number("step_p50"), p95: number("step_p95"), p99: number("step_p99"))
+        totalMin = try number("total_min")
+        totalMax = try number("total_max")
+        totalAvg = try number("total_avg")
+        totalP50 = try number("total_p50")
+        totalP90 = try number("total_p90")
+        totalP95 = try number("total_p95")
+        totalP99 = try number("total_p99")
+        requestsPerSecond = try number("requests_per_second")
+        effectiveConcurrency = try number("effective_concurrency")
+        uniquePIDs = Int(try number("unique_pids"))
+        uniqueSessions = Int(try number("unique_sessions"))
+        uniqueHosts = Int(try number("unique_hosts"))
+    }
+}
+
+extension RunSummary.Quantiles {
+    init(p50: Double, p95: Double, p99: Double) {
+        self.init()
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+    }
+}
+
+/// A results file (`summary.csv`, `raw.jsonl`) that cannot be read.
+public struct ResultsFileError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
+}

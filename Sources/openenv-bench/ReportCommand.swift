@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import LoadGen
+import Reports
+
+/// `openenv-bench report`: results directories and checked-in baselines in one self-contained
+/// HTML page (the seed's five figures and its tables), or the tables as Markdown.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render results directories and baselines as one HTML report (or Markdown tables).",
+        discussion: """
+            RESULTS_DIR is a directory written by `openenv-bench run -o DIR`; name it with NAME=DIR \
+            (default: the directory's name). --baseline takes a name in --baselines-dir or a path \
+            to a baseline JSON file, and may be repeated.
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument {
+        case html, markdown
+    }
+
+    @Argument(help: "Results directories (raw.jsonl + summary.csv), optionally NAME=DIR.")
+    var results: [String] = []
+
+    @Option(name: .customLong("baseline"), help: "A baseline to show alongside (name in --baselines-dir, or a path).")
+    var baselines: [String] = []
+
+    @Option(help: "Where baseline names are looked up.")
+    var baselinesDir = "baselines"
+
+    @Option(help: "Cores that served the results directories, for batch per core (baselines carry their own).")
+    var cores: Int?
+
+    @Option(help: "The two sources the comparison figure shows, e.g. slurm-single,slurm-multi.")
+    var compare: String?
+
+    @Option(help: "html or markdown.")
+    var format: OutputFormat = .html
+
+    @Option(name: .shortAndLong, help: "Output file (default: standard output).")
+    var output: String?
+
+    @Option(help: "Report title.")
+    var title = "OpenEnv scaling report"
+
+    func validate() throws {
+        if results.isEmpty && baselines.isEmpty { throw ValidationError("give at least one RESULTS_DIR or --baseline NAME") }
+        if let compare, compare.split(separator: ",").count != 2 { throw ValidationError("--compare takes two names: A,B") }
+        if let cores, cores < 1 { throw ValidationError("--cores must be ≥ 1") }
+    }
+
+    func run() throws {
+        do {
+            var sources = try results.map { argument -> ReportSource in
+                let (name, path) = Self.split(argument)
+                return try ReportSource(results: URL(fileURLWithPath: path), name: name, cores: cores)
+            }
+            let directory = URL(fileURLWithPath: baselinesDir)
+            sources += try baselines.map { ReportSource(baseline: try Baseline.resolve($0, directory: directory)) }
+            let pair = compare.map { $0.split(separator: ",").map(String.init) }.map { ($0[0], $0[1]) }
+            let report = try Report(sources: sources, compare: pair, title: title)
+            let text = switch format {
+            case .html: HTMLReport.render(report, generatedAt: Timestamp.now())
+            case .markdown: MarkdownReport.render(report, generatedAt: Timestamp.now())
+            }
+            if let output {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                print("Report (\(sources.count) sources) written to \(output)")
+            } else {
+                print(text, terminator: "")
+            }
+        } catch let error as any CustomStringConvertible & Error {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// `NAME=DIR` → (NAME, DIR); a bare `DIR` keeps its own name.
+    static func split(_ argument: String) -> (name: String?, path: String) {
+        guard let equals = argument.firstIndex(of: "="), !argument[..<equals].contains("/") else { return (nil, argument) }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+    }
+}
