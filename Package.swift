@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
         .library(name: "EnvServer", targets: ["EnvServer"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
+        .library(name: "Deploy", targets: ["Deploy"]),
         .executable(name: "openenv-server", targets: ["openenv-server"]),
         .executable(name: "openenv-bench", targets: ["openenv-bench"]),
     ],
@@ -62,6 +63,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Balancer configurations for multi-node deployments (openenv-bench deploy).
+        .target(name: "Deploy", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         // Shared by the test targets: start a server on port 0, or point at OPENENV_URL.
         .target(
             name: "EnvTesting",
@@ -83,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "openenv-bench",
             dependencies: [
-                "EnvServer", "LoadGen",
+                "EnvServer", "LoadGen", "Deploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -117,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["EnvProtocol", "EnvServer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["Deploy", "EnvProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

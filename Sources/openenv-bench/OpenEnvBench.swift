@@ -8,6 +8,6 @@ struct OpenEnvBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "openenv-bench",
         abstract: "Load-test OpenEnv servers and work with the results.",
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, DeployCommand.self],
         defaultSubcommand: RunCommand.self)
 }
