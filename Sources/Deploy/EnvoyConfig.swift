@@ -15,7 +15,20 @@ public enum EnvoyConfig {
             "static_resources": .object([
                 "listeners": .array([listener(plan)]),
                 "clusters": .array([cluster(plan)]),
-            ])
+            ]),
+            // An explicit cap on client connections, above the planned sessions (without one
+            // Envoy warns that nothing bounds them).
+            "overload_manager": .object([
+                "resource_monitors": .array([
+                    .object([
+                        "name": "envoy.resource_monitors.global_downstream_max_connections",
+                        "typed_config": .object([
+                            "@type": "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
+                            "max_active_downstream_connections": .integer(plan.connectionLimit),
+                        ]),
+                    ])
+                ])
+            ]),
         ])
     }
 

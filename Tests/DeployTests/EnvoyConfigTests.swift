@@ -26,6 +26,10 @@ import Testing
             let limit = try #require(thresholds[0][key]?.numberValue, "\(key) missing")
             #expect(limit > Double(sessions), "\(key) = \(limit) for \(sessions) sessions")
         }
+        let document = try JSONCoding.parse(EnvoyConfig.render(samplePlan(maxSessions: sessions)))
+        let monitor = document["overload_manager"]?["resource_monitors"]?.arrayValue?.first?["typed_config"]
+        let downstream = try #require(monitor?["max_active_downstream_connections"]?.numberValue)
+        #expect(downstream > Double(sessions))
     }
 
     @Test func balancesByLeastRequestAndChecksHealth() throws {
