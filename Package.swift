@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EnvServer", targets: ["EnvServer"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "Deploy", targets: ["Deploy"]),
         .executable(name: "openenv-server", targets: ["openenv-server"]),
         .executable(name: "openenv-bench", targets: ["openenv-bench"]),
     ],
@@ -73,6 +74,8 @@ let package = Package(
         // The report model (results directories and baselines side by side) and its HTML,
         // Markdown and experiment-log renderers.
         .target(name: "Reports", dependencies: ["LoadGen", "Charts"], swiftSettings: swiftSettings),
+        // Balancer configurations for multi-node deployments (openenv-bench deploy).
+        .target(name: "Deploy", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         // Shared by the test targets: start a server on port 0, or point at OPENENV_URL.
         .target(
             name: "EnvTesting",
@@ -95,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "openenv-bench",
             dependencies: [
-                "EnvServer", "LoadGen", "Reports",
+                "EnvServer", "LoadGen", "Reports", "Deploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -140,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["EnvProtocol", "EnvServer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["Deploy", "EnvProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

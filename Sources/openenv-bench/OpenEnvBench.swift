@@ -8,6 +8,6 @@ struct OpenEnvBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "openenv-bench",
         abstract: "Load-test OpenEnv servers and work with the results.",
-        subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, LogEntryCommand.self],
+        subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, LogEntryCommand.self, DeployCommand.self],
         defaultSubcommand: RunCommand.self)
 }
