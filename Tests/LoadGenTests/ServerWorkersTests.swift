@@ -49,14 +49,19 @@ struct ServerWorkersTests {
 
     private func isAlive(_ pid: Int) -> Bool { kill(pid_t(pid), 0) == 0 }
 
+    /// A burst of `count` sessions (reset, step with no wait) against the server's port.
+    private func burst(_ count: Int, against server: RunningServer) async -> [SessionResult] {
+        let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(20), batchSize: count, hardware: "test")
+        return await Burst(
+            endpoints: [ServerEndpoint(host: "127.0.0.1", port: server.port)], sessions: count, driver: driver
+        ).run().results
+    }
+
     @Test("two workers share one port: sessions are served by both pids; SIGTERM stops both")
     func sharedPort() async throws {
         let server = try await startServer(workers: 2)
         defer { try? FileManager.default.removeItem(at: server.log) }
-        let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(20), batchSize: 64, hardware: "test")
-        let (rows, _) = await Burst(
-            endpoints: [ServerEndpoint(host: "127.0.0.1", port: server.port)], sessions: 64, driver: driver
-        ).run()
+        let rows = await burst(64, against: server)
         #expect(rows.count == 64 && rows.allSatisfy(\.success))
         let pids = Set(rows.map(\.pid))
         // The kernel hashes each connection to a listener: 64 landing on one of two is 2⁻⁶³ unlikely.
@@ -74,10 +79,7 @@ struct ServerWorkersTests {
     func orphanedWorkerStops() async throws {
         let server = try await startServer(workers: 2)
         defer { try? FileManager.default.removeItem(at: server.log) }
-        let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(20), batchSize: 32, hardware: "test")
-        let (rows, _) = await Burst(
-            endpoints: [ServerEndpoint(host: "127.0.0.1", port: server.port)], sessions: 32, driver: driver
-        ).run()
+        let rows = await burst(32, against: server)
         let worker = try #require(rows.map(\.pid).first { $0 != Int(server.process.processIdentifier) })
         kill(server.process.processIdentifier, SIGKILL)
         try await waitForExit(server.process)
