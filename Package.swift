@@ -108,6 +108,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Hostile input, fuzzing, faults and overload against an in-process server (issue 8).
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "EnvProtocol", "EnvServer", "LoadGen", "EnvTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/Reliability",
+            exclude: ["Corpus"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ScalingTests",
             dependencies: ["LoadGen", "EnvServer", "EnvTesting"],

@@ -84,7 +84,7 @@ public struct HoldRun: Sendable {
                 let observation = try await connection.observation(answering: #"{"type":"step","data":{}}"#)
                 stepTotal += (clock.now - mark).seconds
                 stepsAnswered += 1
-                row.record(observation)
+                try row.record(observation)
                 next += stepInterval
             }
             heldInterval = heldFrom...(clock.now - origin).seconds

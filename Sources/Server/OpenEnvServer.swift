@@ -56,19 +56,20 @@ public struct OpenEnvServer: Sendable {
         HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration)
             .add(to: router)
 
-        let session = { @Sendable (logger: Logger) in
+        let session = { @Sendable (logger: Logger, channel: any Channel) in
             WebSocketSession(
                 environment: environment, process: process.current, slots: slots,
-                configuration: configuration, logger: logger)
+                configuration: configuration, logger: logger, connection: ConnectionWatch(channel: channel))
         }
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageBytes,
+            autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
             closeTimeout: configuration.closeTimeout,
             validateUTF8: true)
-        let http: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, _, _ in
+        let http: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, channel, _ in
             guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, context in
-                try await session(context.logger).run(inbound: inbound, outbound: outbound)
+                try await session(context.logger, channel).run(inbound: inbound, outbound: outbound)
             }
         }
         return Application(

@@ -6,13 +6,8 @@ import Testing
 struct OpenEnvBenchCLITests {
     /// Runs the built `openenv-bench` (next to the test bundle) with `arguments`.
     private func bench(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("openenv-bench") }
-        let binary = try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "openenv-bench is built next to the tests (swift build)")
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try openEnvBenchBinary()
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -21,10 +16,6 @@ struct OpenEnvBenchCLITests {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, output)
-    }
-
-    private func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("openenv-cli-\(UUID().uuidString)")
     }
 
     @Test("with no --url it serves itself, sweeps, prints the table and writes the files")
@@ -73,4 +64,18 @@ struct OpenEnvBenchCLITests {
         #expect(status != 0 && status != 3, "\(output)")
         #expect(!output.contains("Sweep:"), "nothing ran")
     }
+}
+
+/// The built `openenv-bench`, next to the test bundle.
+func openEnvBenchBinary() throws -> URL {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("openenv-bench") }
+    return try #require(
+        candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+        "openenv-bench is built next to the tests (swift build)")
+}
+
+/// A fresh directory name under the temporary directory.
+func temporaryDirectory() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("openenv-cli-\(UUID().uuidString)")
 }
