@@ -8,17 +8,19 @@ import Testing
 
 /// Clients that misbehave at the transport level: each must give its slot back (so
 /// `active_sessions` returns to 0) and leave the server accepting new sessions.
-@Suite("Faults", .timeLimit(.minutes(5)))
+@Suite("Faults", .serialized, .timeLimit(.minutes(5)))
 struct FaultTests {
     @Test("a client that resets its connection mid-step frees its slot at once, not when the wait ends")
     func resetMidStep() async throws {
         try await withTestServer(ServerConfiguration(maxConcurrentEnvs: 1)) { endpoint, server in
             let clock = ContinuousClock()
-            try await withSession(endpoint) { session in
+            // Closing an aborted connection may report an error; the checks below are what count.
+            try? await withSession(endpoint) { session in
                 try await session.expectAlive()
                 try await session.send(text: #"{"type":"step","data":{"wait_seconds":300}}"#)
                 // Let the step start before the reset.
                 try await Task.sleep(for: .milliseconds(200))
+                #expect(server.slots.activeCount == 1)
                 await session.abort()
             }
             let aborted = clock.now
@@ -39,30 +41,27 @@ struct FaultTests {
         }
     }
 
-    @Test("a client that stops reading is dropped after the reply-write timeout; server memory stays bounded")
+    @Test("a client that stops reading: the server stops taking requests, then drops it after the reply-write timeout")
     func stopsReading() async throws {
         var configuration = ServerConfiguration(maxConcurrentEnvs: 1)
         configuration.replyWriteTimeout = .seconds(1)
         try await withTestServer(configuration) { endpoint, server in
             let before = residentBytes()
+            // Each request is answered with a ~128 KB VALIDATION_ERROR (it echoes the key), so
+            // a few dozen unread replies fill the socket buffers.
+            let request = RawSocketClient.textFrame(#"{"type":"step","data":{"\#(String(repeating: "k", count: 64 << 10))":1}}"#)
+            let client = try RawSocketClient(port: endpoint.port, sendTimeout: .seconds(2))
+            defer { client.close() }
             var sent = 0
-            try await withSession(endpoint) { session in
-                // Requests keep coming, replies are never read: the server's writes stall once
-                // the socket buffers are full, and then it must drop the connection rather
-                // than buffer without bound. The loop ends when our writes fail.
-                do {
-                    while sent < 5_000_000 {
-                        try await session.send(text: #"{"type":"state"}"#)
-                        sent += 1
-                    }
-                } catch {}
-            }
-            #expect(sent < 5_000_000, "the server never stopped taking requests")
+            // Requests keep coming, replies are never read. The server must stop reading once
+            // its writes stall (so our send times out) instead of buffering replies without bound.
+            while sent < 2_000, try client.send(request) { sent += 1 }
+            #expect(sent < 2_000, "the server never stopped taking requests")
             try await waitUntil { server.slots.activeCount == 0 }
             if let before, let after = residentBytes() {
                 #expect(after - before < 128 << 20, "resident memory grew \((after - before) >> 20) MB")
             }
-            print("non-reading client: \(sent) requests sent before the server dropped it")
+            print("non-reading client: the server took \(sent) requests of 64 KB, then stopped reading; slot freed by the write timeout")
             try await expectServing(endpoint)
         }
     }
@@ -96,29 +95,30 @@ struct FaultTests {
         let clock = ContinuousClock()
         var shutdownStarted = clock.now
         let outcomes = try await withThrowingTaskGroup(of: String.self, returning: [String].self) { group in
-            let endpoint = try await withTestServer(ServerConfiguration(maxConcurrentEnvs: sessions)) { endpoint, server in
+            try await withTestServer(ServerConfiguration(maxConcurrentEnvs: sessions)) { endpoint, server in
                 for _ in 0..<sessions {
                     group.addTask {
-                        try await withSession(endpoint) { session in
+                        var outcome = "no answer"
+                        // The server may drop the socket right after its close frame; what
+                        // counts is what the session saw before that.
+                        try? await withSession(endpoint) { session in
                             try await session.expectAlive()
                             try await session.send(text: #"{"type":"step","data":{"wait_seconds":1}}"#)
                             switch try await session.receive() {
-                            case .text(let text): return (try? JSONCoding.parse(text))?["type"]?.stringValue ?? text
-                            case .close(let code, _): return "close \(code.map(String.init) ?? "-")"
-                            case let other: return "\(other)"
+                            case .text(let text): outcome = (try? JSONCoding.parse(text))?["type"]?.stringValue ?? text
+                            case .close(let code, _): outcome = "close \(code.map(String.init) ?? "-")"
+                            case let other: outcome = "\(other)"
                             }
                         }
+                        return outcome
                     }
                 }
                 try await waitUntil { server.slots.activeCount == sessions }
                 shutdownStarted = clock.now
-                return endpoint
             }
             let shutdownTook = clock.now - shutdownStarted
             print("graceful shutdown with \(sessions) sessions mid-step took \(shutdownTook)")
             #expect(shutdownTook < .seconds(30), "the server exited within its deadline")
-            // No new sessions once it is gone.
-            await #expect(throws: (any Error).self) { try await withSession(endpoint) { _ in } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(outcomes.count == sessions)
