@@ -20,6 +20,8 @@ public struct OpenEnvServer: Sendable {
     public let environment: HostedEnvironment
     /// Live WebSocket sessions of this server.
     public let slots: SessionSlots
+    /// What `GET /metrics` reports; this server's own registry.
+    public let metrics = ServerMetrics()
     let logger: Logger
 
     /// - Parameters:
@@ -55,10 +57,11 @@ public struct OpenEnvServer: Sendable {
         router.middlewares.add(FastAPIErrorMiddleware())
         HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration)
             .add(to: router)
+        MetricsRoute(metrics: metrics, slots: slots).add(to: router)
 
         let session = { @Sendable (logger: Logger, channel: any Channel) in
             WebSocketSession(
-                environment: environment, process: process.current, slots: slots,
+                environment: environment, process: process.current, slots: slots, metrics: metrics,
                 configuration: configuration, logger: logger, connection: ConnectionWatch(channel: channel))
         }
         let webSocket = WebSocketServerConfiguration(

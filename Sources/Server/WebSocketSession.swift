@@ -8,6 +8,7 @@ struct WebSocketSession {
     let environment: HostedEnvironment
     let process: ServingProcess
     let slots: SessionSlots
+    let metrics: ServerMetrics
     let configuration: ServerConfiguration
     let logger: Logger
     /// The connection, so a vanished client cancels its step and a non-reading one is dropped.
@@ -18,6 +19,8 @@ struct WebSocketSession {
     ///   (1007, 1009) only when the error leaves the handler.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         if case .failure(let full) = slots.acquire() {
+            metrics.rejectedForCapacity()
+            metrics.errorReplied(.capacityReached)
             // Capacity is signalled inside the socket, never by refusing the upgrade.
             await send(.error(.capacityReached(active: full.active, max: full.capacity)), to: outbound)
             try? await outbound.close(.normalClosure, reason: nil)
@@ -76,12 +79,14 @@ struct WebSocketSession {
                         code: .invalidJSON,
                         message: "Binary frames are not supported: send each message as a JSON text frame"))
             case .text(let text):
-                guard let answer = await MessageDispatcher.answer(text, session: &session) else {
+                guard let answer = await MessageDispatcher.answer(text, session: &session, stepTook: metrics.stepTook)
+                else {
                     try await outbound.close(.normalClosure, reason: nil)
                     return
                 }
                 reply = answer
             }
+            if case .error(let error) = reply { metrics.errorReplied(error.code) }
             try await connection.withDeadline(configuration.replyWriteTimeout) {
                 try await outbound.write(.text(reply.text))
             }
