@@ -8,7 +8,7 @@ import Testing
 
 /// Floods on one socket: the server answers every message, in order, holds no more memory
 /// afterwards than before, and keeps serving others.
-@Suite("Floods", .serialized, .timeLimit(.minutes(10)))
+@Suite("Floods", .serialized, .timeLimit(.minutes(10)), .enabled(if: ReliabilityLoad.isSelected, ReliabilityLoad.note))
 struct FloodTests {
     /// Messages in flight at once: enough to keep the server's queue full, few enough that
     /// replies fit in the socket buffers while the client is still sending.

@@ -140,3 +140,18 @@ func nestedObjects(_ depth: Int) -> String {
 func manyKeys(_ count: Int) -> String {
     "{" + (0..<count).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
 }
+
+/// The load-heavy suites (floods, 1,000 connections, 10× overload) run on their own, as
+/// Scaling does, so their load cannot make other suites' timing checks flaky: selected by a
+/// `--filter` naming them (or `ReliabilityTests`) or `OPENENV_RELIABILITY_LOAD=1`
+/// (`ci/reliability-load`).
+enum ReliabilityLoad {
+    static let isSelected: Bool = {
+        let arguments = CommandLine.arguments
+        let filters = zip(arguments, arguments.dropFirst()).filter { $0.0 == "--filter" }.map(\.1)
+        return filters.contains { $0.contains("ReliabilityTests") || $0.contains("Overload") || $0.contains("Flood") }
+            || ProcessInfo.processInfo.environment["OPENENV_RELIABILITY_LOAD"] == "1"
+    }()
+
+    static let note: Comment = "load-heavy: run on its own with swift test --filter ReliabilityTests (or ci/reliability-load)"
+}
