@@ -9,7 +9,10 @@ import Testing
 ///
 /// Normal runs execute 20,000 inputs per target; `OPENENV_FUZZ_ITERATIONS`,
 /// `OPENENV_FUZZ_SECONDS` and `OPENENV_FUZZ_SEED` make long runs (docs/RELIABILITY.md).
-@Suite("Fuzzing", .timeLimit(.minutes(60)))
+///
+/// The loops are CPU-bound on the shared cooperative pool, so the two targets run one after the
+/// other and yield regularly: other suites' servers and clients in the same process keep running.
+@Suite("Fuzzing", .serialized, .timeLimit(.minutes(60)))
 struct FuzzTests {
     /// Structured errors the WebSocket decoder may answer with; anything else is a bug.
     static let decoderCodes: Set<ErrorCode> = [.invalidJSON, .unknownType, .validationError]
@@ -25,6 +28,7 @@ struct FuzzTests {
         var executed = 0
         var outcomes: [String: Int] = [:]
         while budget.allows(executed) {
+            if executed % 50 == 0 { await Task.yield() }
             let input = fuzzer.next()
             budget.record(input)
             // The server only sees valid UTF-8 text (anything else is closed with 1007).
@@ -61,6 +65,7 @@ struct FuzzTests {
         var executed = 0
         var outcomes: [String: Int] = [:]
         while budget.allows(executed) {
+            if executed % 50 == 0 { await Task.yield() }
             let input = fuzzer.next()
             budget.record(input)
             let body: JSONValue?
