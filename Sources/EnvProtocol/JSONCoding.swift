@@ -5,14 +5,24 @@ import Foundation
 public enum JSONCoding {
     /// Parses a complete JSON document.
     ///
-    /// - Throws: ``JSONSyntaxError`` when the bytes are not JSON (NaN and Infinity literals,
-    ///   trailing garbage and nesting deeper than the decoder's limit included).
+    /// - Throws: ``JSONSyntaxError`` when the bytes are not JSON (NaN and Infinity literals and
+    ///   trailing garbage included), are nested deeper than ``JSONStructureCheck/maxDepth``,
+    ///   or repeat a key in one object (see ``JSONStructureCheck``).
     public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
+        let structure = JSONStructureCheck(data)
+        guard structure.depth <= JSONStructureCheck.maxDepth else {
+            throw JSONSyntaxError(description: "Nesting deeper than \(JSONStructureCheck.maxDepth) levels")
+        }
+        let value: JSONValue
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             throw JSONSyntaxError(description: Self.describe(error))
         }
+        if let key = structure.duplicateKey {
+            throw JSONSyntaxError(description: "Duplicate key \"\(key.prefix(100))\" in an object")
+        }
+        return value
     }
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {

@@ -26,6 +26,15 @@ extension JSONValue {
         }
     }
 
+    /// The value as an `Int` when it is a whole JSON number that fits (`42`, `42.0`).
+    public var integerValue: Int? {
+        switch self {
+        case .integer(let value): value
+        case .number(let value): Int(exactly: value)
+        default: nil
+        }
+    }
+
     public var stringValue: String? {
         if case .string(let value) = self { value } else { nil }
     }

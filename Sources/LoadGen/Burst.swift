@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EnvProtocol
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -36,6 +37,8 @@ extension SessionDriver {
             for id in 0..<count {
                 let scheduled = schedule?(id)
                 if let scheduled { try? await Task.sleep(until: scheduled) }
+                // An interrupted run starts no more sessions: only started ones get a row.
+                if Task.isCancelled { break }
                 let endpoint = endpoints[id % endpoints.count]
                 group.addTask { await run(requestID: id, endpoint: endpoint, http: http, scheduledStart: scheduled) }
             }

@@ -84,7 +84,7 @@ public struct HoldRun: Sendable {
                 let observation = try await connection.observation(answering: #"{"type":"step","data":{}}"#)
                 stepTotal += (clock.now - mark).seconds
                 stepsAnswered += 1
-                row.record(observation)
+                try row.record(observation)
                 // Ticks missed while a reply was late are skipped, not made up in a burst: the
                 // server sees the offered cadence, and the run ends on time even when overloaded.
                 next += stepInterval

@@ -15,10 +15,19 @@ public struct ResultsWriter: Sendable {
 
     /// Writes one run's rows and its summary row.
     public func append(results: [SessionResult], summary: RunSummary) throws {
-        try append(results.map { $0.jsonLine + "\n" }.joined(), to: rawURL)
+        try append(rows: results)
         let isNew = !FileManager.default.fileExists(atPath: summaryURL.path)
             || ((try? FileManager.default.attributesOfItem(atPath: summaryURL.path)[.size] as? Int) ?? 0) == 0
         try append((isNew ? CSV.line(RunSummary.columns) : "") + CSV.line(summary.csvFields), to: summaryURL)
+    }
+
+    /// Writes rows only (an interrupted run has no summary) and returns their `raw.jsonl`
+    /// line numbers (1-based), or `nil` for no rows.
+    @discardableResult
+    public func append(rows results: [SessionResult]) throws -> ClosedRange<Int>? {
+        let existing = FileManager.default.contents(atPath: rawURL.path)?.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } ?? 0
+        try append(results.map { $0.jsonLine + "\n" }.joined(), to: rawURL)
+        return results.isEmpty ? nil : (existing + 1)...(existing + results.count)
     }
 
     private func append(_ text: String, to url: URL) throws {

@@ -42,7 +42,7 @@ public struct SessionDriver: Sendable {
                 let observation = try await connection.observation(
                     answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#)
                 row.stepLatency = (ContinuousClock.now - mark).seconds
-                row.record(observation)
+                try row.record(observation)
             }
         case .http:
             return await row(requestID: requestID, scheduledStart: scheduledStart) { row, _ in
@@ -65,9 +65,7 @@ public struct SessionDriver: Sendable {
                 _ = try await connection.observation(answering: #"{"type":"reset","data":{}}"#)
                 row.resetLatency = (ContinuousClock.now - mark).seconds
                 try await steps(&connection, &row)
-                // A polite goodbye; the session already succeeded, so its outcome cannot fail it.
-                try? await connection.send(text: #"{"type":"close"}"#)
-                _ = try? await connection.receive(timeout: min(timeout, .seconds(5)))
+                try await connection.closeExpectingNoMoreReplies(timeout: min(timeout, .seconds(5)))
             }
         }
     }
@@ -86,7 +84,11 @@ public struct SessionDriver: Sendable {
             try await body(&row, start)
             row.success = true
         } catch {
-            let failure = SessionFailure.classify(error)
+            // A run stopped by SIGINT cancels its sessions: the ones in flight say so.
+            let failure =
+                Task.isCancelled
+                ? SessionFailure(type: SessionErrorType.interrupted, message: "run interrupted: \(error)")
+                : SessionFailure.classify(error)
             row.errorType = failure.type
             row.errorMessage = failure.message
             (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
@@ -103,7 +105,7 @@ public struct SessionDriver: Sendable {
         mark = ContinuousClock.now
         let reply = try await post(client, endpoint.httpURL + "/step", body: #"{"action":{"wait_seconds":\#(wait)}}"#)
         row.stepLatency = (ContinuousClock.now - mark).seconds
-        row.record(reply["observation"] ?? .null)
+        try row.record(reply["observation"] ?? .null)
     }
 
     private func post(_ client: HTTPClient, _ url: String, body: String?) async throws -> JSONValue {
@@ -164,6 +166,31 @@ extension WebSocketConnection {
                 message: "closed with \(code.map(String.init) ?? "no code") \(reason)")
         case .binary, .pong:
             throw SessionFailure(type: SessionErrorType.invalidReply, message: "unexpected \(event)")
+        }
+    }
+}
+
+extension WebSocketConnection {
+    /// A polite goodbye: sends `close` and reads until the server's close frame.
+    ///
+    /// The close is not part of what a session is judged on (a server that drops the socket
+    /// here still served it), with one exception: a text message arriving now answered no
+    /// request, so every reply this session accepted may have been shifted by one.
+    ///
+    /// - Throws: ``SessionFailure`` `UnsolicitedReply`.
+    mutating func closeExpectingNoMoreReplies(timeout: Duration) async throws {
+        try? await send(text: #"{"type":"close"}"#)
+        while let event = try? await receive(timeout: timeout) {
+            switch event {
+            case .text, .binary:
+                throw SessionFailure(
+                    type: SessionErrorType.unsolicitedReply,
+                    message: "a message no request asked for: \(String(describing: event).prefix(300))")
+            case .close:
+                return
+            case .pong:
+                continue
+            }
         }
     }
 }

@@ -37,9 +37,20 @@ public struct SessionResult: Sendable, Equatable {
     }
 
     /// Copies what the server reported about itself from a step's observation.
-    mutating func record(_ observation: JSONValue) {
-        waitedSeconds = observation["waited_seconds"]?.numberValue ?? 0
-        pid = Int(observation["pid"]?.numberValue ?? 0)
+    ///
+    /// - Throws: ``SessionFailure`` (`InvalidReply`) when a field has the wrong type: a server
+    ///   that answers garbage is recorded as such, never as a success (nor a crash: a `pid` of
+    ///   `1e300` does not fit an `Int`).
+    mutating func record(_ observation: JSONValue) throws {
+        func invalid(_ field: String) -> SessionFailure {
+            SessionFailure(
+                type: SessionErrorType.invalidReply,
+                message: "observation field \(field) is not valid: \(String(describing: observation).prefix(300))")
+        }
+        guard let waited = (observation["waited_seconds"] ?? 0).numberValue else { throw invalid("waited_seconds") }
+        guard let pid = (observation["pid"] ?? 0).integerValue else { throw invalid("pid") }
+        waitedSeconds = waited
+        self.pid = pid
         sessionHash = observation["session_hash"]?.stringValue ?? ""
         hostURL = observation["host_url"]?.stringValue ?? ""
     }
@@ -68,16 +79,17 @@ public struct SessionResult: Sendable, Equatable {
     public init(jsonLine: String) throws {
         let object = try JSONCoding.parse(jsonLine)
         func number(_ key: String) -> Double { object[key]?.numberValue ?? 0 }
+        func integer(_ key: String) -> Int { object[key]?.integerValue ?? 0 }
         self.init(
-            requestID: Int(number("request_id")), mode: LoadMode(rawValue: object["mode"]?.stringValue ?? "") ?? .ws,
+            requestID: integer("request_id"), mode: LoadMode(rawValue: object["mode"]?.stringValue ?? "") ?? .ws,
             timestamp: object["timestamp"]?.stringValue ?? "", waitRequested: number("wait_requested"),
-            batchSize: Int(number("batch_size")), hardware: object["hardware"]?.stringValue ?? "")
+            batchSize: integer("batch_size"), hardware: object["hardware"]?.stringValue ?? "")
         connectLatency = number("connect_latency")
         resetLatency = number("reset_latency")
         stepLatency = number("step_latency")
         totalLatency = number("total_latency")
         waitedSeconds = number("waited_seconds")
-        pid = Int(number("pid"))
+        pid = integer("pid")
         sessionHash = object["session_hash"]?.stringValue ?? ""
         hostURL = object["host_url"]?.stringValue ?? ""
         success = object["success"]?.boolValue ?? false
@@ -105,4 +117,8 @@ public enum SessionErrorType {
     public static let invalidReply = "InvalidReply"
     public static let httpStatus = "HTTPStatus"
     public static let connectionError = "ConnectionError"
+    /// The server sent a message nobody asked for (replies would be shifted by one).
+    public static let unsolicitedReply = "UnsolicitedReply"
+    /// The run was stopped (SIGINT) while this session was in flight.
+    public static let interrupted = "Interrupted"
 }

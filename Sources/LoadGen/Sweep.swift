@@ -72,20 +72,55 @@ public struct SweepPlan: Sendable {
         }
     }
 
+    /// The runs as `run-state.json` names them.
+    public var runDescriptions: [String] {
+        runs.map { "\($0.mode.rawValue) N=\($0.sessions) wait=\($0.wait) rep=\($0.repetition)" }
+    }
+
     /// Runs the sweep; `onRun` sees each run as soon as it is finished (and written).
     ///
-    /// - Throws: only when results cannot be written.
+    /// With a writer, `run-state.json` tracks progress. When the task is cancelled (SIGINT),
+    /// the run in progress stops starting sessions, its started sessions are written as rows
+    /// (in-flight ones `Interrupted`) without a summary row, the state is marked incomplete,
+    /// and ``SweepInterrupted`` is thrown.
+    ///
+    /// - Parameter resume: continue the sweep recorded in the writer's directory, skipping
+    ///   its finished runs.
+    /// - Throws: ``SweepInterrupted``; ``SweepStateError`` when `resume` finds a different
+    ///   sweep; errors writing results.
     @discardableResult
     public func run(
-        writer: ResultsWriter?,
+        writer: ResultsWriter?, resume: Bool = false,
         onRun: (_ index: Int, _ total: Int, _ outcome: RunOutcome) -> Void = { _, _, _ in }
     ) async throws -> [RunSummary] {
         let runs = self.runs
+        var state = SweepState(runs: runDescriptions)
+        if resume, let writer, let saved = try SweepState.load(from: writer.directory) {
+            guard saved.runs == state.runs else {
+                throw SweepStateError(
+                    description: "--resume: \(writer.directory.path) holds a different sweep (\(saved.runs.count) runs: \(saved.runs.prefix(3).joined(separator: ", "))…)")
+            }
+            state = saved
+            state.interruptedRun = nil
+        }
         var summaries: [RunSummary] = []
-        for (index, run) in runs.enumerated() {
-            if index > 0 { try await Task.sleep(for: pause) }
+        var ranOne = false
+        for (index, run) in runs.enumerated() where !state.finished.contains(index) {
+            if ranOne { try await Task.sleep(for: pause) }
+            ranOne = true
             let outcome = await self.run(mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition)
+            if Task.isCancelled {
+                if let writer {
+                    if let lines = try writer.append(rows: outcome.results) { state.partialRawLines.append(lines) }
+                    state.interruptedRun = index
+                    try state.save(to: writer.directory)
+                }
+                throw SweepInterrupted(finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: index,
+                    rowsWritten: outcome.results.count)
+            }
             try writer?.append(results: outcome.results, summary: outcome.summary)
+            state.finished.append(index)
+            if let writer { try state.save(to: writer.directory) }
             summaries.append(outcome.summary)
             onRun(index + 1, runs.count, outcome)
         }
@@ -117,5 +152,19 @@ public struct SweepPlan: Sendable {
             results: results, mode: mode, url: url, numRequests: results.count, waitSeconds: wait,
             repetition: repetition, totalWallTime: wallTime, hardware: hardware)
         return RunOutcome(summary: summary, results: results, held: held)
+    }
+}
+
+/// A sweep stopped by cancellation (SIGINT) after writing what it had.
+public struct SweepInterrupted: Error, CustomStringConvertible {
+    public let finishedRuns: Int
+    public let totalRuns: Int
+    /// 0-based index of the run that was stopped.
+    public let interruptedRun: Int
+    public let rowsWritten: Int
+
+    public var description: String {
+        "interrupted during run \(interruptedRun + 1)/\(totalRuns): \(finishedRuns) runs finished, "
+            + "\(rowsWritten) rows of the interrupted run written"
     }
 }

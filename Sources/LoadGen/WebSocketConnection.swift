@@ -1,3 +1,4 @@
+import EnvProtocol
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -239,13 +240,5 @@ public struct WebSocketConnection: ~Copyable {
         // Python reference does) put their first frames exactly there.
         pipeline.leftOverBytesStrategy = .forwardBytes
         return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, for NIO's `TimeAmount`.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -64,6 +64,21 @@ struct HTTPRoutes {
     }
 }
 
+/// `GET /metrics`: the server's metrics in the Prometheus text format (see ``ServerMetrics``).
+struct MetricsRoute {
+    let metrics: ServerMetrics
+    let slots: SessionSlots
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(slots: slots))))
+        }
+    }
+}
+
 /// JSON responses with the content type every OpenEnv client expects.
 enum JSONResponse {
     static func ok(_ value: some Encodable) -> Response {

@@ -5,7 +5,11 @@ import EnvProtocol
 /// Separate from the socket so every rule of PROTOCOL.md §3 can be tested without a network.
 package enum MessageDispatcher {
     /// The reply to `text`, or `nil` for `{"type":"close"}` (no reply, close 1000).
-    package static func answer(_ text: String, session: inout any EnvironmentSession) async -> ServerMessage? {
+    ///
+    /// - Parameter stepTook: told how long each step took (for the latency histogram).
+    package static func answer(
+        _ text: String, session: inout any EnvironmentSession, stepTook: (Duration) -> Void = { _ in }
+    ) async -> ServerMessage? {
         let message: ClientMessage
         do {
             message = try ClientMessage.decode(text)
@@ -18,6 +22,8 @@ package enum MessageDispatcher {
             let options = (try? ResetOptions(validating: fields)) ?? ResetOptions(extra: fields)
             return await run("reset") { try await session.reset(options) }
         case .step(let action):
+            let start = ContinuousClock.now
+            defer { stepTook(ContinuousClock.now - start) }
             return await run("step") { try await session.step(action) }
         case .state:
             return .state(session.state())

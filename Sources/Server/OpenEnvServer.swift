@@ -21,6 +21,8 @@ public struct OpenEnvServer: Sendable {
     public let environment: HostedEnvironment
     /// Live WebSocket sessions of this server.
     public let slots: SessionSlots
+    /// What `GET /metrics` reports; this server's own registry.
+    public let metrics = ServerMetrics()
     let logger: Logger
 
     /// - Parameters:
@@ -70,23 +72,25 @@ public struct OpenEnvServer: Sendable {
         router.middlewares.add(FastAPIErrorMiddleware())
         HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration)
             .add(to: router)
+        MetricsRoute(metrics: metrics, slots: slots).add(to: router)
 
-        let session = { @Sendable (logger: Logger) in
+        let session = { @Sendable (logger: Logger, channel: any Channel) in
             WebSocketSession(
-                environment: environment, process: process.current, slots: slots,
-                configuration: configuration, logger: logger)
+                environment: environment, process: process.current, slots: slots, metrics: metrics,
+                configuration: configuration, logger: logger, connection: ConnectionWatch(channel: channel))
         }
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageBytes,
+            autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
             closeTimeout: configuration.closeTimeout,
             validateUTF8: true)
         let http = HTTP1WebSocketUpgradeChannel(
             responder: HTTPResponderAdapter(router: router, serverName: "openenv-swift", logger: logger).respond,
             configuration: .init(ws: webSocket)
-        ) { request, _, _ in
+        ) { request, channel, _ in
             guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, context in
-                try await session(context.logger).run(inbound: inbound, outbound: outbound)
+                try await session(context.logger, channel).run(inbound: inbound, outbound: outbound)
             }
         }
         let onListening = { @Sendable (port: Int) in

@@ -24,6 +24,13 @@ public struct ServerConfiguration: Sendable {
     public var closeTimeout: Duration
     /// Serve HTTPS and `wss` with this configuration; `nil` serves plain HTTP and `ws`.
     public var tls: TLSConfiguration?
+    /// Ping every session this often and close it when a ping goes unanswered for as long:
+    /// reaps half-open connections (a peer that vanished without a FIN or RST) even without
+    /// `sessionTimeout`. `nil` disables pings.
+    public var pingInterval: Duration?
+    /// A reply the client has not taken within this long closes the connection: a client that
+    /// stops reading cannot hold its slot (and socket buffers) forever.
+    public var replyWriteTimeout: Duration
 
     public init(
         host: String = "0.0.0.0",
@@ -35,7 +42,9 @@ public struct ServerConfiguration: Sendable {
         backlog: Int = 4096,
         eventLoopThreads: Int? = nil,
         closeTimeout: Duration = .seconds(5),
-        tls: TLSConfiguration? = nil
+        tls: TLSConfiguration? = nil,
+        pingInterval: Duration? = .seconds(30),
+        replyWriteTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -47,6 +56,8 @@ public struct ServerConfiguration: Sendable {
         self.eventLoopThreads = eventLoopThreads
         self.closeTimeout = closeTimeout
         self.tls = tls
+        self.pingInterval = pingInterval
+        self.replyWriteTimeout = replyWriteTimeout
     }
 
     /// A TLS server configuration from PEM files (certificate chain and private key).

@@ -8,20 +8,41 @@ struct WebSocketSession {
     let environment: HostedEnvironment
     let process: ServingProcess
     let slots: SessionSlots
+    let metrics: ServerMetrics
     let configuration: ServerConfiguration
     let logger: Logger
+    /// The connection, so a vanished client cancels its step and a non-reading one is dropped.
+    let connection: ConnectionWatch
 
     /// - Throws: whatever ended the inbound stream. Rethrowing matters: the WebSocket layer
     ///   turns a protocol error (invalid UTF-8, oversized message) into its close code
     ///   (1007, 1009) only when the error leaves the handler.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         if case .failure(let full) = slots.acquire() {
+            metrics.rejectedForCapacity()
+            metrics.errorReplied(.capacityReached)
             // Capacity is signalled inside the socket, never by refusing the upgrade.
             await send(.error(.capacityReached(active: full.active, max: full.capacity)), to: outbound)
             try? await outbound.close(.normalClosure, reason: nil)
             return
         }
         defer { slots.release() }
+        // A client that drops its connection mid-step cancels the step: its slot is free at once.
+        let outcome: Result<Void, any Error> = await connection.cancellingOnClose { [self] in
+            do {
+                try await serve(inbound: inbound, outbound: outbound)
+                return .success(())
+            } catch {
+                // A vanished client ends here too; that is normal operation, not an error.
+                logger.debug("session ended: \(error)")
+                return .failure(error)
+            }
+        }
+        try outcome.get()
+    }
+
+    /// One environment instance for the connection, its messages, and the idle timeout.
+    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let session: any EnvironmentSession
         do {
             session = try environment.session(for: process)
@@ -33,21 +54,13 @@ struct WebSocketSession {
             return
         }
         let activity = SessionActivity()
-        let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             if let idleLimit = configuration.sessionTimeout {
                 group.addTask { await activity.closeWhenIdle(longerThan: idleLimit, outbound: outbound) }
             }
             defer { group.cancelAll() }
-            do {
-                try await serveMessages(session, inbound: inbound, outbound: outbound, activity: activity)
-                return .success(())
-            } catch {
-                // A vanished client ends here too; that is normal operation, not an error.
-                logger.debug("session ended: \(error)")
-                return .failure(error)
-            }
+            try await serveMessages(session, inbound: inbound, outbound: outbound, activity: activity)
         }
-        try outcome.get()
     }
 
     private func serveMessages(
@@ -66,13 +79,17 @@ struct WebSocketSession {
                         code: .invalidJSON,
                         message: "Binary frames are not supported: send each message as a JSON text frame"))
             case .text(let text):
-                guard let answer = await MessageDispatcher.answer(text, session: &session) else {
+                guard let answer = await MessageDispatcher.answer(text, session: &session, stepTook: metrics.stepTook)
+                else {
                     try await outbound.close(.normalClosure, reason: nil)
                     return
                 }
                 reply = answer
             }
-            try await outbound.write(.text(reply.text))
+            if case .error(let error) = reply { metrics.errorReplied(error.code) }
+            try await connection.withDeadline(configuration.replyWriteTimeout) {
+                try await outbound.write(.text(reply.text))
+            }
         }
     }
 

@@ -98,6 +98,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Start the sweep at this Unix time (seconds): shards of one load in several processes start together.")
     var startAt: Double?
 
+    @Flag(help: "Continue the sweep recorded in --output-dir (run-state.json), skipping its finished runs.")
+    var resume = false
+
     /// The grid a bare `openenv-bench` runs against its embedded server.
     static let embeddedDefaultGrid = [32, 128, 512, 2048]
 
@@ -115,11 +118,37 @@ struct RunCommand: AsyncParsableCommand {
         }
         if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
         if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
+        if resume && outputDir == nil { throw ValidationError("--resume needs --output-dir DIR of the sweep to continue") }
         _ = try grid(requestsGrid, Int.init, "--requests-grid")
         _ = try grid(waitGrid, Double.init, "--wait-grid")
     }
 
+    /// Runs the sweep; SIGINT stops it cleanly: what finished is written, the run in progress
+    /// writes one row per started session, `run-state.json` marks the sweep incomplete, and
+    /// the exit status is 130. A second SIGINT exits at once.
     func run() async throws {
+        let work = Task { try await runSweep() }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            signal(SIGINT, SIG_DFL)
+            print("\nSIGINT: stopping; writing what finished (press Ctrl-C again to exit at once)")
+            work.cancel()
+        }
+        interrupt.resume()
+        defer { interrupt.cancel() }
+        do {
+            try await work.value
+        } catch let interrupted as SweepInterrupted {
+            print("Interrupted: \(interrupted).")
+            if let outputDir {
+                print("Results so far are in \(outputDir); run-state.json marks the sweep incomplete. Continue with --resume.")
+            }
+            throw ExitCode(130)
+        }
+    }
+
+    private func runSweep() async throws {
         let requestsGrid = try grid(self.requestsGrid, Int.init, "--requests-grid")
             ?? requests.map { [$0] } ?? (url == nil && urls == nil ? Self.embeddedDefaultGrid : [10])
         let waitGrid = try grid(self.waitGrid, Double.init, "--wait-grid") ?? [wait]
@@ -155,8 +184,11 @@ struct RunCommand: AsyncParsableCommand {
             pause: .seconds(pause), tls: try tlsConfiguration(), pattern: pattern)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
         print("Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps) against \(url)")
+        // Progress appears as runs finish, also when the output is a file or a pipe
+        // (fflush(nil) flushes every stream without touching the `stdout` global).
+        fflush(nil)
         var hostFailures: [String] = []
-        let summaries = try await plan.run(writer: writer) { index, total, outcome in
+        let summaries = try await plan.run(writer: writer, resume: resume) { index, total, outcome in
             let summary = outcome.summary
             print(SweepReport.runLine(summary, index: index, total: total))
             if let held = outcome.held {

@@ -40,3 +40,34 @@ struct EnvelopeAndWireTests {
         #expect(![ErrorCode.capacityReached, .factoryError, .sessionError].contains { $0.keepsSession })
     }
 }
+
+@Suite("Duplicate keys")
+struct DuplicateKeyTests {
+    @Test("an object that repeats a key is not accepted, however the key is spelled", arguments: [
+        #"{"a":1,"a":2}"#, #"{"type":"state","t\u0079pe":"reset"}"#, #"[{"x":{"a":1,"b":[1,{"c":1,"c":2}]}}]"#,
+        #"{"a":"},{","a":1}"#,
+    ])
+    func rejected(text: String) {
+        #expect(throws: JSONSyntaxError.self) { try JSONCoding.parse(text) }
+    }
+
+    @Test("the same key in different objects, and keys equal to values, are fine", arguments: [
+        #"[{"a":1},{"a":2}]"#, #"{"a":{"a":{"a":1}}}"#, #"{"a":"a","b":"a"}"#, #"{"a":{"b":1},"b":2}"#,
+        #"{"\"a":1,"a":2}"#,
+    ])
+    func accepted(text: String) throws {
+        _ = try JSONCoding.parse(text)
+    }
+}
+
+@Suite("Nesting limit")
+struct NestingLimitTests {
+    @Test("128 levels parse; 129 do not, so every echo of an input stays encodable")
+    func limit() throws {
+        let nested = { (depth: Int) in String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        _ = try JSONCoding.parse(nested(128))
+        #expect(throws: JSONSyntaxError.self) { try JSONCoding.parse(nested(129)) }
+        // What used to trap: a decodable 510-level value echoed inside a validation error.
+        #expect(throws: JSONSyntaxError.self) { try JSONCoding.parse(nested(510)) }
+    }
+}

@@ -18,10 +18,6 @@ struct OpenEnvBenchCLITests {
         return (process.terminationStatus, output)
     }
 
-    private func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("openenv-cli-\(UUID().uuidString)")
-    }
-
     @Test("with no --url it serves itself, sweeps, prints the table and writes the files")
     func embeddedServer() throws {
         let directory = temporaryDirectory()
@@ -112,4 +108,9 @@ struct OpenEnvBenchCLITests {
         #expect(status != 0 && status != 3, "\(output)")
         #expect(output.contains(message), "\(output)")
     }
+}
+
+/// A fresh directory name under the temporary directory.
+func temporaryDirectory() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("openenv-cli-\(UUID().uuidString)")
 }

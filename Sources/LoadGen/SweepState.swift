@@ -1,0 +1,66 @@
+import EnvProtocol
+import Foundation
+
+/// `run-state.json` next to `raw.jsonl` and `summary.csv`: which runs of a sweep are finished,
+/// so an interrupted sweep is visibly incomplete and `--resume` can continue it.
+///
+/// `summary.csv` keeps the seed's format and only ever gets rows of finished runs; an
+/// interrupted run leaves one `raw.jsonl` row per started session (in-flight ones as
+/// `Interrupted`), and this file says which lines those are, so analyses can drop them.
+public struct SweepState: Sendable, Equatable {
+    /// Every run of the sweep, in order, as ``SweepPlan/runDescriptions`` names them: a resumed
+    /// sweep must be the same sweep.
+    public var runs: [String]
+    /// Indices (0-based) of the runs whose rows and summary are written.
+    public var finished: [Int] = []
+    /// The run that was stopped part-way, while the sweep is incomplete.
+    public var interruptedRun: Int?
+    /// `raw.jsonl` lines (1-based, inclusive) written by interrupted runs. A resumed sweep runs
+    /// those runs again, so these rows are superseded.
+    public var partialRawLines: [ClosedRange<Int>] = []
+
+    public var isComplete: Bool { interruptedRun == nil && Set(finished) == Set(runs.indices) }
+
+    public init(runs: [String]) {
+        self.runs = runs
+    }
+
+    static let fileName = "run-state.json"
+
+    /// The state in `directory`, or `nil` when there is none.
+    ///
+    /// - Throws: ``SweepStateError`` when the file exists but is not a run state.
+    public static func load(from directory: URL) throws -> SweepState? {
+        let url = directory.appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let json = try? JSONCoding.parse(data), let runs = json["runs"]?.arrayValue?.compactMap(\.stringValue),
+            let finished = json["finished_runs"]?.arrayValue?.compactMap(\.integerValue)
+        else { throw SweepStateError(description: "\(url.path) is not a run state written by openenv-bench") }
+        var state = SweepState(runs: runs)
+        state.finished = finished
+        state.interruptedRun = json["interrupted_run"]?.integerValue
+        state.partialRawLines = (json["partial_raw_lines"]?.arrayValue ?? []).compactMap { range in
+            guard let first = range.arrayValue?.first?.integerValue, let last = range.arrayValue?.last?.integerValue,
+                first <= last
+            else { return nil }
+            return first...last
+        }
+        return state
+    }
+
+    public func save(to directory: URL) throws {
+        let json: JSONValue = [
+            "complete": .bool(isComplete),
+            "runs": .array(runs.map(JSONValue.string)),
+            "finished_runs": .array(finished.map(JSONValue.integer)),
+            "interrupted_run": interruptedRun.map(JSONValue.integer) ?? .null,
+            "partial_raw_lines": .array(partialRawLines.map { [.integer($0.lowerBound), .integer($0.upperBound)] }),
+        ]
+        try JSONCoding.encode(json).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+    }
+}
+
+/// A `run-state.json` that cannot be used.
+public struct SweepStateError: Error, CustomStringConvertible {
+    public let description: String
+}
