@@ -103,7 +103,11 @@ public struct SweepPlan: Sendable {
             state = saved
             state.interruptedRun = nil
         }
+        // Resumed: the finished runs' summaries count too, for the table and the threshold checks.
         var summaries: [RunSummary] = []
+        if resume, let writer, !state.finished.isEmpty {
+            summaries = Array(try RunSummary.read(resultsDirectory: writer.directory).suffix(state.finished.count))
+        }
         var ranOne = false
         for (index, run) in runs.enumerated() where !state.finished.contains(index) {
             if ranOne { try await Task.sleep(for: pause) }

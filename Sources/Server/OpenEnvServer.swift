@@ -47,13 +47,15 @@ public struct OpenEnvServer: Sendable {
     ///   - workerArguments: the command-line arguments the extra workers are started with.
     public func run(workers: Int = 1, workerArguments: [String] = []) async throws {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var services: [any Service] = [try makeService { port in portContinuation.yield(port) }]
+        var services: [any Service] = []
         if workers > 1 {
             services.append(
                 WorkerProcesses(count: workers - 1, arguments: workerArguments, logger: logger) {
                     await ports.first { _ in true }
                 })
         }
+        // Last, so that it is the first to stop accepting on shutdown (services stop in reverse).
+        services.append(try makeService { port in portContinuation.yield(port) })
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -108,6 +110,7 @@ public struct OpenEnvServer: Sendable {
     ) -> SharedPortListener<Child> {
         SharedPortListener(
             child: child, host: configuration.host, port: configuration.port, backlog: configuration.backlog,
+            reusePort: configuration.reusePort,
             eventLoopThreads: configuration.eventLoopThreads, logger: logger, onListening: onListening)
     }
 

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads of this process; `nil` uses one per core. With several `--workers`
     /// on one host, fewer threads per worker avoid oversubscribing the cores.
     public var eventLoopThreads: Int?
+    /// Bind with `SO_REUSEPORT` so worker processes share the port; only `--workers` sets it.
+    public var reusePort: Bool = false
     /// How long a closing handshake may take before the socket is dropped.
     public var closeTimeout: Duration
     /// Serve HTTPS and `wss` with this configuration; `nil` serves plain HTTP and `ws`.

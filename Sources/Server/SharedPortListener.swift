@@ -10,7 +10,7 @@ import NIOExtras
 import NIOPosix
 import ServiceLifecycle
 
-/// The accept loop of an OpenEnv server, bound with `SO_REUSEPORT` so several worker processes
+/// The accept loop of an OpenEnv server, bound with `SO_REUSEPORT` (when asked) so several worker processes
 /// can listen on one port and the kernel spreads connections among them (`--workers`).
 ///
 /// Hummingbird's own `Server` binds without `SO_REUSEPORT` and offers no way to add it, so this
@@ -22,6 +22,9 @@ struct SharedPortListener<Child: ServerChildChannel>: Service {
     let host: String
     let port: Int
     let backlog: Int
+    /// Share the port with other processes bound the same way (`--workers`). Off for a single
+    /// process, so a second server on a busy port fails instead of silently taking half the load.
+    let reusePort: Bool
     /// Event-loop threads; `nil` shares NIO's process-wide group (one thread per core).
     let eventLoopThreads: Int?
     let logger: Logger
@@ -49,7 +52,7 @@ struct SharedPortListener<Child: ServerChildChannel>: Service {
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: Int32(clamping: backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
+            .serverChannelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: reusePort ? 1 : 0)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))

@@ -14,7 +14,7 @@ import ServiceLifecycle
 ///
 /// The first process serves too and supervises: the workers start once it knows its port (so
 /// port 0 works), get SIGTERM when it shuts down, and die with it if it is killed. A worker
-/// that exits on its own is a fault: the others are stopped and the server fails loudly rather
+/// that fails (non-zero exit) is a fault: the others are stopped and the server fails loudly rather
 /// than serving at part strength unnoticed.
 public struct WorkerProcesses: Service {
     /// Set in a worker's environment to the supervisor's pid.
@@ -58,7 +58,9 @@ public struct WorkerProcesses: Service {
             var running = Set(workers)
             for await exit in exits {
                 running.remove(exit.pid)
-                guard Task.isShuttingDownGracefully else { throw exit }
+                // A clean exit is a worker told to stop (e.g. SLURM or systemd signalling every
+                // process at once): the supervisor follows once all have. Anything else is a fault.
+                guard Task.isShuttingDownGracefully || exit.status == 0 else { throw exit }
                 if running.isEmpty { return }
             }
         } onGracefulShutdown: {

@@ -145,6 +145,11 @@ struct RunCommand: AsyncParsableCommand {
                 print("Results so far are in \(outputDir); run-state.json marks the sweep incomplete. Continue with --resume.")
             }
             throw ExitCode(130)
+        } catch is CancellationError {
+            // SIGINT during the pause between runs or the --start-at wait: nothing was in flight.
+            print("Interrupted between runs.")
+            if let outputDir { print("Results so far are in \(outputDir). Continue with --resume.") }
+            throw ExitCode(130)
         }
     }
 

@@ -81,6 +81,7 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
         }
         // Workers share the cores: one event-loop thread per core per worker would oversubscribe them.
         configuration.eventLoopThreads = threads ?? (workers > 1 ? max(1, System.coreCount / workers) : nil)
+        configuration.reusePort = workers > 1 || WorkerProcesses.isWorker
         try await OpenEnvServer(configuration: configuration).run(
             workers: WorkerProcesses.isWorker ? 1 : workers,
             workerArguments: Array(CommandLine.arguments.dropFirst()))

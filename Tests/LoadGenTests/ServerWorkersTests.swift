@@ -42,11 +42,6 @@ struct ServerWorkersTests {
 
     private struct ServerNeverListened: Error { let log: String }
 
-    private func waitForExit(_ process: Process) async throws {
-        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!process.isRunning, "the server exits within 10 s of SIGTERM")
-    }
-
     private func isAlive(_ pid: Int) -> Bool { kill(pid_t(pid), 0) == 0 }
 
     /// A burst of `count` sessions (reset, step with no wait) against the server's port.
@@ -60,7 +55,10 @@ struct ServerWorkersTests {
     @Test("two workers share one port: sessions are served by both pids; SIGTERM stops both")
     func sharedPort() async throws {
         let server = try await startServer(workers: 2)
-        defer { try? FileManager.default.removeItem(at: server.log) }
+        defer {
+            kill(server.process.processIdentifier, SIGKILL)  // if an expectation threw early
+            try? FileManager.default.removeItem(at: server.log)
+        }
         let rows = await burst(64, against: server)
         #expect(rows.count == 64 && rows.allSatisfy(\.success))
         let pids = Set(rows.map(\.pid))
@@ -69,7 +67,7 @@ struct ServerWorkersTests {
         #expect(pids.contains(Int(server.process.processIdentifier)), "the supervisor serves too")
 
         server.process.terminate()
-        try await waitForExit(server.process)
+        try await waitForExit(server.process, within: .seconds(10))
         #expect(server.process.terminationStatus == 0)
         let worker = try #require(pids.first { $0 != Int(server.process.processIdentifier) })
         #expect(!isAlive(worker), "the worker \(worker) stopped with the supervisor")
@@ -78,11 +76,14 @@ struct ServerWorkersTests {
     @Test("a worker whose supervisor is killed outright does not live on holding the port")
     func orphanedWorkerStops() async throws {
         let server = try await startServer(workers: 2)
-        defer { try? FileManager.default.removeItem(at: server.log) }
+        defer {
+            kill(server.process.processIdentifier, SIGKILL)  // if an expectation threw early
+            try? FileManager.default.removeItem(at: server.log)
+        }
         let rows = await burst(32, against: server)
         let worker = try #require(rows.map(\.pid).first { $0 != Int(server.process.processIdentifier) })
         kill(server.process.processIdentifier, SIGKILL)
-        try await waitForExit(server.process)
+        try await waitForExit(server.process, within: .seconds(10))
         for _ in 0..<200 where isAlive(worker) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!isAlive(worker), "worker \(worker) exits once its supervisor is gone")
     }
