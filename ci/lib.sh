@@ -49,3 +49,16 @@ peak_rss_kib() {
   done
   echo "$total"
 }
+
+# wait_for_listeners LOG COUNT: until an openenv-server log shows COUNT processes listening
+# (the supervisor and its workers), at most 30 s; fails otherwise.
+wait_for_listeners() {
+  local _
+  for _ in $(seq 300); do
+    (( $(grep -c "Listening on" "$1" 2>/dev/null || true) >= $2 )) && return 0
+    sleep 0.1
+  done
+  echo "error: $2 server processes did not listen within 30 s; log $1:" >&2
+  cat "$1" >&2
+  return 1
+}
