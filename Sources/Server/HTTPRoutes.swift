@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The HTTP endpoints of PROTOCOL.md §2. HTTP is stateless: `/reset`, `/step` and `/state`
 /// each use a fresh environment instance and discard it.
-struct HTTPRoutes {
+package struct HTTPRoutes {
     let environment: HostedEnvironment
     let process: @Sendable () -> ServingProcess
     let configuration: ServerConfiguration
@@ -18,21 +18,10 @@ struct HTTPRoutes {
             JSONResponse.ok(try environment.session(for: process()).state())
         }
         router.post("/reset") { request, _ in
-            let options = try ResetOptions(validatingBody: try await body(of: request))
-            var session = try environment.session(for: process())
-            return JSONResponse.ok(try await session.reset(options))
+            JSONResponse.ok(try await Self.reset(body: try await body(of: request), environment: environment, process: process()))
         }
         router.post("/step") { request, _ in
-            guard let body = try await body(of: request) else {
-                throw ValidationFailure([ValidationIssue(type: "missing", loc: ["body"], msg: "Field required", input: nil)])
-            }
-            let step = try StepRequest(validating: body)
-            var session = try environment.session(for: process())
-            do {
-                return JSONResponse.ok(try await session.step(step.action))
-            } catch let failure as ValidationFailure {
-                throw failure.prefixed(by: "body", "action")
-            }
+            JSONResponse.ok(try await Self.step(body: try await body(of: request), environment: environment, process: process()))
         }
         router.post("/mcp") { request, _ in
             let rpc: JSONValue
@@ -42,6 +31,35 @@ struct HTTPRoutes {
                 rpc = .null
             }
             return JSONResponse.ok(MCPResponse.noTools(answering: rpc))
+        }
+    }
+
+    /// `POST /reset` for a parsed body (`nil`: the request had none), on a fresh session.
+    ///
+    /// - Throws: ``ValidationFailure``, answered 422 by ``FastAPIErrorMiddleware``.
+    package static func reset(
+        body: JSONValue?, environment: HostedEnvironment, process: ServingProcess
+    ) async throws -> ObservationEnvelope {
+        let options = try ResetOptions(validatingBody: body)
+        var session = try environment.session(for: process)
+        return try await session.reset(options)
+    }
+
+    /// `POST /step` for a parsed body (`nil`: the request had none), on a fresh session.
+    ///
+    /// - Throws: ``ValidationFailure`` located under `body.action`, answered 422.
+    package static func step(
+        body: JSONValue?, environment: HostedEnvironment, process: ServingProcess
+    ) async throws -> ObservationEnvelope {
+        guard let body else {
+            throw ValidationFailure([ValidationIssue(type: "missing", loc: ["body"], msg: "Field required", input: nil)])
+        }
+        let step = try StepRequest(validating: body)
+        var session = try environment.session(for: process)
+        do {
+            return try await session.step(step.action)
+        } catch let failure as ValidationFailure {
+            throw failure.prefixed(by: "body", "action")
         }
     }
 

@@ -77,8 +77,11 @@ struct FuzzTests {
                 executed += 1
                 continue
             }
-            outcomes["step:" + (await Self.step(body, environment: environment, process: process)), default: 0] += 1
-            outcomes["reset:" + (await Self.reset(body, environment: environment, process: process)), default: 0] += 1
+            // The routes' own handlers, as `POST /step` and `POST /reset` run them.
+            let step = await Self.status { try await HTTPRoutes.step(body: body, environment: environment, process: process) }
+            let reset = await Self.status { try await HTTPRoutes.reset(body: body, environment: environment, process: process) }
+            outcomes["step:" + step, default: 0] += 1
+            outcomes["reset:" + reset, default: 0] += 1
             executed += 1
         }
         print("fuzz http: \(executed) inputs executed (seed \(budget.seed &+ 1)), 0 crashes; outcomes \(outcomes.sorted { $0.key < $1.key })")
@@ -90,29 +93,11 @@ struct FuzzTests {
         }
     }
 
-    /// `POST /step` as the route handles it, down to the encoded answer; returns the status.
-    private static func step(_ body: JSONValue?, environment: HostedEnvironment, process: ServingProcess) async -> String {
+    /// The status the server answers for one route's result, down to the encoded body (encoding
+    /// is part of answering: it must not trap either).
+    private static func status(of answer: () async throws -> ObservationEnvelope) async -> String {
         do {
-            guard let body else { return "422" }
-            let request = try StepRequest(validating: body)
-            var session = try environment.session(for: process)
-            _ = JSONCoding.encode(try await session.step(request.action))
-            return "200"
-        } catch let failure as ValidationFailure {
-            _ = JSONCoding.encode(["detail": failure.issues])
-            return "422"
-        } catch {
-            Issue.record("unstructured error: \(error)")
-            return "500"
-        }
-    }
-
-    /// `POST /reset` as the route handles it, down to the encoded answer; returns the status.
-    private static func reset(_ body: JSONValue?, environment: HostedEnvironment, process: ServingProcess) async -> String {
-        do {
-            let options = try ResetOptions(validatingBody: body)
-            var session = try environment.session(for: process)
-            _ = JSONCoding.encode(try await session.reset(options))
+            _ = JSONCoding.encode(try await answer())
             return "200"
         } catch let failure as ValidationFailure {
             _ = JSONCoding.encode(["detail": failure.issues])
