@@ -13,10 +13,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
+        .library(name: "BenchmarkEnvironment", targets: ["BenchmarkEnvironment"]),
         .library(name: "EnvServer", targets: ["EnvServer"]),
+        .library(name: "EnvClient", targets: ["EnvClient"]),
+        .library(name: "BenchResults", targets: ["BenchResults"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Deploy", targets: ["Deploy"]),
+        .library(name: "EnvTesting", targets: ["EnvTesting"]),
         .executable(name: "openenv-server", targets: ["openenv-server"]),
         .executable(name: "openenv-bench", targets: ["openenv-bench"]),
     ],
@@ -36,13 +40,18 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // Wire types, validation and the benchmark environment. Deliberately free of NIO so
-        // environment authors and analysis tools can use it without a server stack.
+        // Wire types, validation, the `Environment` protocol and its type-erased host form.
+        // Free of NIO and of any concrete environment, so authors and tools can use it alone.
         .target(name: "EnvProtocol", swiftSettings: swiftSettings),
+        // The benchmark environment of PROTOCOL.md §4 (wait_seconds, pid, session hash, host).
+        .target(name: "BenchmarkEnvironment", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
+        // The server: Hummingbird HTTP routes, the /ws session handler, workers, and the
+        // `ServerOptions` any executable serving any environment embeds.
         .target(
             name: "EnvServer",
             dependencies: [
                 "EnvProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -60,8 +69,9 @@ let package = Package(
             path: "Sources/Server",
             swiftSettings: swiftSettings
         ),
+        // Everything that talks to a server: endpoints, the frame-level WebSocket client, the HTTP probe.
         .target(
-            name: "LoadGen",
+            name: "EnvClient",
             dependencies: [
                 "EnvProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,52 +83,71 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Results without a network stack: session rows, run summaries, CSV/JSONL, percentiles,
+        // baselines and their comparison, capacity analysis, sweep state. No NIO.
+        .target(
+            name: "BenchResults", dependencies: ["EnvProtocol"], resources: [.copy("Baselines")],
+            swiftSettings: swiftSettings),
+        // The load generator: session drivers, bursts, open model, hold, sweeps and their checks.
+        .target(
+            name: "LoadGen",
+            dependencies: [
+                "EnvProtocol", "EnvClient", "BenchResults",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Our own small SVG charting: line chart, bar chart, heatmap. No dependencies.
         .target(name: "Charts", swiftSettings: swiftSettings),
         // The report model (results directories and baselines side by side) and its HTML,
-        // Markdown and experiment-log renderers.
-        .target(name: "Reports", dependencies: ["LoadGen", "Charts"], swiftSettings: swiftSettings),
+        // Markdown and experiment-log renderers. No NIO.
+        .target(name: "Reports", dependencies: ["BenchResults", "Charts"], swiftSettings: swiftSettings),
         // Balancer configurations for multi-node deployments (openenv-bench deploy).
         .target(name: "Deploy", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
-        // Shared by the test targets: start a server on port 0, or point at OPENENV_URL.
+        // Test support for every test target (and for users' own suites): the in-process or
+        // remote server under test, the OPENENV_* settings read once, session helpers, and a
+        // launcher for built executables that waits for their ready line.
         .target(
             name: "EnvTesting",
             dependencies: [
-                "EnvProtocol", "EnvServer", "LoadGen",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EnvClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "openenv-server",
             dependencies: [
-                "EnvServer",
+                "EnvServer", "BenchmarkEnvironment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "openenv-bench",
             dependencies: [
-                "EnvServer", "LoadGen", "Reports", "Deploy",
+                "EnvServer", "BenchmarkEnvironment", "EnvClient", "BenchResults", "LoadGen", "Reports", "Deploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["EnvProtocol", "EnvServer", "LoadGen", "EnvTesting"],
+            dependencies: ["EnvProtocol", "EnvClient", "EnvServer", "EnvTesting"],
             path: "Tests/Conformance",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "EnvServer", "EnvTesting",
+                "LoadGen", "BenchResults", "BenchmarkEnvironment", "EnvClient", "EnvServer", "EnvTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -127,14 +156,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Hostile input, fuzzing, faults and overload against an in-process server (issue 8).
+        // Hostile input, fuzzing, faults and overload against an in-process server.
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "EnvProtocol", "EnvServer", "LoadGen", "EnvTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "EnvProtocol", "BenchmarkEnvironment", "EnvServer", "EnvClient", "BenchResults", "LoadGen",
+                "EnvTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "Tests/Reliability",
@@ -143,13 +171,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ScalingTests",
-            dependencies: ["LoadGen", "EnvServer", "EnvTesting"],
+            dependencies: ["LoadGen", "BenchResults", "EnvClient", "EnvServer", "EnvTesting"],
             path: "Tests/Scaling",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Charts", "LoadGen"],
+            dependencies: ["Reports", "Charts", "BenchResults"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -160,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["EnvProtocol", "EnvServer"],
+            dependencies: ["EnvProtocol", "BenchmarkEnvironment", "EnvServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -170,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnvProtocolTests",
-            dependencies: ["EnvProtocol"],
+            dependencies: ["EnvProtocol", "BenchmarkEnvironment"],
             swiftSettings: swiftSettings
         ),
     ]

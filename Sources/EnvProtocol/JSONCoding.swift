@@ -11,16 +11,16 @@ public enum JSONCoding {
     public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
         let structure = JSONStructureCheck(data)
         guard structure.depth <= JSONStructureCheck.maxDepth else {
-            throw JSONSyntaxError(description: "Nesting deeper than \(JSONStructureCheck.maxDepth) levels")
+            throw JSONSyntaxError(reason: "Nesting deeper than \(JSONStructureCheck.maxDepth) levels")
         }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw JSONSyntaxError(description: Self.describe(error))
+            throw JSONSyntaxError(reason: Self.describe(error))
         }
         if let key = structure.duplicateKey {
-            throw JSONSyntaxError(description: "Duplicate key \"\(key.prefix(100))\" in an object")
+            throw JSONSyntaxError(reason: "Duplicate key \"\(key.prefix(100))\" in an object")
         }
         return value
     }
@@ -60,5 +60,8 @@ public enum JSONCoding {
 
 /// Bytes that are not a JSON document.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
+    /// What is wrong, in the parser's words (the text of an `INVALID_JSON` reply).
+    public let reason: String
+
+    public var description: String { reason }
 }

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import BenchResults
+import EnvClient
 import EnvProtocol
 import NIOCore
 import NIOPosix

@@ -1,3 +1,5 @@
+import BenchResults
+import EnvClient
 import NIOSSL
 
 /// Hold mode: N WebSocket sessions open at once, each resetting and then stepping every

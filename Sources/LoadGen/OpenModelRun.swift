@@ -1,3 +1,6 @@
+import BenchResults
+import EnvClient
+
 /// An open-model run: sessions arrive at a fixed rate for a duration, whether or not earlier
 /// ones have finished — the way independent trainers arrive — instead of one burst.
 ///

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import BenchResults
+import EnvClient
 import EnvProtocol
 import NIOCore
 import NIOSSL
@@ -87,9 +89,9 @@ public struct SessionDriver: Sendable {
             // A run stopped by SIGINT cancels its sessions: the ones in flight say so.
             let failure =
                 Task.isCancelled
-                ? SessionFailure(type: SessionErrorType.interrupted, message: "run interrupted: \(error)")
+                ? SessionFailure(.interrupted, "run interrupted: \(error)")
                 : SessionFailure.classify(error)
-            row.errorType = failure.type
+            row.errorType = failure.kind
             row.errorMessage = failure.message
             (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
         }
@@ -119,12 +121,12 @@ public struct SessionDriver: Sendable {
         let bytes = try await response.body.collect(upTo: 16 << 20)
         let text = String(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
-            throw SessionFailure(type: SessionErrorType.httpStatus, message: "HTTP \(response.status.code): \(text.prefix(300))")
+            throw SessionFailure(.httpStatus, "HTTP \(response.status.code): \(text.prefix(300))")
         }
         do {
             return try JSONCoding.parse(text)
         } catch {
-            throw SessionFailure(type: SessionErrorType.invalidReply, message: "\(error): \(text.prefix(300))")
+            throw SessionFailure(.invalidReply, "\(error): \(text.prefix(300))")
         }
     }
 }
@@ -148,24 +150,23 @@ extension WebSocketConnection {
         switch event {
         case .text(let text):
             guard let reply = try? JSONCoding.parse(text) else {
-                throw SessionFailure(type: SessionErrorType.invalidReply, message: "not JSON: \(text.prefix(300))")
+                throw SessionFailure(.invalidReply, "not JSON: \(text.prefix(300))")
             }
             switch reply["type"]?.stringValue {
             case "observation":
                 return reply["data"]?["observation"] ?? .null
             case "error":
                 throw SessionFailure(
-                    type: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR",
-                    message: reply["data"]?["message"]?.stringValue ?? text)
+                    FailureKind(rawValue: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR"),
+                    reply["data"]?["message"]?.stringValue ?? text)
             default:
-                throw SessionFailure(type: SessionErrorType.invalidReply, message: "unexpected reply: \(text.prefix(300))")
+                throw SessionFailure(.invalidReply, "unexpected reply: \(text.prefix(300))")
             }
         case .close(let code, let reason):
             throw SessionFailure(
-                type: SessionErrorType.closedBeforeReply,
-                message: "closed with \(code.map(String.init) ?? "no code") \(reason)")
+                .closedBeforeReply, "closed with \(code.map(String.init) ?? "no code") \(reason)")
         case .binary, .pong:
-            throw SessionFailure(type: SessionErrorType.invalidReply, message: "unexpected \(event)")
+            throw SessionFailure(.invalidReply, "unexpected \(event)")
         }
     }
 }
@@ -184,21 +185,12 @@ extension WebSocketConnection {
             switch event {
             case .text, .binary:
                 throw SessionFailure(
-                    type: SessionErrorType.unsolicitedReply,
-                    message: "a message no request asked for: \(String(describing: event).prefix(300))")
+                    .unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
             case .close:
                 return
             case .pong:
                 continue
             }
         }
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    public var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

@@ -1,3 +1,5 @@
+import BenchResults
+import EnvClient
 import NIOSSL
 
 /// How a run offers load.
@@ -98,7 +100,8 @@ public struct SweepPlan: Sendable {
         if resume, let writer, let saved = try SweepState.load(from: writer.directory) {
             guard saved.runs == state.runs else {
                 throw SweepStateError(
-                    description: "--resume: \(writer.directory.path) holds a different sweep (\(saved.runs.count) runs: \(saved.runs.prefix(3).joined(separator: ", "))…)")
+                    path: writer.directory.path,
+                    reason: "--resume: holds a different sweep (\(saved.runs.count) runs: \(saved.runs.prefix(3).joined(separator: ", "))…)")
             }
             state = saved
             state.interruptedRun = nil

@@ -1,5 +1,5 @@
 import Charts
-import LoadGen
+import BenchResults
 
 /// The report as one self-contained HTML page: inline CSS and SVG, no scripts, fonts or
 /// network, so it can be mailed, attached to CI and opened anywhere.

@@ -1,4 +1,4 @@
-import LoadGen
+import BenchResults
 
 /// Everything the report shows, built once from its sources; the HTML and Markdown renderers
 /// only lay it out, so the two formats cannot disagree.
@@ -16,7 +16,7 @@ public struct Report: Sendable {
         self.title = title
         func source(_ name: String) throws -> ReportSource {
             guard let found = sources.first(where: { $0.name == name }) else {
-                throw ReportError(description: "--compare: no source named '\(name)'; sources: \(sources.map(\.name).joined(separator: ", "))")
+                throw ReportError(unknownSource: name, sources: sources.map(\.name))
             }
             return found
         }
@@ -93,9 +93,11 @@ public struct Report: Sendable {
 
 /// A report that cannot be built as asked.
 public struct ReportError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+    /// The `--compare` name that matched no source.
+    public let unknownSource: String
+    public let sources: [String]
 
-    public init(description: String) {
-        self.description = description
+    public var description: String {
+        "--compare: no source named '\(unknownSource)'; sources: \(sources.joined(separator: ", "))"
     }
 }

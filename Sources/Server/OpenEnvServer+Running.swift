@@ -24,7 +24,7 @@ extension OpenEnvServer {
             var portIterator = ports.makeAsyncIterator()
             guard let port = await portIterator.next() else {
                 try await group.waitForAll()
-                throw ServerStartError(description: "the server stopped before it bound a port")
+                throw ServerStartError.stoppedBeforeBinding
             }
             let result: Swift.Result<Result, any Error>
             do {
@@ -40,6 +40,16 @@ extension OpenEnvServer {
 }
 
 /// The server could not be started.
-public struct ServerStartError: Error, CustomStringConvertible {
-    public let description: String
+public struct ServerStartError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Kind: Sendable, Equatable { case stoppedBeforeBinding }
+    private let kind: Kind
+
+    /// The server stopped (e.g. its port was taken) before it bound a port.
+    public static let stoppedBeforeBinding = Self(kind: .stoppedBeforeBinding)
+
+    public var description: String {
+        switch kind {
+        case .stoppedBeforeBinding: "the server stopped before it bound a port"
+        }
+    }
 }

@@ -27,20 +27,22 @@ public struct OpenEnvServer: Sendable {
 
     /// - Parameters:
     ///   - configuration: bind address, capacity and limits.
-    ///   - environment: the environment to serve; default the benchmark environment.
+    ///   - environment: the environment to serve (e.g. `.benchmark()` of `BenchmarkEnvironment`).
     ///   - logger: default logs at `LOG_LEVEL` (info).
     public init(
         configuration: ServerConfiguration,
-        environment: HostedEnvironment? = nil,
+        environment: HostedEnvironment,
         logger: Logger? = nil
     ) {
         self.configuration = configuration
-        self.environment = environment ?? .benchmark(maxWaitSeconds: configuration.maxWaitSeconds)
+        self.environment = environment
         self.slots = SessionSlots(capacity: configuration.maxConcurrentEnvs)
         self.logger = logger ?? Self.defaultLogger()
     }
 
-    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully. Once listening, each process
+    /// prints one ready line on standard output for scripts and tests:
+    /// `listening http://127.0.0.1:8000 pid=1234` (see ``ReadyLine``).
     ///
     /// - Parameters:
     ///   - workers: processes serving the port, this one included (see ``WorkerProcesses``).
@@ -55,7 +57,13 @@ public struct OpenEnvServer: Sendable {
                 })
         }
         // Last, so that it is the first to stop accepting on shutdown (services stop in reverse).
-        services.append(try makeService { port in portContinuation.yield(port) })
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let host = configuration.host
+        services.append(
+            try makeService { port in
+                portContinuation.yield(port)
+                ReadyLine(scheme: scheme, host: host, port: port, pid: Int(getpid())).print()
+            })
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -11,8 +11,6 @@ public struct ServerConfiguration: Sendable {
     public var maxConcurrentEnvs: Int
     /// Close a session idle for this long. `nil` (the reference's default) never reaps.
     public var sessionTimeout: Duration?
-    /// Largest `wait_seconds` a benchmark step may ask for.
-    public var maxWaitSeconds: Double
     /// Largest WebSocket message or HTTP body accepted; bigger frames are closed with 1009.
     public var maxMessageBytes: Int
     /// Listen backlog: a burst of thousands of connects needs more than the usual 256.
@@ -39,7 +37,6 @@ public struct ServerConfiguration: Sendable {
         port: Int = 8000,
         maxConcurrentEnvs: Int = 100,
         sessionTimeout: Duration? = nil,
-        maxWaitSeconds: Double = 600,
         maxMessageBytes: Int = 1 << 20,
         backlog: Int = 4096,
         eventLoopThreads: Int? = nil,
@@ -52,7 +49,6 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.maxConcurrentEnvs = maxConcurrentEnvs
         self.sessionTimeout = sessionTimeout
-        self.maxWaitSeconds = maxWaitSeconds
         self.maxMessageBytes = maxMessageBytes
         self.backlog = backlog
         self.eventLoopThreads = eventLoopThreads
@@ -70,41 +66,23 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// The defaults, overridden by the variables users of the Python server already set:
-    /// `HOST`, `PORT`, `MAX_CONCURRENT_ENVS`, `SESSION_TIMEOUT` (seconds), `MAX_WAIT_SECONDS`.
+    /// `HOST`, `PORT`, `MAX_CONCURRENT_ENVS`, `SESSION_TIMEOUT` (seconds).
     ///
     /// - Throws: ``ConfigurationError`` naming the variable when a value does not parse.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> ServerConfiguration {
+        let variables = EnvironmentVariables(environment)
         var configuration = ServerConfiguration()
-        if let host = environment["HOST"], !host.isEmpty { configuration.host = host }
-        if let port = try integer("PORT", environment, in: 0...65535) { configuration.port = port }
-        if let capacity = try integer("MAX_CONCURRENT_ENVS", environment, in: 1...Int.max) {
+        if let host = variables.string("HOST") { configuration.host = host }
+        if let port = try variables.integer("PORT", in: 0...65535) { configuration.port = port }
+        if let capacity = try variables.integer("MAX_CONCURRENT_ENVS", in: 1...Int.max) {
             configuration.maxConcurrentEnvs = capacity
         }
-        if let timeout = try seconds("SESSION_TIMEOUT", environment) {
+        if let timeout = try variables.seconds("SESSION_TIMEOUT") {
             configuration.sessionTimeout = .seconds(timeout)
         }
-        if let wait = try seconds("MAX_WAIT_SECONDS", environment) { configuration.maxWaitSeconds = wait }
         return configuration
-    }
-
-    private static func integer(
-        _ name: String, _ environment: [String: String], in range: ClosedRange<Int>
-    ) throws(ConfigurationError) -> Int? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(name: name, value: text, expected: "an integer in \(range)")
-        }
-        return value
-    }
-
-    private static func seconds(_ name: String, _ environment: [String: String]) throws(ConfigurationError) -> Double? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Double(text), value.isFinite, value > 0 else {
-            throw ConfigurationError(name: name, value: text, expected: "a positive number of seconds")
-        }
-        return value
     }
 }
 

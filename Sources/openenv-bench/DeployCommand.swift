@@ -45,11 +45,7 @@ struct DeployOptions: ParsableArguments {
             print(text, terminator: "")
             return
         }
-        do {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-        }
+        try OutputFile.write(text, to: output)
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LoadGen
+import BenchResults
 
 /// `openenv-bench diff`: a results directory against a baseline, cell by cell, with the logic
 /// the Scaling suite asserts with (``RegressionDiff``).
@@ -8,26 +8,26 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare a results directory with a baseline: baseline, measured, delta and verdict per cell.",
-        discussion: "Exit status: 0 when nothing regressed, 3 on a regression (as run's threshold checks), 1 on any other error.")
+        discussion: """
+            Exit status: 0 when nothing regressed, 3 on a regression (as run's threshold checks), \
+            1 when the baseline or the results cannot be read, 64 for a usage error.
+            """)
 
-    @Argument(help: "Baseline name in --baselines-dir, or a path to a baseline JSON file.")
+    @Argument(help: "A bundled baseline's name (or one in --baselines DIR), or a path to a baseline JSON file.")
     var baseline: String
 
     @Argument(help: "A directory written by openenv-bench run -o DIR.")
     var resultsDir: String
 
-    @Option(help: "Where baseline names are looked up.")
-    var baselinesDir = "baselines"
+    @Option(
+        name: [.customLong("baselines"), .customLong("baselines-dir")],
+        help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines).")
+    var baselinesDirectory: String?
 
     func run() throws {
-        let diff: RegressionDiff
-        do {
-            let baseline = try Baseline.resolve(baseline, directory: URL(fileURLWithPath: baselinesDir))
-            let summaries = try RunSummary.read(resultsDirectory: URL(fileURLWithPath: resultsDir))
-            diff = RegressionDiff(baseline: baseline, summaries: summaries)
-        } catch let error as any CustomStringConvertible & Error {
-            throw ValidationError(error.description)
-        }
+        let baseline = try Baseline.resolve(baseline, directory: BaselineDirectory.resolve(override: baselinesDirectory))
+        let summaries = try RunSummary.read(resultsDirectory: URL(fileURLWithPath: resultsDir))
+        let diff = RegressionDiff(baseline: baseline, summaries: summaries)
         print(diff.markdown)
         if diff.hasRegression { throw ExitCode(3) }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LoadGen
+import BenchResults
 import Reports
 
 /// `openenv-bench log-entry`: the experiment log's run entry, filled from a results directory.
@@ -22,13 +22,9 @@ struct LogEntryCommand: ParsableCommand {
     var maxConcurrentEnvs: String?
 
     func run() throws {
-        do {
-            let entry = try LogEntry(
-                results: URL(fileURLWithPath: resultsDir), infrastructure: infra, deployCommand: deployCommand,
-                maxConcurrentEnvs: maxConcurrentEnvs)
-            print(entry.markdown, terminator: "")
-        } catch let error as any CustomStringConvertible & Error {
-            throw ValidationError(error.description)
-        }
+        let entry = try LogEntry(
+            results: URL(fileURLWithPath: resultsDir), infrastructure: infra, deployCommand: deployCommand,
+            maxConcurrentEnvs: maxConcurrentEnvs)
+        print(entry.markdown, terminator: "")
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LoadGen
+import BenchResults
 import Reports
 
 /// `openenv-bench report`: results directories and checked-in baselines in one self-contained
@@ -11,8 +11,9 @@ struct ReportCommand: ParsableCommand {
         abstract: "Render results directories and baselines as one HTML report (or Markdown tables).",
         discussion: """
             RESULTS_DIR is a directory written by `openenv-bench run -o DIR`; name it with NAME=DIR \
-            (default: the directory's name). --baseline takes a name in --baselines-dir or a path \
-            to a baseline JSON file, and may be repeated.
+            (default: the directory's name). --baseline takes a name of a bundled baseline (or one in \
+            --baselines DIR / OPENENV_BASELINES) or a path to a baseline JSON file, and may be repeated.
+            Exit status: 0 when written, 1 when an input cannot be read, 64 for a usage error.
             """)
 
     enum OutputFormat: String, ExpressibleByArgument {
@@ -22,11 +23,13 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "Results directories (raw.jsonl + summary.csv), optionally NAME=DIR.")
     var results: [String] = []
 
-    @Option(name: .customLong("baseline"), help: "A baseline to show alongside (name in --baselines-dir, or a path).")
+    @Option(name: .customLong("baseline"), help: "A baseline to show alongside (a name, or a path).")
     var baselines: [String] = []
 
-    @Option(help: "Where baseline names are looked up.")
-    var baselinesDir = "baselines"
+    @Option(
+        name: [.customLong("baselines"), .customLong("baselines-dir")],
+        help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines).")
+    var baselinesDirectory: String?
 
     @Option(help: "Cores that served the results directories, for batch per core (baselines carry their own).")
     var cores: Int?
@@ -50,27 +53,25 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            var sources = try results.map { argument -> ReportSource in
+        var sources = try results.map { argument -> ReportSource in
                 let (name, path) = Self.split(argument)
                 return try ReportSource(results: URL(fileURLWithPath: path), name: name, cores: cores)
             }
-            let directory = URL(fileURLWithPath: baselinesDir)
+        if !baselines.isEmpty {
+            let directory = try BaselineDirectory.resolve(override: baselinesDirectory)
             sources += try baselines.map { ReportSource(baseline: try Baseline.resolve($0, directory: directory)) }
-            let pair = compare.map { $0.split(separator: ",").map(String.init) }.map { ($0[0], $0[1]) }
-            let report = try Report(sources: sources, compare: pair, title: title)
-            let text = switch format {
-            case .html: HTMLReport.render(report, generatedAt: Timestamp.now())
-            case .markdown: MarkdownReport.render(report, generatedAt: Timestamp.now())
-            }
-            if let output {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-                print("Report (\(sources.count) sources) written to \(output)")
-            } else {
-                print(text, terminator: "")
-            }
-        } catch let error as any CustomStringConvertible & Error {
-            throw ValidationError(error.description)
+        }
+        let pair = compare.map { $0.split(separator: ",").map(String.init) }.map { ($0[0], $0[1]) }
+        let report = try Report(sources: sources, compare: pair, title: title)
+        let text = switch format {
+        case .html: HTMLReport.render(report, generatedAt: Timestamp.now())
+        case .markdown: MarkdownReport.render(report, generatedAt: Timestamp.now())
+        }
+        if let output {
+            try OutputFile.write(text, to: output)
+            print("Report (\(sources.count) sources) written to \(output)")
+        } else {
+            print(text, terminator: "")
         }
     }
 

@@ -1,9 +1,13 @@
 import ArgumentParser
+import BenchResults
+import BenchmarkEnvironment
+import EnvClient
+import EnvProtocol
 import EnvServer
 import Foundation
 import LoadGen
 import Logging
-import NIOSSL
+import UnixSignals
 
 /// `openenv-bench [run]`: bursts of OpenEnv sessions against a server, with the seed benchmark's
 /// flags and files (`raw.jsonl`, `summary.csv`). With no `--url` it starts the embedded Swift
@@ -119,8 +123,12 @@ struct RunCommand: AsyncParsableCommand {
         if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
         if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
         if resume && outputDir == nil { throw ValidationError("--resume needs --output-dir DIR of the sweep to continue") }
-        _ = try grid(requestsGrid, Int.init, "--requests-grid")
-        _ = try grid(waitGrid, Double.init, "--wait-grid")
+        do {
+            _ = try requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") as [Int] }
+            _ = try waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") as [Double] }
+        } catch let error as NumberListError {
+            throw ValidationError(error.description)
+        }
     }
 
     /// Runs the sweep; SIGINT stops it cleanly: what finished is written, the run in progress
@@ -128,15 +136,16 @@ struct RunCommand: AsyncParsableCommand {
     /// the exit status is 130. A second SIGINT exits at once.
     func run() async throws {
         let work = Task { try await runSweep() }
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler {
-            signal(SIGINT, SIG_DFL)
-            print("\nSIGINT: stopping; writing what finished (press Ctrl-C again to exit at once)")
-            work.cancel()
+        let signals = Task {
+            var received = 0
+            for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                received += 1
+                if received > 1 { Foundation.exit(130) }
+                print("\n\(signal): stopping; writing what finished (press Ctrl-C again to exit at once)")
+                work.cancel()
+            }
         }
-        interrupt.resume()
-        defer { interrupt.cancel() }
+        defer { signals.cancel() }
         do {
             try await work.value
         } catch let interrupted as SweepInterrupted {
@@ -154,9 +163,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func runSweep() async throws {
-        let requestsGrid = try grid(self.requestsGrid, Int.init, "--requests-grid")
+        let requestsGrid: [Int] =
+            try self.requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") }
             ?? requests.map { [$0] } ?? (url == nil && urls == nil ? Self.embeddedDefaultGrid : [10])
-        let waitGrid = try grid(self.waitGrid, Double.init, "--wait-grid") ?? [wait]
+        let waitGrid: [Double] = try self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [wait]
         let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
             try ServerEndpoint(parsing: $0)
         }
@@ -174,10 +184,11 @@ struct RunCommand: AsyncParsableCommand {
         let server = OpenEnvServer(
             configuration: ServerConfiguration(
                 host: "127.0.0.1", port: 0, maxConcurrentEnvs: max(100, requestsGrid.max() ?? 0)),
-            logger: logger)
+            environment: .benchmark(), logger: logger)
         try await server.withRunning { port in
             let endpoint = ServerEndpoint(host: "127.0.0.1", port: port)
             print("Embedded Swift server on \(endpoint.httpURL) (capacity \(server.configuration.maxConcurrentEnvs))")
+            ReadyLine(scheme: "http", host: "127.0.0.1", port: port, pid: Int(getpid())).print()
             try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid)
         }
     }
@@ -186,13 +197,14 @@ struct RunCommand: AsyncParsableCommand {
         let plan = SweepPlan(
             endpoints: endpoints, url: url, modes: compare ? [.http, .ws] : [mode], requestsGrid: requestsGrid,
             waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
-            pause: .seconds(pause), tls: try tlsConfiguration(), pattern: pattern)
+            pause: .seconds(pause), tls: ClientTLS.configuration(caFile: cacert, insecure: insecure), pattern: pattern)
+        let checks = SweepChecks(
+            minSuccess: minSuccess, maxP99: maxP99, expectedHosts: expectedHosts, requireHosts: requireHosts)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
         print("Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps) against \(url)")
         // Progress appears as runs finish, also when the output is a file or a pipe
         // (fflush(nil) flushes every stream without touching the `stdout` global).
         fflush(nil)
-        var hostFailures: [String] = []
         let summaries = try await plan.run(writer: writer, resume: resume) { index, total, outcome in
             let summary = outcome.summary
             print(SweepReport.runLine(summary, index: index, total: total))
@@ -201,21 +213,17 @@ struct RunCommand: AsyncParsableCommand {
             }
             if verbose {
                 for row in outcome.results where !row.success {
-                    print("    #\(row.requestID) \(row.errorType ?? "?"): \(row.errorMessage ?? "")")
+                    print("    #\(row.requestID) \(row.errorType?.rawValue ?? "?"): \(row.errorMessage ?? "")")
                 }
             }
-            if let expectedHosts, summary.successful > 0, summary.uniqueHosts < expectedHosts {
-                let message = "run \(index): \(summary.uniqueHosts) distinct host_url values served it, expected \(expectedHosts)"
-                print("  warning: \(message)")
-                if requireHosts { hostFailures.append(message) }
-            }
+            if let shortfall = checks.hostShortfall(summary) { print("  warning: run \(index): \(shortfall)") }
             // Each run's lines as it finishes, also when the output goes to a pipe or a CI log.
             fflush(nil)
         }
         print("\n" + SweepReport.table(summaries))
         print("\n" + SweepReport.analysis(CapacityAnalysis(summaries: summaries, threshold: threshold), threshold: threshold, cores: cores))
         if let writer { print("\nResults appended to \(writer.directory.path)/raw.jsonl and summary.csv") }
-        let violations = SweepReport.thresholdViolations(summaries, minSuccess: minSuccess, maxP99: maxP99) + hostFailures
+        let violations = checks.violations(summaries)
         if !violations.isEmpty {
             print("\nChecks failed:\n" + violations.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(3)
@@ -226,23 +234,6 @@ struct RunCommand: AsyncParsableCommand {
         if let arrivalRate, let duration { return .openModel(rate: arrivalRate, duration: .seconds(duration)) }
         if hold, let duration { return .hold(duration: .seconds(duration), interval: .seconds(stepInterval)) }
         return .burst
-    }
-
-    private func tlsConfiguration() throws -> TLSConfiguration? {
-        guard cacert != nil || insecure else { return nil }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let cacert { tls.trustRoots = .file(cacert) }
-        if insecure { tls.certificateVerification = .none }
-        return tls
-    }
-
-    private func grid<T>(_ text: String?, _ parse: (String) -> T?, _ flag: String) throws -> [T]? {
-        guard let text else { return nil }
-        let values = text.split(separator: ",").map { parse($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
-            throw ValidationError("\(flag) takes comma-separated numbers, got '\(text)'")
-        }
-        return values.compactMap { $0 }
     }
 }
 

@@ -1,3 +1,4 @@
+import EnvClient
 import EnvProtocol
 import EnvTesting
 import Testing
@@ -9,7 +10,7 @@ import Testing
 struct DiscoveryTests {
     @Test("1 · GET /health → 200 healthy")
     func health() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.get(endpoint, "/health")
             #expect(reply.status == 200)
             #expect(reply.json?["status"] == "healthy")
@@ -18,7 +19,7 @@ struct DiscoveryTests {
 
     @Test("2 · GET /metadata → name and description strings")
     func metadata() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.get(endpoint, "/metadata")
             #expect(reply.status == 200)
             #expect(reply.json?["name"]?.stringValue != nil)
@@ -28,7 +29,7 @@ struct DiscoveryTests {
 
     @Test("3 · GET /schema → action, observation, state schemas; action lists wait_seconds")
     func schema() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.get(endpoint, "/schema")
             #expect(reply.status == 200)
             let schema = try #require(reply.json)
@@ -41,7 +42,7 @@ struct DiscoveryTests {
 
     @Test("4 · GET /openapi.json → version 1.x, paths /reset /step /state")
     func openAPI() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.get(endpoint, "/openapi.json")
             #expect(reply.status == 200)
             let document = try #require(reply.json)
@@ -54,7 +55,7 @@ struct DiscoveryTests {
 
     @Test("5 · GET unknown path → 404 with a JSON body")
     func unknownPath() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.get(endpoint, "/no-such-path")
             #expect(reply.status == 404)
             #expect(reply.json?.objectValue != nil, "body: \(reply.body)")

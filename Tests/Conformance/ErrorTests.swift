@@ -1,6 +1,6 @@
 import EnvProtocol
 import EnvTesting
-import LoadGen
+import EnvClient
 import NIOWebSocket
 import Testing
 
@@ -12,7 +12,7 @@ import Testing
 struct ErrorTests {
     /// Sends `text`, expects error `code`, then checks the session survived.
     private func expectErrorKeepsSession(_ text: String, _ code: ErrorCode) async throws -> JSONValue {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let reply = try await session.request(text)
                 expectError(reply, code)
@@ -73,7 +73,7 @@ struct ErrorTests {
 
     @Test("38 · JSON that is not an object → error reply, session kept (strict)", arguments: ["[1]", #""x""#, "null"])
     func nonObjectJSON(text: String) async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 try await session.send(text: text)
                 let event = try await session.receive()
@@ -90,7 +90,7 @@ struct ErrorTests {
 
     @Test("39 · binary frame → error reply with session kept, or close 1003 (strict)")
     func binaryFrame() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 try await session.send(frame(.binary, Array(#"{"type":"reset"}"#.utf8)))
                 let event = try await session.receive()
@@ -111,10 +111,10 @@ struct ErrorTests {
 
     @Test("40 · oversized frame → close 1009, others keep being served (strict)")
     func oversizedFrame() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { bystander in
                 _ = try await bystander.reset()
-                let size = ConformanceTarget.maxMessageBytes + 1
+                let size = ServerUnderTest.maxMessageBytes + 1
                 let event = try await withSession(endpoint) { session -> WebSocketEvent? in
                     let padding = String(repeating: " ", count: size - 16)
                     try? await session.send(text: #"{"type":"state"}"# + padding)
@@ -131,7 +131,7 @@ struct ErrorTests {
 
     @Test("41 · invalid UTF-8 text frame → close 1007, others keep being served (strict)")
     func invalidUTF8() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { bystander in
                 _ = try await bystander.reset()
                 let event = try await withSession(endpoint) { session -> WebSocketEvent? in
@@ -149,7 +149,7 @@ struct ErrorTests {
 
     @Test("§4 · negative wait_seconds → VALIDATION_ERROR, session kept (strict)")
     func negativeWait() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 let reply = try await session.request(#"{"type":"step","data":{"wait_seconds":-1}}"#)
@@ -164,9 +164,9 @@ struct ErrorTests {
 
     @Test(
         "§4 · NaN literal and a wait above the server's maximum → rejected (strict)",
-        .enabled(if: !ConformanceTarget.isRemote, "the remote server's maximum wait is not known"))
+        .enabled(if: !ServerUnderTest.isRemote, "the remote server's maximum wait is not known"))
     func nonFiniteAndTooLongWait() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let nan = try await session.request(#"{"type":"step","data":{"wait_seconds":NaN}}"#)
                 expectError(nan, .invalidJSON)

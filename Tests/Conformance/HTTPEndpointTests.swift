@@ -1,3 +1,4 @@
+import EnvClient
 import EnvProtocol
 import EnvTesting
 import Testing
@@ -7,7 +8,7 @@ import Testing
 struct HTTPEndpointTests {
     @Test("6 · POST /reset {} → envelope, done false, reward null")
     func resetEmpty() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/reset", body: "{}")
             #expect(reply.status == 200)
             let body = try #require(reply.json?.objectValue)
@@ -20,7 +21,7 @@ struct HTTPEndpointTests {
 
     @Test("7 · POST /reset with no body → 200")
     func resetNoBody() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/reset", body: nil)
             #expect(reply.status == 200, "body: \(reply.body)")
         }
@@ -28,7 +29,7 @@ struct HTTPEndpointTests {
 
     @Test("8 · POST /reset with seed and episode_id → 200")
     func resetWithOptions() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/reset", body: #"{"seed":42,"episode_id":"ep1"}"#)
             #expect(reply.status == 200, "body: \(reply.body)")
         }
@@ -36,7 +37,7 @@ struct HTTPEndpointTests {
 
     @Test("9 · POST /reset {seed: -1} → 422")
     func resetNegativeSeed() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/reset", body: #"{"seed":-1}"#)
             #expect(reply.status == 422)
             #expect(reply.json?["detail"]?.arrayValue?.isEmpty == false)
@@ -45,7 +46,7 @@ struct HTTPEndpointTests {
 
     @Test("10 · POST /step wait 0.1 → waited_seconds 0.1, step_count 1")
     func step() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"wait_seconds":0.1}}"#)
             #expect(reply.status == 200)
             let observation = reply.json?["observation"]
@@ -56,7 +57,7 @@ struct HTTPEndpointTests {
 
     @Test("11 · two POST /reset → different session_hash (stateless)")
     func resetIsStateless() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let first = try await HTTPProbe.post(endpoint, "/reset", body: "{}").json?["observation"]?["session_hash"]
             let second = try await HTTPProbe.post(endpoint, "/reset", body: "{}").json?["observation"]?["session_hash"]
             #expect(isSessionHash(first) && isSessionHash(second))
@@ -66,7 +67,7 @@ struct HTTPEndpointTests {
 
     @Test("12 · POST /step with invalid JSON → 422")
     func stepInvalidJSON() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/step", body: "{not json")
             #expect(reply.status == 422)
         }
@@ -74,7 +75,7 @@ struct HTTPEndpointTests {
 
     @Test("13 · POST /step {} (no action) → 422")
     func stepMissingAction() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/step", body: "{}")
             #expect(reply.status == 422)
             #expect(reply.body.contains("action"))
@@ -83,7 +84,7 @@ struct HTTPEndpointTests {
 
     @Test("14 · POST /step with an unknown action field → 422 naming it")
     func stepUnknownField() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"bogus_field":1}}"#)
             #expect(reply.status == 422)
             #expect(reply.body.contains("bogus_field"))
@@ -92,7 +93,7 @@ struct HTTPEndpointTests {
 
     @Test("15 · POST /step wait_seconds \"abc\" → 422")
     func stepWrongType() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"wait_seconds":"abc"}}"#)
             #expect(reply.status == 422)
         }
@@ -100,7 +101,7 @@ struct HTTPEndpointTests {
 
     @Test("16 · GET /state → step_count integer ≥ 0")
     func state() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.get(endpoint, "/state")
             #expect(reply.status == 200)
             guard case .integer(let count)? = reply.json?["step_count"] else {

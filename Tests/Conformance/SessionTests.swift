@@ -1,7 +1,7 @@
 import EnvProtocol
 import EnvServer
 import EnvTesting
-import LoadGen
+import EnvClient
 import Testing
 
 /// PROTOCOL.md §5, cases 42–49: isolation, non-blocking waits, capacity and slot release.
@@ -11,11 +11,11 @@ import Testing
 /// the idle-timeout case needs `OPENENV_SESSION_TIMEOUT`.
 @Suite("Sessions and capacity", .serialized, .timeLimit(.minutes(3)))
 struct SessionTests {
-    static let hasKnownCapacity = ConformanceTarget.knownCapacity != nil
+    static let hasKnownCapacity = ServerUnderTest.knownCapacity != nil
 
     @Test("42 · two sessions → different session_hash, independent step_count")
     func isolation() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { first in
                 try await withSession(endpoint) { second in
                     let firstHash = try await first.reset()["session_hash"]
@@ -33,10 +33,10 @@ struct SessionTests {
     func waitsDoNotBlockEachOther() async throws {
         // 200 sessions in-process (the foundation issue's check); 50 against a remote server,
         // which stays under the reference's default capacity of 100.
-        let sessions = ConformanceTarget.isRemote ? 50 : 200
+        let sessions = ServerUnderTest.isRemote ? 50 : 200
         let wait = 1.0
         let inProcess = ServerConfiguration(maxConcurrentEnvs: sessions + 10)
-        try await ConformanceTarget.withServer(inProcess: inProcess) { endpoint in
+        try await ServerUnderTest.withServer(inProcess: inProcess) { endpoint in
             let clock = ContinuousClock()
             let start = clock.now
             let waited = try await withThrowingTaskGroup(of: Double.self) { group in
@@ -63,8 +63,8 @@ struct SessionTests {
         "44 · at capacity C the (C+1)th session gets CAPACITY_REACHED, then close 1000",
         .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
     func capacityReached() async throws {
-        let capacity = try #require(ConformanceTarget.knownCapacity)
-        try await ConformanceTarget.withCapacityServer { endpoint in
+        let capacity = try #require(ServerUnderTest.knownCapacity)
+        try await ServerUnderTest.withCapacityServer { endpoint in
             try await holdingSessions(capacity, on: endpoint) {
                 let (reply, close) = try await withSession(endpoint) { session in
                     (try await session.nextJSON(), try await session.receive())
@@ -85,8 +85,8 @@ struct SessionTests {
         "45 · after a session sends close, a new session is accepted",
         .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
     func slotFreedByClose() async throws {
-        let capacity = try #require(ConformanceTarget.knownCapacity)
-        try await ConformanceTarget.withCapacityServer { endpoint in
+        let capacity = try #require(ServerUnderTest.knownCapacity)
+        try await ServerUnderTest.withCapacityServer { endpoint in
             try await holdingSessions(capacity - 1, on: endpoint) {
                 try await withSession(endpoint) { last in
                     _ = try await last.reset()
@@ -102,8 +102,8 @@ struct SessionTests {
         "46 · after a TCP abort without close frame, the slot is released",
         .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
     func slotFreedByAbort() async throws {
-        let capacity = try #require(ConformanceTarget.knownCapacity)
-        try await ConformanceTarget.withCapacityServer { endpoint in
+        let capacity = try #require(ServerUnderTest.knownCapacity)
+        try await ServerUnderTest.withCapacityServer { endpoint in
             try await holdingSessions(capacity - 1, on: endpoint) {
                 try await withSession(endpoint) { last in
                     _ = try await last.reset()
@@ -118,8 +118,8 @@ struct SessionTests {
         "47 · a client vanishing mid-step releases its slot; the server keeps serving",
         .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
     func slotFreedByAbortMidStep() async throws {
-        let capacity = try #require(ConformanceTarget.knownCapacity)
-        try await ConformanceTarget.withCapacityServer { endpoint in
+        let capacity = try #require(ServerUnderTest.knownCapacity)
+        try await ServerUnderTest.withCapacityServer { endpoint in
             try await holdingSessions(capacity - 1, on: endpoint) {
                 try await withSession(endpoint) { last in
                     _ = try await last.reset()
@@ -135,10 +135,10 @@ struct SessionTests {
     @Test(
         "48 · with an idle timeout T, an idle session is closed and its slot freed",
         .enabled(
-            if: ConformanceTarget.knownSessionTimeout != nil, "set OPENENV_SESSION_TIMEOUT to the server's idle timeout"))
+            if: ServerUnderTest.knownSessionTimeout != nil, "set OPENENV_SESSION_TIMEOUT to the server's idle timeout"))
     func idleTimeout() async throws {
-        let timeout = try #require(ConformanceTarget.knownSessionTimeout)
-        try await ConformanceTarget.withIdleTimeoutServer { endpoint in
+        let timeout = try #require(ServerUnderTest.knownSessionTimeout)
+        try await ServerUnderTest.withIdleTimeoutServer { endpoint in
             let event = try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 return try await session.receive(timeout: .seconds(timeout + 10))
@@ -153,7 +153,7 @@ struct SessionTests {
 
     @Test("49 · observations carry the serving pid and host_url; one server → one host_url")
     func servingProcessIdentity() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             var hosts = Set<String>()
             for _ in 1...5 {
                 let observation = try await withSession(endpoint) { try await $0.reset() }
@@ -166,7 +166,7 @@ struct SessionTests {
                 hosts.insert(host)
             }
             #expect(hosts.count == 1, "one server, one host_url: \(hosts)")
-            if !ConformanceTarget.isRemote {
+            if !ServerUnderTest.isRemote {
                 #expect(hosts.first?.hasSuffix(":\(endpoint.port)") == true, "host_url carries the bound port")
             }
         }

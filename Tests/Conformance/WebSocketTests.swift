@@ -1,6 +1,6 @@
 import EnvProtocol
 import EnvTesting
-import LoadGen
+import EnvClient
 import Testing
 
 /// PROTOCOL.md §5, cases 17–28: a WebSocket session's happy path.
@@ -8,7 +8,7 @@ import Testing
 struct WebSocketTests {
     @Test("17 · upgrade to /ws → 101, then the session answers")
     func upgrade() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             // withConnection throws notUpgraded unless the server answered 101.
             let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"state"}"#) }
             #expect(reply["type"] == "state")
@@ -17,7 +17,7 @@ struct WebSocketTests {
 
     @Test("18 · reset → envelope, step_count 0, 12-hex session_hash")
     func reset() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"reset","data":{}}"#) }
             #expect(reply["type"] == "observation")
             let data = try #require(reply["data"])
@@ -30,7 +30,7 @@ struct WebSocketTests {
 
     @Test("19 · reset without data → observation")
     func resetWithoutData() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"reset"}"#) }
             #expect(reply["type"] == "observation")
         }
@@ -38,7 +38,7 @@ struct WebSocketTests {
 
     @Test("20 · reset with unknown option keys → observation (keys ignored)")
     func resetIgnoresUnknownOptions() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let reply = try await withSession(endpoint) {
                 try await $0.request(#"{"type":"reset","data":{"difficulty":"hard","level":3}}"#)
             }
@@ -48,7 +48,7 @@ struct WebSocketTests {
 
     @Test("21 · step wait 0.05 → waited 0.05, step_count 1, same session_hash")
     func step() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let reset = try await session.reset()
                 let step = try await session.step(wait: 0.05)
@@ -62,7 +62,7 @@ struct WebSocketTests {
 
     @Test("22 · a step takes at least the requested wait")
     func stepWaits() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 let clock = ContinuousClock()
@@ -76,7 +76,7 @@ struct WebSocketTests {
 
     @Test("23 · state after one step → type state, step_count 1")
     func stateAfterStep() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 _ = try await session.step()
@@ -89,7 +89,7 @@ struct WebSocketTests {
 
     @Test("24 · reset after steps → step_count 0, same session_hash")
     func resetAfterSteps() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let first = try await session.reset()
                 _ = try await session.step()
@@ -103,7 +103,7 @@ struct WebSocketTests {
 
     @Test("25 · ten steps → step_count 1…10 in order")
     func tenSteps() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 var counts: [Double] = []
@@ -117,7 +117,7 @@ struct WebSocketTests {
 
     @Test("26 · pipelined step + state → two replies, in order")
     func pipelined() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 try await session.send(text: #"{"type":"step","data":{"wait_seconds":0.1}}"#)
@@ -133,7 +133,7 @@ struct WebSocketTests {
 
     @Test("27 · close → no reply, close code 1000")
     func close() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let event = try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 try await session.send(text: #"{"type":"close"}"#)
@@ -149,7 +149,7 @@ struct WebSocketTests {
 
     @Test("28 · ping → pong with the same payload")
     func ping() async throws {
-        try await ConformanceTarget.withServer { endpoint in
+        try await ServerUnderTest.withServer { endpoint in
             let event = try await withSession(endpoint) { session in
                 try await session.send(frame(.ping, Array("are you there".utf8)))
                 return try await session.receive()

@@ -1,4 +1,6 @@
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 

@@ -1,3 +1,5 @@
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 
@@ -11,30 +13,30 @@ struct MisbehavingServerTests {
         let name: String
         let frames: [UInt8]
         let closeAfterWrite: Bool
-        let errorType: String
+        let errorType: FailureKind
         var testDescription: String { "\(name) → \(errorType)" }
     }
 
     static let cases: [Case] = [
         Case(name: "answers garbage", frames: RawWebSocketServer.frame(opcode: 0x1, Array("garbage".utf8)),
-            closeAfterWrite: false, errorType: SessionErrorType.invalidReply),
+            closeAfterWrite: false, errorType: FailureKind.invalidReply),
         Case(name: "answers a binary frame", frames: RawWebSocketServer.frame(opcode: 0x2, [1, 2]),
-            closeAfterWrite: false, errorType: SessionErrorType.invalidReply),
+            closeAfterWrite: false, errorType: FailureKind.invalidReply),
         Case(
             name: "answers an observation whose pid does not fit an Int",
             frames: [Array(#"{"type":"observation","data":{"observation":{}}}"#.utf8),
                 Array(#"{"type":"observation","data":{"observation":{"pid":1e300}}}"#.utf8)]
                 .flatMap { RawWebSocketServer.frame(opcode: 0x1, $0) },
-            closeAfterWrite: false, errorType: SessionErrorType.invalidReply),
+            closeAfterWrite: false, errorType: FailureKind.invalidReply),
         Case(
             name: "sends one reply more than asked for",
             frames: (0..<3).flatMap { _ in RawWebSocketServer.frame(opcode: 0x1, observation) },
-            closeAfterWrite: false, errorType: SessionErrorType.unsolicitedReply),
+            closeAfterWrite: false, errorType: FailureKind.unsolicitedReply),
         Case(name: "closes with a close frame before replying", frames: RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8]),
-            closeAfterWrite: false, errorType: SessionErrorType.closedBeforeReply),
+            closeAfterWrite: false, errorType: FailureKind.closedBeforeReply),
         Case(name: "drops the connection before replying", frames: [], closeAfterWrite: true,
-            errorType: SessionErrorType.closedBeforeReply),
-        Case(name: "never replies", frames: [], closeAfterWrite: false, errorType: SessionErrorType.timeout),
+            errorType: FailureKind.closedBeforeReply),
+        Case(name: "never replies", frames: [], closeAfterWrite: false, errorType: FailureKind.timeout),
     ]
 
     @Test("each misbehaviour is its own error type", arguments: cases)
@@ -44,7 +46,7 @@ struct MisbehavingServerTests {
         let row = await driver.run(requestID: 0, endpoint: ServerEndpoint(host: "127.0.0.1", port: server.port), http: nil)
         try await server.stop()
         #expect(!row.success)
-        #expect(row.errorType == input.errorType, "\(row.errorType ?? "nil"): \(row.errorMessage ?? "")")
+        #expect(row.errorType == input.errorType, "\(row.errorType?.rawValue ?? "nil"): \(row.errorMessage ?? "")")
     }
 
     @Test("a well-behaved reply sequence is a success (the checks above are not always failing)")
@@ -55,7 +57,7 @@ struct MisbehavingServerTests {
         let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(2), batchSize: 1, hardware: "test")
         let row = await driver.run(requestID: 0, endpoint: ServerEndpoint(host: "127.0.0.1", port: server.port), http: nil)
         try await server.stop()
-        #expect(row.success, "\(row.errorType ?? ""): \(row.errorMessage ?? "")")
+        #expect(row.success, "\(row.errorType?.rawValue ?? ""): \(row.errorMessage ?? "")")
         #expect(row.pid == 7)
     }
 }

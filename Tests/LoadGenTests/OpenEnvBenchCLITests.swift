@@ -1,3 +1,4 @@
+import EnvTesting
 import Foundation
 import Testing
 
@@ -5,24 +6,17 @@ import Testing
 @Suite("openenv-bench CLI", .serialized, .timeLimit(.minutes(2)))
 struct OpenEnvBenchCLITests {
     /// Runs the built `openenv-bench` (next to the test bundle) with `arguments`.
-    private func bench(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try builtExecutable("openenv-bench")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    private func bench(
+        _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+    ) async throws -> (status: Int32, output: String) {
+        try await LaunchedProcess.run("openenv-bench", arguments, environment: environment, directory: directory)
     }
 
     @Test("with no --url it serves itself, sweeps, prints the table and writes the files")
-    func embeddedServer() throws {
+    func embeddedServer() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (status, output) = try bench(["--requests-grid", "4,8", "-w", "0.05", "--reps", "2", "-o", directory.path])
+        let (status, output) = try await bench(["--requests-grid", "4,8", "-w", "0.05", "--reps", "2", "-o", directory.path])
         #expect(status == 0, "\(output)")
         #expect(output.contains("Embedded Swift server on http://127.0.0.1:"))
         #expect(output.contains("[4/4] [WS] N=8"))
@@ -34,33 +28,33 @@ struct OpenEnvBenchCLITests {
     }
 
     @Test("a broken threshold exits 3 and says which run broke it")
-    func thresholds() throws {
-        let (status, output) = try bench(["-n", "4", "-w", "0.05", "--max-p99", "0.001"])
+    func thresholds() async throws {
+        let (status, output) = try await bench(["-n", "4", "-w", "0.05", "--max-p99", "0.001"])
         #expect(status == 3, "\(output)")
         #expect(output.contains("Checks failed:") && output.contains("ws N=4 wait=0.05s rep=1: p99"))
     }
 
     @Test("a server that is not there: every session is a ConnectionRefused row, and --min-success fails")
-    func refused() throws {
-        let (status, output) = try bench(["--url", "http://127.0.0.1:1", "-n", "3", "-v", "--min-success", "0.95"])
+    func refused() async throws {
+        let (status, output) = try await bench(["--url", "http://127.0.0.1:1", "-n", "3", "-v", "--min-success", "0.95"])
         #expect(status == 3, "\(output)")
         #expect(output.contains("0/3 success"))
         #expect(output.components(separatedBy: "ConnectionRefused").count == 4, "one line per failed session")
     }
 
     @Test("--expected-hosts warns when fewer hosts served a run; --require-hosts makes it fail")
-    func hostChecks() throws {
-        let (warned, warning) = try bench(["-n", "4", "-w", "0", "--expected-hosts", "2"])
-        #expect(warned == 0 && warning.contains("warning: run 1: 1 distinct host_url values served it, expected 2"))
-        let (failed, failure) = try bench(["-n", "4", "-w", "0", "--expected-hosts", "2", "--require-hosts"])
+    func hostChecks() async throws {
+        let (warned, warning) = try await bench(["-n", "4", "-w", "0", "--expected-hosts", "2"])
+        #expect(warned == 0 && warning.contains("warning: run 1: ws N=4 wait=0.0s rep=1: 1 distinct host_url values served it, expected 2"), "\(warning)")
+        let (failed, failure) = try await bench(["-n", "4", "-w", "0", "--expected-hosts", "2", "--require-hosts"])
         #expect(failed == 3 && failure.contains("Checks failed:"), "\(failure)")
     }
 
     @Test("bad arguments are rejected before anything runs", arguments: [
         ["--requests-grid", "1,x"], ["--hold"], ["--arrival-rate", "5"], ["--url", "ftp://host"], ["-n", "0"],
     ])
-    func badArguments(arguments: [String]) throws {
-        let (status, output) = try bench(arguments)
+    func badArguments(arguments: [String]) async throws {
+        let (status, output) = try await bench(arguments)
         #expect(status != 0 && status != 3, "\(output)")
         #expect(!output.contains("Sweep:"), "nothing ran")
     }
@@ -72,41 +66,69 @@ struct OpenEnvBenchCLITests {
     private static let baselines = tests.deletingLastPathComponent().appendingPathComponent("baselines").path
 
     @Test("diff prints the regression table and exits 3 on a regression, 0 without one")
-    func diff() throws {
-        let (status, output) = try bench(["diff", Self.tinyBaseline, Self.tinyRun])
+    func diff() async throws {
+        let (status, output) = try await bench(["diff", Self.tinyBaseline, Self.tinyRun])
         #expect(status == 3, "\(output)")
         #expect(output.contains("| ws · wait 0.5 s · batch 64 | success | 90.0% |") && output.contains("| regression |"))
-        let (clean, cleanOutput) = try bench(["diff", "local-swift", Self.tinyRun, "--baselines-dir", Self.baselines])
+        let (clean, cleanOutput) = try await bench(["diff", "local-swift", Self.tinyRun])
         #expect(clean == 0 && cleanOutput.contains("No regression against 'local-swift'."), "\(cleanOutput)")
     }
 
     @Test("report writes one HTML page; --format markdown prints the tables; log-entry prints the template")
-    func reportAndLogEntry() throws {
+    func reportAndLogEntry() async throws {
         let directory = temporaryDirectory()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("report.html")
-        let (status, output) = try bench([
-            "report", "mine=\(Self.tinyRun)", "--baseline", "slurm-multi", "--baselines-dir", Self.baselines, "--cores", "2",
+        let (status, output) = try await bench([
+            "report", "mine=\(Self.tinyRun)", "--baseline", "slurm-multi", "--baselines", Self.baselines, "--cores", "2",
             "-o", page.path,
         ])
         #expect(status == 0, "\(output)")
         let html = try String(contentsOf: page, encoding: .utf8)
         #expect(html.contains("id=\"fig-comparison\"") && html.contains("mine") && html.contains("slurm-multi"))
-        let (_, markdown) = try bench(["report", Self.tinyRun, "--format", "markdown"])
+        let (_, markdown) = try await bench(["report", Self.tinyRun, "--format", "markdown"])
         #expect(markdown.contains("| tiny-run | ws | 0.5 | 16 | 0.80s | 100% | 16.0 |"), "\(markdown)")
-        let (_, entry) = try bench(["log-entry", Self.tinyRun, "--infra", "local-test"])
+        let (_, entry) = try await bench(["log-entry", Self.tinyRun, "--infra", "local-test"])
         #expect(entry.hasPrefix("## Run: 2026-11-20-local-test\n"), "\(entry)")
     }
 
-    @Test("report and diff reject what they cannot read, naming it", arguments: [
-        (["report", "/nonexistent-results"], "no summary.csv"), (["diff", "no-such-baseline", "/tmp"], "no baseline 'no-such-baseline'"),
-        (["report", "--baseline", "local-swift", "--compare", "a"], "--compare takes two names"),
+    @Test("what cannot be read is a runtime error: exit 1 and one line naming it, no usage text", arguments: [
+        (["report", "/nonexistent-results"], "no summary.csv"),
+        (["diff", "no-such-baseline", "/tmp"], "baseline 'no-such-baseline': not in"),
+        (["diff", "local-swift", "/nonexistent-results"], "no summary.csv"),
+        (["log-entry", "/nonexistent-results", "--infra", "x"], "no summary.csv"),
     ])
-    func unreadable(arguments: [String], message: String) throws {
-        let (status, output) = try bench(arguments)
-        #expect(status != 0 && status != 3, "\(output)")
+    func unreadable(arguments: [String], message: String) async throws {
+        let (status, output) = try await bench(arguments)
+        #expect(status == 1, "\(output)")
         #expect(output.contains(message), "\(output)")
+        #expect(!output.contains("USAGE:") && !output.contains("Usage:"), "a runtime error prints no usage: \(output)")
+        #expect(output.split(separator: "\n").count == 1, "one line: \(output)")
+    }
+
+    @Test("a usage error exits 64 with ArgumentParser's usage text", arguments: [
+        ["report", "--baseline", "local-swift", "--compare", "a"], ["diff"], ["--requests-grid", "1,x"], ["--bogus-flag"],
+    ])
+    func usageErrors(arguments: [String]) async throws {
+        let (status, output) = try await bench(arguments)
+        #expect(status == 64, "\(output)")
+        #expect(output.contains("Usage:") || output.contains("USAGE:"), "\(output)")
+    }
+
+    @Test("named baselines resolve from any working directory; --baselines and OPENENV_BASELINES override")
+    func baselinesFromAnywhere() async throws {
+        let elsewhere = temporaryDirectory()
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let (status, output) = try await bench(
+            ["report", "--baseline", "slurm-single", "--format", "markdown"], directory: elsewhere)
+        #expect(status == 0 && output.contains("slurm-single"), "\(output)")
+        let (overridden, message) = try await bench(["diff", "slurm-single", Self.tinyRun, "--baselines", elsewhere.path])
+        #expect(overridden == 1 && message.contains("not in \(elsewhere.path)"), "\(message)")
+        let (fromVariable, variableMessage) = try await bench(
+            ["diff", "slurm-single", Self.tinyRun], environment: ProcessInfo.processInfo.environment.merging(["OPENENV_BASELINES": elsewhere.path]) { $1 })
+        #expect(fromVariable == 1 && variableMessage.contains("not in \(elsewhere.path)"), "\(variableMessage)")
     }
 }
 

@@ -1,6 +1,9 @@
+import BenchmarkEnvironment
 import Crypto
 import EnvServer
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import Logging
 import NIOSSL
@@ -35,7 +38,7 @@ struct SecureSessionTests {
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)))
         var logger = Logger(label: "tls-test")
         logger.logLevel = .critical
-        let server = OpenEnvServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls), logger: logger)
+        let server = OpenEnvServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls), environment: .benchmark(), logger: logger)
         let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("openenv-ca-\(UUID().uuidString).pem")
         try certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: caFile) }
@@ -53,7 +56,7 @@ struct SecureSessionTests {
     func trustSettings() async throws {
         try await withTLSServer { endpoint, caFile in
             let verified = await burst(endpoint, tls: nil)
-            #expect(verified.allSatisfy { !$0.success && $0.errorType == SessionErrorType.tlsError }, "\(verified.map(\.errorMessage))")
+            #expect(verified.allSatisfy { !$0.success && $0.errorType == FailureKind.tlsError }, "\(verified.map(\.errorMessage))")
             #expect(verified.allSatisfy { $0.errorMessage?.contains("pass --cacert FILE, or --insecure") == true })
 
             var insecure = TLSConfiguration.makeClientConfiguration()

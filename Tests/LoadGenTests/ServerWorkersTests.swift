@@ -1,4 +1,7 @@
+import EnvTesting
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 
@@ -9,50 +12,26 @@ import Glibc
 /// `openenv-server --workers N`: N processes on one port, each serving its share of sessions.
 @Suite("openenv-server --workers", .serialized, .timeLimit(.minutes(2)))
 struct ServerWorkersTests {
-    /// A running `openenv-server --workers 2` on a free loopback port, and its log.
+    /// A running `openenv-server --workers N` on a free loopback port.
     private struct RunningServer {
-        let process: Process
+        let launched: LaunchedProcess
         let port: Int
-        let log: URL
+        var process: Process { launched.process }
     }
-
-    private func startServer(workers: Int) async throws -> RunningServer {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("openenv-workers-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = try builtExecutable("openenv-server")
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--workers", String(workers)]
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
-        try process.run()
-        for _ in 0..<200 {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            let ports = text.split(separator: "\n").compactMap { line in
-                line.split(separator: "Listening on 127.0.0.1:").dropFirst().first.flatMap { Int($0) }
-            }
-            if ports.count == workers, let port = ports.first {
-                #expect(Set(ports).count == 1, "every worker listens on the same port: \(text)")
-                return RunningServer(process: process, port: port, log: log)
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        throw ServerNeverListened(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-    }
-
-    private struct ServerNeverListened: Error { let log: String }
 
     private func isAlive(_ pid: Int) -> Bool { kill(pid_t(pid), 0) == 0 }
 
-    /// Runs `body` with a started server, which is killed and its log removed afterwards,
-    /// also when an expectation throws early.
+    /// Runs `body` with a started server (port 0, read back from the ready lines), which is
+    /// killed afterwards, also when an expectation throws early.
     private func withServer(workers: Int, _ body: (RunningServer) async throws -> Void) async throws {
-        let server = try await startServer(workers: workers)
-        defer {
-            kill(server.process.processIdentifier, SIGKILL)
-            try? FileManager.default.removeItem(at: server.log)
+        try await LaunchedProcess.with(
+            "openenv-server", ["--host", "127.0.0.1", "--port", "0", "--workers", String(workers)]
+        ) { launched in
+            let ready = try await launched.readyLines(workers)
+            #expect(Set(ready.map(\.port)).count == 1, "every worker listens on the same port: \(ready)")
+            #expect(Set(ready.map(\.pid)).count == workers, "each process prints its own pid: \(ready)")
+            try await body(RunningServer(launched: launched, port: ready[0].port))
         }
-        try await body(server)
     }
 
     /// A burst of `count` sessions (reset, step with no wait) against the server's port.
@@ -73,9 +52,8 @@ struct ServerWorkersTests {
             #expect(pids.count == 2, "pids that served: \(pids)")
             #expect(pids.contains(Int(server.process.processIdentifier)), "the supervisor serves too")
 
-            server.process.terminate()
-            try await waitForExit(server.process, within: .seconds(10))
-            #expect(server.process.terminationStatus == 0)
+            server.launched.send(SIGTERM)
+            #expect(try await server.launched.waitForExit(within: .seconds(10)) == 0)
             let worker = try #require(pids.first { $0 != Int(server.process.processIdentifier) })
             #expect(!isAlive(worker), "the worker \(worker) stopped with the supervisor")
         }
@@ -86,8 +64,8 @@ struct ServerWorkersTests {
         try await withServer(workers: 2) { server in
             let rows = await burst(32, against: server)
             let worker = try #require(rows.map(\.pid).first { $0 != Int(server.process.processIdentifier) })
-            kill(server.process.processIdentifier, SIGKILL)
-            try await waitForExit(server.process, within: .seconds(10))
+            server.launched.send(SIGKILL)
+            try await server.launched.waitForExit(within: .seconds(10))
             for _ in 0..<200 where isAlive(worker) { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!isAlive(worker), "worker \(worker) exits once its supervisor is gone")
         }

@@ -1,6 +1,8 @@
 import EnvServer
 import EnvTesting
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 
@@ -50,7 +52,7 @@ struct SweepIntegrationTests {
         let port = try await withTestServer { endpoint, _ in endpoint.port }
         let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(5), batchSize: 3, hardware: "h")
         let (results, _) = await Burst(endpoints: [ServerEndpoint(host: "127.0.0.1", port: port)], sessions: 3, driver: driver).run()
-        #expect(results.count == 3 && results.allSatisfy { $0.errorType == SessionErrorType.connectionRefused })
+        #expect(results.count == 3 && results.allSatisfy { $0.errorType == FailureKind.connectionRefused })
     }
 }
 

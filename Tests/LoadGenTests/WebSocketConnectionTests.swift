@@ -1,3 +1,5 @@
+import BenchResults
+import EnvClient
 import LoadGen
 import NIOCore
 import Testing

@@ -2,6 +2,8 @@ import EnvProtocol
 import EnvServer
 import EnvTesting
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import NIOCore
 import Testing

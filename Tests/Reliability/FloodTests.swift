@@ -1,6 +1,8 @@
 import EnvProtocol
 import EnvServer
 import EnvTesting
+import BenchResults
+import EnvClient
 import LoadGen
 import NIOCore
 import NIOWebSocket

@@ -1,6 +1,8 @@
 import EnvProtocol
 import EnvServer
 import EnvTesting
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 
@@ -74,7 +76,7 @@ struct HTTPHostileInputTests {
     @Test("each hostile body gets its status and a JSON body, and the server keeps serving", arguments: HostileBody.all)
     func hostile(_ input: HostileBody) async throws {
         try await withTestServer { endpoint, _ in
-            let reply = try await post(endpoint, input.path, bytes: input.bytes())
+            let reply = try await HTTPProbe.post(endpoint, input.path, bytes: input.bytes())
             #expect(reply.status == input.status, "\(reply.body.prefix(500))")
             #expect(reply.json != nil, "answer is JSON: \(reply.body.prefix(200))")
             if input.status == 422 {

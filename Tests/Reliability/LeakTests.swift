@@ -1,5 +1,7 @@
 import EnvServer
 import EnvTesting
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 
@@ -25,7 +27,7 @@ struct LeakTests {
     func httpBodies(path: String) async throws {
         try await withTestServer { endpoint, _ in
             try await expectNoLeak(repetitions: 8) {
-                let reply = try await post(endpoint, path, bytes: Array(repeating: 0x20, count: 10 << 20))
+                let reply = try await HTTPProbe.post(endpoint, path, bytes: Array(repeating: 0x20, count: 10 << 20))
                 #expect(reply.status == 413)
             }
             try await expectServing(endpoint)

@@ -2,6 +2,8 @@ import EnvProtocol
 import EnvServer
 import EnvTesting
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import Synchronization
 import Testing
@@ -57,11 +59,11 @@ struct OverloadTests {
             let driver = SessionDriver(mode: .ws, wait: wait, timeout: .seconds(60), batchSize: capacity * 10, hardware: "test")
             let (results, wallTime) = await Burst(endpoints: [endpoint], sessions: capacity * 10, driver: driver).run()
             let served = results.filter(\.success)
-            let rejected = results.filter { $0.errorType == ErrorCode.capacityReached.rawValue }
-            let other = results.filter { !$0.success && $0.errorType != ErrorCode.capacityReached.rawValue }
+            let rejected = results.filter { $0.errorType == FailureKind(server: .capacityReached) }
+            let other = results.filter { !$0.success && $0.errorType != FailureKind(server: .capacityReached) }
             #expect(served.count == capacity, "served \(served.count)")
             #expect(rejected.count == capacity * 9, "rejected \(rejected.count)")
-            #expect(other.isEmpty, "other failures: \(other.prefix(3).map { "\($0.errorType ?? "?"): \($0.errorMessage ?? "")" })")
+            #expect(other.isEmpty, "other failures: \(other.prefix(3).map { "\($0.errorType?.rawValue ?? "?"): \($0.errorMessage ?? "")" })")
             let summary = RunSummary(
                 results: results, mode: .ws, url: endpoint.httpURL, numRequests: results.count, waitSeconds: wait,
                 repetition: 1, totalWallTime: wallTime, hardware: "test")

@@ -1,6 +1,8 @@
 import EnvProtocol
 import EnvServer
 import EnvTesting
+import BenchResults
+import EnvClient
 import LoadGen
 import NIOCore
 import NIOWebSocket
@@ -175,20 +177,5 @@ struct WebSocketHostileInputTests {
                 #expect(reply["data"]?["errors"]?.arrayValue?.count == 10_000)
             }
         }
-    }
-}
-
-/// Polls `condition` until it holds, failing after `limit` (slot release is asynchronous).
-func waitUntil(
-    _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () -> Bool
-) async throws {
-    let end = ContinuousClock.now + limit
-    while !condition() {
-        guard ContinuousClock.now < end else {
-            Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
     }
 }

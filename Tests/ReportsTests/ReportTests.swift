@@ -1,5 +1,5 @@
 import Foundation
-import LoadGen
+import BenchResults
 import Reports
 import Testing
 

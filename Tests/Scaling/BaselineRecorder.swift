@@ -1,11 +1,12 @@
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 
 /// Writes a measured baseline (`OPENENV_RECORD_BASELINE=1`): the figures of this run, the
 /// default tolerances, and where they came from.
 enum BaselineRecorder {
     static func record(summaries: [RunSummary], analysis: CapacityAnalysis) throws -> URL {
-        let environment = ScalingPlan.environment
         let name = ScalingPlan.infrastructure ?? "unnamed"
         let previous = try? Baseline.load(name, from: ScalingPlan.baselinesDirectory)
         let byCase = Dictionary(grouping: summaries) { ScalingCase(mode: $0.mode, wait: $0.waitSeconds, batch: $0.numRequests) }
@@ -18,9 +19,9 @@ enum BaselineRecorder {
         let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
         let baseline = Baseline(
             schema: Baseline.schemaName, infrastructure: name,
-            description: environment["OPENENV_BASELINE_DESCRIPTION"] ?? previous?.description,
-            cores: environment["OPENENV_CORES"].flatMap(Int.init) ?? previous?.cores ?? ProcessInfo.processInfo.activeProcessorCount,
-            workers: environment["OPENENV_WORKERS"].flatMap(Int.init) ?? previous?.workers ?? 1,
+            description: ScalingPlan.settings.recordDescription ?? previous?.description,
+            cores: ScalingPlan.settings.recordCores ?? previous?.cores ?? ProcessInfo.processInfo.activeProcessorCount,
+            workers: ScalingPlan.settings.recordWorkers ?? previous?.workers ?? 1,
             source: Baseline.Source(
                 date: String(Timestamp.now().prefix(10)), document: "measured", run: "ci/update-baselines \(name)",
                 command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name) OPENENV_SCALING_GRID="
@@ -37,6 +38,6 @@ enum BaselineRecorder {
                 Baseline.Capacity(mode: $0.mode, waitSeconds: $0.wait, capacity: analysis.latencyBoundedCapacity[$0] ?? nil)
             },
             history: previous.map { [Baseline.HistoryEntry(source: $0.source, cases: $0.cases, maxBatch: $0.maxBatch)] + ($0.history ?? []) })
-        return try baseline.write(to: ScalingPlan.baselinesDirectory)
+        return try baseline.write(to: ScalingPlan.recordingDirectory)
     }
 }

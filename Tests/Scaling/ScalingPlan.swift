@@ -1,50 +1,41 @@
 import EnvServer
 import EnvTesting
 import Foundation
+import BenchResults
+import EnvClient
 import LoadGen
 import Testing
 
-/// What a Scaling run measures and against which baseline, from the environment:
-///
-/// - `OPENENV_URL`: measure this server; then `OPENENV_INFRA` names the baseline (required).
-///   Without it, an in-process server is measured against `local-swift`.
-/// - `OPENENV_SCALING_GRID` (e.g. `32,512`): the batch sizes to run; default `32,512,2048,4096`.
-/// - `OPENENV_SCALING_REPS`: repetitions per case (default 1).
-/// - `OPENENV_RECORD_BASELINE=1`: measure the grid (`OPENENV_SCALING_WAITS`, default `1.0`) and
-///   write the baseline file instead of comparing; the run then fails, so a new baseline is never
-///   accepted silently (review it, commit it, rerun).
+/// What a Scaling run measures and against which baseline: ``ScalingSettings`` (the
+/// `OPENENV_*` variables) plus the baselines.
 ///
 /// Baselines are recorded from release builds (`ci/update-baselines`); compare in release too.
 enum ScalingPlan {
-    static let environment = ProcessInfo.processInfo.environment
-    static let remoteURL = environment["OPENENV_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let isRecording = environment["OPENENV_RECORD_BASELINE"] == "1"
-    static let infrastructure = environment["OPENENV_INFRA"] ?? (remoteURL == nil ? "local-swift" : nil)
-    static let repetitions = environment["OPENENV_SCALING_REPS"].flatMap(Int.init) ?? 1
-    static let grid: [Int] = numbers(environment["OPENENV_SCALING_GRID"]) ?? [32, 512, 2048, 4096]
-    static let recordWaits: [Double] = numbers(environment["OPENENV_SCALING_WAITS"]) ?? [1.0]
+    static let settings = TestSettings.current.scaling
+    static let remoteURL = TestSettings.current.remoteURL
+    static let isRecording = settings.isRecording
+    static let infrastructure = settings.infrastructure
+    static let repetitions = settings.repetitions
+    static let grid = settings.grid
+    static let recordWaits = settings.recordWaits
+    static let isSelected = settings.isEnabled
 
-    /// Scaling measures, so it runs only where nothing else shares the cores with it: when
-    /// selected on its own (`swift test --filter Scaling`), against a remote `OPENENV_URL`, when
-    /// recording, or with `OPENENV_SCALING=1`. A plain local `swift test` skips it.
-    static let isSelected: Bool = {
-        let arguments = CommandLine.arguments
-        let filters = zip(arguments, arguments.dropFirst()).filter { $0.0 == "--filter" }.map(\.1)
-        return filters.contains { $0.contains("Scaling") } || remoteURL != nil || isRecording
-            || environment["OPENENV_SCALING"] == "1"
-    }()
-
-    /// `baselines/` at the package root, found from this file.
-    static let baselinesDirectory = URL(fileURLWithPath: #filePath)
+    /// The package's `baselines/`, found from this file: recordings are written there.
+    static let recordingDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("baselines")
+
+    /// Where baselines are read: `OPENENV_BASELINES`, else the bundled ones.
+    static let baselinesDirectory: URL =
+        (try? BaselineDirectory.resolve(override: TestSettings.current.baselinesDirectory)) ?? recordingDirectory
 
     /// The chosen baseline, or why there is none.
     static let baseline: Result<Baseline, BaselineError> = {
         guard let infrastructure else {
             return .failure(
                 BaselineError(
-                    description: "OPENENV_URL is set, so OPENENV_INFRA must name its baseline; available: "
+                    baseline: "OPENENV_INFRA",
+                    reason: "OPENENV_URL is set, so OPENENV_INFRA must name its baseline; available: "
                         + Baseline.available(in: baselinesDirectory).joined(separator: ", ")))
         }
         do {
@@ -52,7 +43,7 @@ enum ScalingPlan {
         } catch let error as BaselineError {
             return .failure(error)
         } catch {
-            return .failure(BaselineError(description: "cannot read baseline '\(infrastructure)': \(error)"))
+            return .failure(BaselineError(baseline: infrastructure, reason: "\(error)"))
         }
     }()
 
@@ -96,11 +87,6 @@ enum ScalingPlan {
         }
     }
 
-    private static func numbers<T: LosslessStringConvertible>(_ text: String?) -> [T]? {
-        guard let text, !text.isEmpty else { return nil }
-        let values = text.split(separator: ",").compactMap { T(String($0).trimmingCharacters(in: .whitespaces)) }
-        return values.isEmpty ? nil : values
-    }
 }
 
 /// One grid cell of a Scaling run.

@@ -1,6 +1,7 @@
 import EnvProtocol
 import Testing
 
+import BenchmarkEnvironment
 import EnvServer
 
 /// The WebSocket message rules without a socket: one environment instance, replies in order.

@@ -7,12 +7,10 @@ struct ServerConfigurationTests {
     func environmentVariables() throws {
         let configuration = try ServerConfiguration.fromEnvironment([
             "HOST": "127.0.0.1", "PORT": "9001", "MAX_CONCURRENT_ENVS": "7", "SESSION_TIMEOUT": "2.5",
-            "MAX_WAIT_SECONDS": "30",
         ])
         #expect(configuration.host == "127.0.0.1" && configuration.port == 9001)
         #expect(configuration.maxConcurrentEnvs == 7)
         #expect(configuration.sessionTimeout == .milliseconds(2500))
-        #expect(configuration.maxWaitSeconds == 30)
     }
 
     @Test("defaults match the reference: capacity 100, no idle timeout")
@@ -24,7 +22,7 @@ struct ServerConfigurationTests {
 
     @Test("bad values name the variable", arguments: [
         ["PORT": "http"], ["PORT": "70000"], ["MAX_CONCURRENT_ENVS": "0"], ["SESSION_TIMEOUT": "-1"],
-        ["MAX_WAIT_SECONDS": "nan"],
+        ["SESSION_TIMEOUT": "nan"], ["SESSION_TIMEOUT": "inf"],
     ])
     func badValues(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(environment) }
@@ -33,6 +31,19 @@ struct ServerConfigurationTests {
         } catch {
             #expect(error.description.hasPrefix(environment.keys.first ?? "?"))
         }
+    }
+
+    @Test("ServerOptions: a flag beats its environment variable, which beats the default")
+    func optionLayering() throws {
+        let environment = ["PORT": "9001", "MAX_CONCURRENT_ENVS": "7"]
+        let fromEnvironment = try ServerOptions.parse([]).configuration(environment: environment)
+        #expect(fromEnvironment.port == 9001 && fromEnvironment.maxConcurrentEnvs == 7)
+        let flags = try ServerOptions.parse(["--port", "0", "--max-concurrent-envs", "3", "--workers", "2"])
+        let layered = try flags.configuration(environment: environment)
+        #expect(layered.port == 0 && layered.maxConcurrentEnvs == 3)
+        #expect(layered.reusePort, "--workers shares the port")
+        #expect(try ServerOptions.parse([]).configuration(environment: [:]).port == 8000)
+        #expect(throws: (any Error).self) { try ServerOptions.parse(["--tls-cert", "a.pem"]) }
     }
 
     @Test("slots: capacity enforced, released slots reusable")

@@ -1,3 +1,4 @@
+import BenchmarkEnvironment
 import EnvServer
 import Testing
 
@@ -12,17 +13,17 @@ struct SharedPortListenerTests {
 
     @Test("a second server on a busy port fails to start instead of silently taking half the load")
     func busyPortIsRefused() async throws {
-        _ = try await OpenEnvServer(configuration: configuration(port: 0, reusePort: false)).withRunning { port in
+        _ = try await OpenEnvServer(configuration: configuration(port: 0, reusePort: false), environment: .benchmark()).withRunning { port in
             await #expect(throws: (any Error).self) {
-                _ = try await OpenEnvServer(configuration: configuration(port: port, reusePort: false)).withRunning { _ in }
+                _ = try await OpenEnvServer(configuration: configuration(port: port, reusePort: false), environment: .benchmark()).withRunning { _ in }
             }
         }
     }
 
     @Test("servers that both ask for port sharing bind the same port")
     func sharedPortIsAccepted() async throws {
-        try await OpenEnvServer(configuration: configuration(port: 0, reusePort: true)).withRunning { port in
-            let second = try await OpenEnvServer(configuration: configuration(port: port, reusePort: true))
+        try await OpenEnvServer(configuration: configuration(port: 0, reusePort: true), environment: .benchmark()).withRunning { port in
+            let second = try await OpenEnvServer(configuration: configuration(port: port, reusePort: true), environment: .benchmark())
                 .withRunning { secondPort in secondPort }
             #expect(second == port)
         }

@@ -21,8 +21,8 @@ public struct SessionResult: Sendable, Equatable {
     public var sessionHash: String = ""
     public var hostURL: String = ""
     public var success: Bool = false
-    /// The server's error code (e.g. `CAPACITY_REACHED`) or a client-side kind (``SessionErrorType``).
-    public var errorType: String?
+    /// The server's error code (e.g. `CAPACITY_REACHED`) or a client-side kind.
+    public var errorType: FailureKind?
     public var errorMessage: String?
 
     public init(
@@ -38,14 +38,12 @@ public struct SessionResult: Sendable, Equatable {
 
     /// Copies what the server reported about itself from a step's observation.
     ///
-    /// - Throws: ``SessionFailure`` (`InvalidReply`) when a field has the wrong type: a server
-    ///   that answers garbage is recorded as such, never as a success (nor a crash: a `pid` of
-    ///   `1e300` does not fit an `Int`).
-    mutating func record(_ observation: JSONValue) throws {
-        func invalid(_ field: String) -> SessionFailure {
-            SessionFailure(
-                type: SessionErrorType.invalidReply,
-                message: "observation field \(field) is not valid: \(String(describing: observation).prefix(300))")
+    /// - Throws: ``InvalidObservation`` when a field has the wrong type: a server that answers
+    ///   garbage is recorded as such, never as a success (nor a crash: a `pid` of `1e300` does
+    ///   not fit an `Int`).
+    public mutating func record(_ observation: JSONValue) throws(InvalidObservation) {
+        func invalid(_ field: String) -> InvalidObservation {
+            InvalidObservation(field: field, observation: String(describing: observation).prefix(300).description)
         }
         guard let waited = (observation["waited_seconds"] ?? 0).numberValue else { throw invalid("waited_seconds") }
         guard let pid = (observation["pid"] ?? 0).integerValue else { throw invalid("pid") }
@@ -68,7 +66,7 @@ public struct SessionResult: Sendable, Equatable {
             .integer(requestID), .string(mode.rawValue), .string(timestamp), .number(waitRequested),
             .integer(batchSize), .string(hardware), .number(connectLatency), .number(resetLatency),
             .number(stepLatency), .number(totalLatency), .number(waitedSeconds), .integer(pid),
-            .string(sessionHash), .string(hostURL), .bool(success), errorType.map(JSONValue.string) ?? .null,
+            .string(sessionHash), .string(hostURL), .bool(success), errorType.map { .string($0.rawValue) } ?? .null,
             errorMessage.map(JSONValue.string) ?? .null,
         ]
         let fields = zip(Self.columns, values).map { "\(JSONCoding.encodeString($0)): \(JSONCoding.encodeString($1))" }
@@ -93,7 +91,7 @@ public struct SessionResult: Sendable, Equatable {
         sessionHash = object["session_hash"]?.stringValue ?? ""
         hostURL = object["host_url"]?.stringValue ?? ""
         success = object["success"]?.boolValue ?? false
-        errorType = object["error_type"]?.stringValue
+        errorType = object["error_type"]?.stringValue.map(FailureKind.init(rawValue:))
         errorMessage = object["error_message"]?.stringValue
     }
 }
@@ -106,19 +104,9 @@ public enum LoadMode: String, Sendable, CaseIterable, Codable {
     case http
 }
 
-/// Client-side failure kinds, each its own `error_type` (server errors use the server's code).
-public enum SessionErrorType {
-    public static let connectionRefused = "ConnectionRefused"
-    public static let connectTimeout = "ConnectTimeout"
-    public static let tlsError = "TLSError"
-    public static let upgradeRejected = "UpgradeRejected"
-    public static let timeout = "Timeout"
-    public static let closedBeforeReply = "ClosedBeforeReply"
-    public static let invalidReply = "InvalidReply"
-    public static let httpStatus = "HTTPStatus"
-    public static let connectionError = "ConnectionError"
-    /// The server sent a message nobody asked for (replies would be shifted by one).
-    public static let unsolicitedReply = "UnsolicitedReply"
-    /// The run was stopped (SIGINT) while this session was in flight.
-    public static let interrupted = "Interrupted"
+/// An observation field a session's row needs has the wrong type.
+public struct InvalidObservation: Error, Sendable, CustomStringConvertible {
+    public let field: String
+    public let observation: String
+    public var description: String { "observation field \(field) is not valid: \(observation)" }
 }

@@ -204,11 +204,17 @@ extension Baseline {
         let url = directory.appendingPathComponent("\(name).json")
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw BaselineError(
-                description: "no baseline '\(name)' in \(directory.path); available: \(available(in: directory).joined(separator: ", "))")
+                baseline: name,
+                reason: "not in \(directory.path); available: \(available(in: directory).joined(separator: ", "))")
         }
-        let baseline = try JSONDecoder().decode(Baseline.self, from: Data(contentsOf: url))
+        let baseline: Baseline
+        do {
+            baseline = try JSONDecoder().decode(Baseline.self, from: Data(contentsOf: url))
+        } catch {
+            throw BaselineError(baseline: url.path, reason: "cannot be read: \(error)")
+        }
         guard baseline.schema == schemaName else {
-            throw BaselineError(description: "\(url.path): schema '\(baseline.schema)', expected '\(schemaName)'")
+            throw BaselineError(baseline: url.path, reason: "schema '\(baseline.schema)', expected '\(schemaName)'")
         }
         return baseline
     }
@@ -236,11 +242,16 @@ extension Baseline {
 
 /// A baseline that cannot be used.
 public struct BaselineError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+    /// The baseline's name or path.
+    public let baseline: String
+    public let reason: String
 
-    public init(description: String) {
-        self.description = description
+    public init(baseline: String, reason: String) {
+        self.baseline = baseline
+        self.reason = reason
     }
+
+    public var description: String { "baseline '\(baseline)': \(reason)" }
 }
 
 extension Baseline {

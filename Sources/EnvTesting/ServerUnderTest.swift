@@ -1,45 +1,27 @@
+import EnvClient
 import EnvServer
-import Foundation
-import LoadGen
 
-/// The server a conformance run checks: our own, started in-process per test, or a remote one
-/// named by `OPENENV_URL`.
-///
-/// Environment variables:
-/// - `OPENENV_URL`: check this server instead of an in-process one (`http(s)://host:port`).
-/// - `OPENENV_PROFILE=reference`: the server is the Python reference; strict-only cases report
-///   warnings instead of failures.
-/// - `OPENENV_CAPACITY_URL` and `OPENENV_MAX_SESSIONS`: a server whose capacity is known, for
-///   the capacity cases (default `OPENENV_URL`); without `OPENENV_MAX_SESSIONS` they are skipped.
-/// - `OPENENV_SESSION_TIMEOUT`: the remote server's idle timeout in seconds; without it the
-///   idle-timeout case is skipped for remote servers.
-/// - `OPENENV_MAX_MESSAGE_BYTES`: the remote server's message limit (default 16 MiB, uvicorn's).
-public enum ConformanceTarget {
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+/// The server a suite checks: our own, started in-process per test, or the remote one named by
+/// `OPENENV_URL` (see ``TestSettings``).
+public enum ServerUnderTest {
+    static var settings: TestSettings { .current }
 
-    /// The remote server under test, if any.
-    public static var remoteURL: String? { environment["OPENENV_URL"].flatMap { $0.isEmpty ? nil : $0 } }
-
-    public static var isRemote: Bool { remoteURL != nil }
+    public static var isRemote: Bool { settings.isRemote }
 
     /// Whether the server is the Python reference (strict-only cases become warnings).
-    public static var isReferenceProfile: Bool { environment["OPENENV_PROFILE"] == "reference" }
+    public static var isReferenceProfile: Bool { settings.isReferenceProfile }
 
     /// Capacity of the capacity-case server, when known.
-    public static var knownCapacity: Int? {
-        isRemote ? environment["OPENENV_MAX_SESSIONS"].flatMap(Int.init) : inProcessCapacity
-    }
+    public static var knownCapacity: Int? { isRemote ? settings.remoteMaxSessions : inProcessCapacity }
 
     /// Idle timeout of the server under test, when it has one the suite can rely on.
     public static var knownSessionTimeout: Double? {
-        isRemote ? environment["OPENENV_SESSION_TIMEOUT"].flatMap(Double.init) : inProcessSessionTimeout
+        isRemote ? settings.remoteSessionTimeout : inProcessSessionTimeout
     }
 
     /// Largest message the server accepts.
     public static var maxMessageBytes: Int {
-        isRemote
-            ? environment["OPENENV_MAX_MESSAGE_BYTES"].flatMap(Int.init) ?? 16 << 20
-            : ServerConfiguration().maxMessageBytes
+        isRemote ? settings.remoteMaxMessageBytes ?? 16 << 20 : ServerConfiguration().maxMessageBytes
     }
 
     /// The capacity the in-process server uses for the capacity cases.
@@ -54,7 +36,7 @@ public enum ConformanceTarget {
         inProcess: ServerConfiguration = ServerConfiguration(),
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
-        if let remoteURL {
+        if let remoteURL = settings.remoteURL {
             return try await body(ServerEndpoint(parsing: remoteURL))
         }
         return try await withTestServer(inProcess) { endpoint, _ in try await body(endpoint) }
@@ -64,8 +46,8 @@ public enum ConformanceTarget {
     public static func withCapacityServer<Result: Sendable>(
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
-        if let remoteURL {
-            return try await body(ServerEndpoint(parsing: environment["OPENENV_CAPACITY_URL"] ?? remoteURL))
+        if let remoteURL = settings.remoteURL {
+            return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
         }
         return try await withTestServer(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity)) { endpoint, _ in
             try await body(endpoint)
@@ -76,7 +58,7 @@ public enum ConformanceTarget {
     public static func withIdleTimeoutServer<Result: Sendable>(
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
-        if let remoteURL {
+        if let remoteURL = settings.remoteURL {
             return try await body(ServerEndpoint(parsing: remoteURL))
         }
         let configuration = ServerConfiguration(

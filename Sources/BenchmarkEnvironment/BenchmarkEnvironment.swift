@@ -1,3 +1,4 @@
+import EnvProtocol
 import Foundation
 
 /// The benchmark environment of PROTOCOL.md §4: a step waits `wait_seconds` and reports which

@@ -35,7 +35,7 @@ public struct SweepState: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         guard let json = try? JSONCoding.parse(data), let runs = json["runs"]?.arrayValue?.compactMap(\.stringValue),
             let finished = json["finished_runs"]?.arrayValue?.compactMap(\.integerValue)
-        else { throw SweepStateError(description: "\(url.path) is not a run state written by openenv-bench") }
+        else { throw SweepStateError(path: url.path, reason: "not a run state written by openenv-bench") }
         var state = SweepState(runs: runs)
         state.finished = finished
         state.interruptedRun = json["interrupted_run"]?.integerValue
@@ -61,6 +61,15 @@ public struct SweepState: Sendable, Equatable {
 }
 
 /// A `run-state.json` that cannot be used.
-public struct SweepStateError: Error, CustomStringConvertible {
-    public let description: String
+public struct SweepStateError: Error, Sendable, CustomStringConvertible {
+    /// The results directory or state file.
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
 }

@@ -7,10 +7,10 @@ extension RunSummary {
     public static func read(resultsDirectory directory: URL) throws -> [RunSummary] {
         let url = directory.appendingPathComponent("summary.csv")
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ResultsFileError(description: "\(directory.path) has no summary.csv (write one with openenv-bench run -o \(directory.path))")
+            throw ResultsFileError(path: directory.path, reason: "no summary.csv (write one with openenv-bench run -o \(directory.path))")
         }
         let summaries = try read(contentsOf: url)
-        guard !summaries.isEmpty else { throw ResultsFileError(description: "\(url.path) has no runs") }
+        guard !summaries.isEmpty else { throw ResultsFileError(path: url.path, reason: "no runs") }
         return summaries
     }
 
@@ -27,7 +27,7 @@ extension RunSummary {
             do {
                 return try RunSummary(csvRow: row)
             } catch let error as ResultsFileError {
-                throw ResultsFileError(description: "\(url.path) line \(offset + 2): \(error.description)")
+                throw ResultsFileError(path: url.path, line: offset + 2, reason: error.reason)
             }
         }
     }
@@ -35,16 +35,16 @@ extension RunSummary {
     /// One `summary.csv` row, keyed by column name.
     public init(csvRow row: [String: String]) throws {
         func text(_ column: String) throws -> String {
-            guard let value = row[column] else { throw ResultsFileError(description: "no column '\(column)'") }
+            guard let value = row[column] else { throw ResultsFileError(reason: "no column '\(column)'") }
             return value
         }
         func number(_ column: String) throws -> Double {
             let value = try text(column)
-            guard let number = Double(value) else { throw ResultsFileError(description: "\(column) '\(value)' is not a number") }
+            guard let number = Double(value) else { throw ResultsFileError(reason: "\(column) '\(value)' is not a number") }
             return number
         }
         let modeText = try text("mode")
-        guard let mode = LoadMode(rawValue: modeText) else { throw ResultsFileError(description: "mode '\(modeText)' is not ws or http") }
+        guard let mode = LoadMode(rawValue: modeText) else { throw ResultsFileError(reason: "mode '\(modeText)' is not ws or http") }
         self.init(
             results: [], mode: mode, url: try text("url"), numRequests: Int(try number("num_requests")),
             waitSeconds: try number("wait_seconds"), repetition: Int(try number("repetition")), totalWallTime: 0,
@@ -82,9 +82,19 @@ extension RunSummary.Quantiles {
 
 /// A results file (`summary.csv`, `raw.jsonl`) that cannot be read.
 public struct ResultsFileError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+    /// The file or directory, when known.
+    public let path: String?
+    /// The 1-based line, when the problem is in one.
+    public let line: Int?
+    public let reason: String
 
-    public init(description: String) {
-        self.description = description
+    public init(path: String? = nil, line: Int? = nil, reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String {
+        [path, line.map { "line \($0)" }].compactMap { $0 }.joined(separator: " ") + (path == nil ? "" : ": ") + reason
     }
 }

@@ -1,5 +1,3 @@
-import EnvProtocol
-
 /// An environment type as the server drives it: wire fields in, wire envelopes out.
 ///
 /// It erases the environment's associated types once, so routes and the WebSocket handler
@@ -24,18 +22,6 @@ public struct HostedEnvironment: Sendable {
     /// A fresh environment instance for one WebSocket session or one HTTP call.
     package func session(for process: ServingProcess) throws -> any EnvironmentSession {
         try makeSession(process)
-    }
-
-    /// The benchmark environment of PROTOCOL.md §4.
-    public static func benchmark(maxWaitSeconds: Double) -> HostedEnvironment {
-        HostedEnvironment(
-            metadata: EnvironmentMetadata(
-                name: "benchmark_env",
-                description: "OpenEnv benchmark environment: each step waits wait_seconds without blocking."),
-            make: { process in
-                BenchmarkEnvironment(
-                    configuration: .init(hostURL: process.hostURL, maxWaitSeconds: maxWaitSeconds))
-            })
     }
 }
 

@@ -47,27 +47,7 @@ public enum SweepReport {
         return lines.joined(separator: "\n")
     }
 
-    /// Runs that break the `--min-success` / `--max-p99` thresholds, one message each.
-    public static func thresholdViolations(
-        _ summaries: [RunSummary], minSuccess: Double?, maxP99: Double?
-    ) -> [String] {
-        summaries.flatMap { s -> [String] in
-            let name = "\(s.mode.rawValue) N=\(s.numRequests) wait=\(s.waitSeconds)s rep=\(s.repetition)"
-            var violations: [String] = []
-            if let minSuccess, s.successRate < minSuccess {
-                violations.append("\(name): success \(format(s.successRate * 100, 1))% < \(format(minSuccess * 100, 1))%")
-            }
-            if let maxP99, s.successful > 0, s.totalP99 > maxP99 {
-                violations.append("\(name): p99 \(format(s.totalP99, 3))s > \(format(maxP99, 3))s")
-            }
-            if let maxP99, s.successful == 0 {
-                violations.append("\(name): p99 not measured (no session succeeded), limit \(format(maxP99, 3))s")
-            }
-            return violations
-        }
-    }
-
-    static func format(_ value: Double, _ decimals: Int) -> String {
+    public static func format(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
     }
 

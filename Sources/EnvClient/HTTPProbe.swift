@@ -1,0 +1,53 @@
+import AsyncHTTPClient
+import EnvProtocol
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP exchange as a test or a probe sees it.
+public struct HTTPReply: Sendable {
+    public let status: Int
+    public let headers: HTTPHeaders
+    public let body: String
+
+    /// The `Content-Type` header.
+    public var contentType: String? { headers.first(name: "Content-Type") }
+
+    /// The body as JSON, or `nil` when it is not JSON.
+    public var json: JSONValue? { try? JSONCoding.parse(body) }
+}
+
+/// A small HTTP client for checking a server's endpoints, on AsyncHTTPClient (http and https).
+public enum HTTPProbe {
+    public static func get(_ endpoint: ServerEndpoint, _ path: String) async throws -> HTTPReply {
+        try await send(endpoint, path, method: .GET)
+    }
+
+    /// POSTs `body` as `application/json`; `nil` sends no body at all.
+    public static func post(_ endpoint: ServerEndpoint, _ path: String, body: String?) async throws -> HTTPReply {
+        try await send(endpoint, path, method: .POST, body: body.map { Array($0.utf8) })
+    }
+
+    /// POSTs arbitrary (possibly non-UTF-8) bytes as `application/json`.
+    public static func post(_ endpoint: ServerEndpoint, _ path: String, bytes: [UInt8]) async throws -> HTTPReply {
+        try await send(endpoint, path, method: .POST, body: bytes)
+    }
+
+    /// Sends one request; a body goes with `contentType` (default `application/json`).
+    ///
+    /// - Parameter limit: the largest response body read (larger fails the request).
+    public static func send(
+        _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]? = nil,
+        contentType: String? = "application/json", timeout: Duration = .seconds(60), limit: Int = 64 << 20
+    ) async throws -> HTTPReply {
+        var request = HTTPClientRequest(url: endpoint.httpURL + path)
+        request.method = method
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+        let bytes = try await response.body.collect(upTo: limit)
+        return HTTPReply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+    }
+}

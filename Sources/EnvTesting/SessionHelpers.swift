@@ -1,0 +1,152 @@
+import EnvClient
+import EnvProtocol
+import NIOCore
+import NIOWebSocket
+import Testing
+
+/// How long any single reply may take before a case fails (never hangs).
+public let defaultReplyTimeout: Duration = .seconds(30)
+
+/// Opens a WebSocket session on `endpoint` for the duration of `body`.
+public func withSession<Result>(
+    _ endpoint: ServerEndpoint, replyTimeout: Duration = defaultReplyTimeout,
+    _ body: (inout WebSocketConnection) async throws -> Result
+) async throws -> Result {
+    try await WebSocketConnection.withConnection(
+        to: endpoint, configuration: .init(connectTimeout: .seconds(10), replyTimeout: replyTimeout), body)
+}
+
+/// A reply that was not the JSON text message a case needed.
+public struct UnexpectedEvent: Error, CustomStringConvertible {
+    public let event: WebSocketEvent
+    public var description: String { "expected a JSON text reply, got \(event)" }
+}
+
+extension WebSocketConnection {
+    /// Sends `text` and returns the next message as JSON; anything else fails the case.
+    public mutating func request(
+        _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> JSONValue {
+        try await send(text: text)
+        return try await nextJSON(sourceLocation: sourceLocation)
+    }
+
+    /// Sends `text` and returns the reply when it is JSON text, else `nil` — without recording
+    /// an issue, for strict-only cases whose verdict may be a warning.
+    public mutating func probe(_ text: String) async -> JSONValue? {
+        guard !isClosed, (try? await send(text: text)) != nil,
+            case .text(let reply)? = try? await receive()
+        else { return nil }
+        return try? JSONCoding.parse(reply)
+    }
+
+    /// The next message, which must be a JSON text frame.
+    public mutating func nextJSON(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let event = try await receive()
+        guard case .text(let text) = event else {
+            Issue.record("expected a JSON text reply, got \(event)", sourceLocation: sourceLocation)
+            throw UnexpectedEvent(event: event)
+        }
+        return try JSONCoding.parse(text)
+    }
+
+    /// Resets and returns the observation (`data.observation`), checking the reply type.
+    public mutating func reset(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let reply = try await request(#"{"type":"reset","data":{}}"#, sourceLocation: sourceLocation)
+        #expect(reply["type"] == "observation", "reset reply: \(reply)", sourceLocation: sourceLocation)
+        return reply["data"]?["observation"] ?? .null
+    }
+
+    /// Steps the benchmark environment with `wait` seconds and returns the observation.
+    public mutating func step(wait: Double = 0, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let reply = try await request(
+            #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#, sourceLocation: sourceLocation)
+        #expect(reply["type"] == "observation", "step reply: \(reply)", sourceLocation: sourceLocation)
+        return reply["data"]?["observation"] ?? .null
+    }
+
+    /// The close code the server ends with, skipping any messages before it; `nil` when the
+    /// socket ended without a close frame.
+    public mutating func closeCode() async throws -> UInt16? {
+        while true {
+            if case .close(let code, _) = try await receive() { return code }
+        }
+    }
+
+    /// Checks the session still works: a reset is answered with an observation.
+    public mutating func expectAlive(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let reply = try await request(#"{"type":"reset","data":{}}"#, sourceLocation: sourceLocation)
+        #expect(
+            reply["type"] == "observation", "session kept after the hostile input: \(reply)",
+            sourceLocation: sourceLocation)
+    }
+}
+
+extension JSONValue {
+    /// The `code` of an error reply.
+    public var errorCode: String? { self["data"]?["code"]?.stringValue }
+}
+
+/// Checks an error reply's type and code.
+public func expectError(_ reply: JSONValue, _ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(reply["type"] == "error", "reply: \(reply)", sourceLocation: sourceLocation)
+    #expect(reply.errorCode == code.rawValue, "reply: \(reply)", sourceLocation: sourceLocation)
+    #expect(reply["data"]?["message"]?.stringValue != nil, "error has a message", sourceLocation: sourceLocation)
+}
+
+/// Records a strict-only case's verdict: a failure against any server, except a warning
+/// against the Python reference (`OPENENV_PROFILE=reference`), whose known defects these are.
+public func expectStrict(_ condition: Bool, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard !condition else { return }
+    if ServerUnderTest.isReferenceProfile {
+        Issue.record(
+            "strict-only case not met by the reference (warning): \(what)", severity: .warning,
+            sourceLocation: sourceLocation)
+    } else {
+        Issue.record("strict case failed: \(what)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Opens a session and checks it is admitted (its reset succeeds), retrying until `deadline`:
+/// slot release after a disconnect is asynchronous on every server.
+public func expectSessionAdmitted(
+    _ endpoint: ServerEndpoint, within deadline: Duration, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let end = ContinuousClock.now + deadline
+    var lastReply = "nothing"
+    while ContinuousClock.now < end {
+        do {
+            let admitted = try await withSession(endpoint) { session in
+                let reply = try await session.request(#"{"type":"reset","data":{}}"#)
+                lastReply = "\(reply)"
+                return reply["type"] == "observation"
+            }
+            if admitted { return }
+        } catch {
+            // A rejected session may be closed before our reset is even sent.
+            lastReply = "\(error)"
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("no session admitted within \(deadline); last reply: \(lastReply)", sourceLocation: sourceLocation)
+}
+
+/// Polls `condition` until it holds, failing after `limit` (slot release is asynchronous).
+public func waitUntil(
+    _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () -> Bool
+) async throws {
+    let end = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < end else {
+            Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
+            return
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// A frame as a client would send it (the connection masks it).
+public func frame(_ opcode: WebSocketOpcode, _ bytes: [UInt8], fin: Bool = true) -> WebSocketFrame {
+    WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(bytes: bytes))
+}

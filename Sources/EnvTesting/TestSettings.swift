@@ -1,0 +1,101 @@
+import Foundation
+
+/// Every `OPENENV_*` setting of the test suites, read once from the environment.
+///
+/// - `OPENENV_URL`: check this server instead of an in-process one (`http(s)://host:port`).
+/// - `OPENENV_PROFILE=reference`: the server is the Python reference; strict-only cases report
+///   warnings instead of failures.
+/// - `OPENENV_CAPACITY_URL` and `OPENENV_MAX_SESSIONS`: a server whose capacity is known, for
+///   the capacity cases (default `OPENENV_URL`); without `OPENENV_MAX_SESSIONS` they are skipped.
+/// - `OPENENV_SESSION_TIMEOUT`: the remote server's idle timeout in seconds; without it the
+///   idle-timeout case is skipped for remote servers.
+/// - `OPENENV_MAX_MESSAGE_BYTES`: the remote server's message limit (default 16 MiB, uvicorn's).
+/// - `OPENENV_SCALING=1`, `OPENENV_INFRA`, `OPENENV_SCALING_GRID`, `OPENENV_SCALING_REPS`,
+///   `OPENENV_SCALING_WAITS`, `OPENENV_RECORD_BASELINE=1`: the Scaling suite (``ScalingSettings``).
+/// - `OPENENV_RELIABILITY_LOAD=1`: run the load-heavy reliability suites.
+/// - `OPENENV_BASELINES`: a directory of baselines instead of the bundled ones.
+public struct TestSettings: Sendable {
+    /// The remote server under test, if any.
+    public var remoteURL: String?
+    /// Whether the server is the Python reference (strict-only cases become warnings).
+    public var isReferenceProfile: Bool
+    public var capacityURL: String?
+    public var remoteMaxSessions: Int?
+    public var remoteSessionTimeout: Double?
+    public var remoteMaxMessageBytes: Int?
+    public var scaling: ScalingSettings
+    /// `OPENENV_RELIABILITY_LOAD=1`: the load-heavy reliability suites are selected.
+    public var runsReliabilityLoad: Bool
+    public var baselinesDirectory: String?
+
+    /// The settings of this test process.
+    public static let current = TestSettings(ProcessInfo.processInfo.environment)
+
+    public init(_ environment: [String: String]) {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        remoteURL = value("OPENENV_URL")
+        isReferenceProfile = value("OPENENV_PROFILE") == "reference"
+        capacityURL = value("OPENENV_CAPACITY_URL")
+        remoteMaxSessions = value("OPENENV_MAX_SESSIONS").flatMap(Int.init)
+        remoteSessionTimeout = value("OPENENV_SESSION_TIMEOUT").flatMap(Double.init)
+        remoteMaxMessageBytes = value("OPENENV_MAX_MESSAGE_BYTES").flatMap(Int.init)
+        runsReliabilityLoad = value("OPENENV_RELIABILITY_LOAD") == "1"
+        baselinesDirectory = value("OPENENV_BASELINES")
+        scaling = ScalingSettings(environment, isRemote: remoteURL != nil)
+    }
+
+    public var isRemote: Bool { remoteURL != nil }
+}
+
+/// What a Scaling run measures and against which baseline.
+///
+/// - `OPENENV_URL`: measure this server; then `OPENENV_INFRA` names the baseline (required).
+///   Without it, an in-process server is measured against `local-swift`.
+/// - `OPENENV_SCALING_GRID` (e.g. `32,512`): the batch sizes to run; default `32,512,2048,4096`.
+/// - `OPENENV_SCALING_REPS`: repetitions per case (default 1).
+/// - `OPENENV_RECORD_BASELINE=1`: measure the grid (`OPENENV_SCALING_WAITS`, default `1.0`) and
+///   write the baseline file instead of comparing; the run then fails, so a new baseline is never
+///   accepted silently. `OPENENV_BASELINE_DESCRIPTION`, `OPENENV_CORES` and `OPENENV_WORKERS`
+///   describe the recorded infrastructure.
+public struct ScalingSettings: Sendable {
+    public var infrastructure: String?
+    public var grid: [Int]
+    public var repetitions: Int
+    public var recordWaits: [Double]
+    public var isRecording: Bool
+    public var recordDescription: String?
+    public var recordCores: Int?
+    public var recordWorkers: Int?
+    /// The suite measures load, so it runs only where that was asked for: in a release build
+    /// (`swift test -c release --filter Scaling`; a debug build would measure the load
+    /// generator), against a remote `OPENENV_URL`, when recording, or with `OPENENV_SCALING=1`.
+    public var isEnabled: Bool
+
+    init(_ environment: [String: String], isRemote: Bool) {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        infrastructure = value("OPENENV_INFRA") ?? (isRemote ? nil : "local-swift")
+        grid = Self.numbers(value("OPENENV_SCALING_GRID")) ?? [32, 512, 2048, 4096]
+        repetitions = value("OPENENV_SCALING_REPS").flatMap(Int.init) ?? 1
+        recordWaits = Self.numbers(value("OPENENV_SCALING_WAITS")) ?? [1.0]
+        isRecording = value("OPENENV_RECORD_BASELINE") == "1"
+        recordDescription = value("OPENENV_BASELINE_DESCRIPTION")
+        recordCores = value("OPENENV_CORES").flatMap(Int.init)
+        recordWorkers = value("OPENENV_WORKERS").flatMap(Int.init)
+        isEnabled = Self.isReleaseBuild || isRemote || isRecording || value("OPENENV_SCALING") == "1"
+    }
+
+    /// Whether the tests were compiled with optimisation (`-c release`).
+    public static var isReleaseBuild: Bool {
+        #if DEBUG
+        false
+        #else
+        true
+        #endif
+    }
+
+    private static func numbers<T: LosslessStringConvertible>(_ text: String?) -> [T]? {
+        guard let text else { return nil }
+        let values = text.split(separator: ",").compactMap { T(String($0).trimmingCharacters(in: .whitespaces)) }
+        return values.isEmpty ? nil : values
+    }
+}
