@@ -1,4 +1,5 @@
-"""Reference "benchmark environment" (PROTOCOL.md §4) served by openenv-core 0.3.0.
+"""Reference "benchmark environment" (PROTOCOL.md §4) served by openenv-core 0.3.0
+(and, unmodified, by openenv 0.10.0: ci/start-reference-server OPENENV_REFERENCE=0.10).
 
 This is the Python side of the cross-implementation check: the Swift server must
 answer byte-for-byte like this app. Everything protocol-related (routes, envelopes,
@@ -6,7 +7,9 @@ error bodies, capacity handling) comes from openenv-core's own factory; this fil
 only defines the environment.
 
 Run:   python ci/python/benchmark_env_server.py
-Env:   HOST (127.0.0.1), PORT (8000), WORKERS (1), MAX_CONCURRENT_ENVS (100)
+Env:   HOST (127.0.0.1), PORT (8000), WORKERS (1), MAX_CONCURRENT_ENVS (100),
+       SESSION_TIMEOUT (unset = no idle reaper; else seconds, passed as
+       ConcurrencyConfig(session_timeout=...), which both versions accept)
 Or:    PORT=8000 uvicorn --app-dir ci/python benchmark_env_server:app --port 8000 --workers N
        (uvicorn's CLI ignores PORT; it is set only so host_url reports it)
 """
@@ -25,6 +28,7 @@ from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.interfaces import Environment
 from openenv.core.env_server.types import (
     Action,
+    ConcurrencyConfig,
     EnvironmentMetadata,
     Observation,
     State,
@@ -109,13 +113,27 @@ class BenchmarkEnvironment(Environment[BenchmarkAction, BenchmarkObservation, St
         )
 
 
+def _concurrency() -> dict:
+    """max_concurrent_envs, or a ConcurrencyConfig when SESSION_TIMEOUT is set
+    (create_fastapi_app refuses both at once)."""
+    max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", "100"))
+    timeout = os.environ.get("SESSION_TIMEOUT", "")
+    if not timeout:
+        return {"max_concurrent_envs": max_envs}
+    return {
+        "concurrency_config": ConcurrencyConfig(
+            max_concurrent_envs=max_envs, session_timeout=float(timeout)
+        )
+    }
+
+
 # create_fastapi_app (not create_app) so the routes never depend on
 # ENABLE_WEB_INTERFACE being set in the caller's environment.
 app = create_fastapi_app(
     BenchmarkEnvironment,
     BenchmarkAction,
     BenchmarkObservation,
-    max_concurrent_envs=int(os.environ.get("MAX_CONCURRENT_ENVS", "100")),
+    **_concurrency(),
 )
 
 
