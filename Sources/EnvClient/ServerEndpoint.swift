@@ -11,6 +11,9 @@ public struct ServerEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var isSecure: Bool
     /// Path prefix before `/ws`, `/reset`, … (empty for a server at the root).
     public var basePath: String
+    /// The session endpoint's query string without `?` (e.g. `session_id=…` to attach to an
+    /// MCP session, openenv ≥ 0.5); empty for none.
+    public var webSocketQuery = ""
 
     public init(host: String, port: Int, isSecure: Bool = false, basePath: String = "") {
         self.host = host
@@ -45,7 +48,21 @@ public struct ServerEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var webSocketURL: String { "\(isSecure ? "wss" : "ws")://\(hostForURL):\(port)\(webSocketPath)" }
 
     /// The request path of the session endpoint.
-    public var webSocketPath: String { basePath + "/ws" }
+    public var webSocketPath: String { basePath + "/ws" + (webSocketQuery.isEmpty ? "" : "?" + webSocketQuery) }
+
+    /// The same server, with `query` (name/value pairs, percent-encoded here) on the session endpoint.
+    public func withWebSocketQuery(_ query: [(name: String, value: String)]) -> ServerEndpoint {
+        var components = URLComponents()
+        components.queryItems = query.map { URLQueryItem(name: $0.name, value: $0.value) }
+        var endpoint = self
+        endpoint.webSocketQuery = components.percentEncodedQuery ?? ""
+        return endpoint
+    }
+
+    /// The session endpoint that attaches to the MCP session `id` (`/ws?session_id=id`).
+    public func attaching(to id: String) -> ServerEndpoint {
+        withWebSocketQuery([("session_id", id)])
+    }
 
     public var description: String { httpURL }
 

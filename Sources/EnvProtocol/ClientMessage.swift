@@ -55,7 +55,8 @@ extension ClientMessage {
             message = .close
         case "mcp":
             reader.allowOnly(["type", "data"])
-            message = .mcp(request: reader.required("data") ?? .null)
+            _ = reader.required("data")
+            message = .mcp(request: reader.object("data").map(JSONValue.object) ?? .null)
         default:
             throw .unknownType(type)
         }

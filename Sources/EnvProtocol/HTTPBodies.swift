@@ -47,3 +47,49 @@ extension ResetOptions {
         }
     }
 }
+
+/// The body of a task API request (`POST /{env}/tasks|num_tasks|task|task_range`, openenv ≥
+/// 0.4.1): `{"split"}`, plus `index` for `task` and optional `start`/`stop` for `task_range`;
+/// no other keys.
+public struct TaskRequest: Sendable, Equatable {
+    /// Which route: the keys each one takes.
+    public enum Route: String, Sendable, CaseIterable {
+        case tasks, numTasks = "num_tasks", task, taskRange = "task_range"
+    }
+
+    public var split: String
+    public var index: Int?
+    public var start: Int?
+    public var stop: Int?
+
+    /// - Parameter body: the parsed body, `nil` when the request had none (a 422: it is required).
+    public init(validatingBody body: JSONValue?, for route: Route) throws(ValidationFailure) {
+        guard let body else {
+            throw ValidationFailure([ValidationIssue(type: "missing", loc: ["body"], msg: "Field required", input: nil)])
+        }
+        guard let object = body.objectValue else {
+            throw ValidationFailure([ValidationIssue.notAnObject(body).prefixed(by: "body")])
+        }
+        var reader = FieldReader(object)
+        switch route {
+        case .tasks, .numTasks: reader.allowOnly(["split"])
+        case .task: reader.allowOnly(["split", "index"])
+        case .taskRange: reader.allowOnly(["split", "start", "stop"])
+        }
+        _ = reader.required("split")
+        split = reader.string("split") ?? ""
+        if route == .task {
+            _ = reader.required("index")
+            index = reader.integer("index")
+        }
+        if route == .taskRange {
+            start = reader.integer("start")
+            stop = reader.integer("stop")
+        }
+        do {
+            try reader.finish()
+        } catch {
+            throw error.prefixed(by: "body")
+        }
+    }
+}

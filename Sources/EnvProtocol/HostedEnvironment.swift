@@ -4,19 +4,42 @@
 /// need not be generic.
 public struct HostedEnvironment: Sendable {
     public let metadata: EnvironmentMetadata
-    /// `GET /schema`: `{"action", "observation", "state"}`.
+    /// The name the task API answers to (`GET /list_environments`; `/{name}/splits`, compared
+    /// case-insensitively). The reference uses the environment's class name.
+    public let name: String
+    /// `GET /schema`: `{"action", "observation", "state"}` (see ``schema(for:)``).
     public let schema: JSONValue
+    /// The ORS task API; ``NoTasks`` answers 501 for every method.
+    public let tasks: any EnvironmentTasks
+    /// The MCP tools, `nil` for an environment that is not a ``ToolEnvironment``.
+    public let tools: [ToolDescription]?
     private let makeSession: @Sendable (ServingProcess) throws -> any EnvironmentSession
 
+    /// - Parameters:
+    ///   - name: the task API's name for it; default the environment type's name.
+    ///   - tasks: its task API; default none.
     public init<E: Environment>(
         metadata: EnvironmentMetadata,
+        name: String? = nil,
+        tasks: any EnvironmentTasks = NoTasks(),
         make: @escaping @Sendable (ServingProcess) throws -> E
     ) {
         self.metadata = metadata
+        self.name = name ?? String(describing: E.self)
         self.schema = [
             "action": E.Action.jsonSchema, "observation": E.Observation.jsonSchema, "state": E.State.jsonSchema,
         ]
+        self.tasks = tasks
+        self.tools = (E.self as? any ToolEnvironment.Type)?.tools
         self.makeSession = { process in TypedSession(environment: try make(process)) }
+    }
+
+    /// `GET /schema` as `profile` serves it: openenv ≥ 0.8 adds `reset_observation`, the
+    /// schema of what `reset` returns — the observation's, as the reference always serves.
+    public func schema(for profile: ProtocolProfile) -> JSONValue {
+        guard profile.resetObservationSchema, var object = schema.objectValue else { return schema }
+        object["reset_observation"] = object["observation"]
+        return .object(object)
     }
 
     /// A fresh environment instance for one WebSocket session or one HTTP call.
@@ -41,6 +64,10 @@ package protocol EnvironmentSession {
     /// - Throws: ``ValidationFailure`` (action rejected) or the environment's own error.
     mutating func step(_ action: [String: JSONValue]) async throws -> ObservationEnvelope
     func state() -> [String: JSONValue]
+    /// Calls an MCP tool.
+    ///
+    /// - Throws: ``JSONRPCError/noMCP`` when the environment has no tools.
+    mutating func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue
 }
 
 private struct TypedSession<E: Environment>: EnvironmentSession {
@@ -57,5 +84,14 @@ private struct TypedSession<E: Environment>: EnvironmentSession {
 
     func state() -> [String: JSONValue] {
         environment.state.fields
+    }
+
+    mutating func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue {
+        guard var tools = environment as? any ToolEnvironment else { throw JSONRPCError.noMCP }
+        defer {
+            // A tool may change the environment; keep what it did.
+            if let updated = tools as? E { environment = updated }
+        }
+        return try await tools.callTool(name, arguments: arguments)
     }
 }

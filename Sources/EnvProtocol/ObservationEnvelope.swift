@@ -1,18 +1,25 @@
 /// What `/reset`, `/step` and the WebSocket `observation` reply carry:
-/// `{"observation": {...}, "reward": number|null, "done": bool}`.
+/// `{"observation": {...}, "reward": number|null, "done": bool}`, plus `metadata` where the
+/// protocol profile keeps it.
 ///
 /// The envelope rule (PROTOCOL.md §2): an environment's observation is split — `reward` and
-/// `done` are lifted to the top level, `metadata` is dropped, every other field stays under
-/// `observation`.
-public struct ObservationEnvelope: Codable, Sendable, Equatable {
+/// `done` are lifted to the top level, every other field stays under `observation`. What
+/// happens to `metadata` depends on the release (PROTOCOL-0.10.md §1 row 1): openenv-core
+/// 0.3.0 drops it; openenv ≥ 0.4 keeps it under `observation` (`{}` when empty) and copies it
+/// to a top-level `metadata` — on HTTP always (`null` when empty), on WS only when non-empty.
+public struct ObservationEnvelope: Sendable, Equatable {
+    /// The observation's fields without `reward`, `done` and `metadata`.
     public var observation: [String: JSONValue]
     public var reward: Double?
     public var done: Bool
+    /// The observation's `metadata` (empty when it had none).
+    public var metadata: [String: JSONValue]
 
-    public init(observation: [String: JSONValue], reward: Double?, done: Bool) {
+    public init(observation: [String: JSONValue], reward: Double?, done: Bool, metadata: [String: JSONValue] = [:]) {
         self.observation = observation
         self.reward = reward
         self.done = done
+        self.metadata = metadata
     }
 
     /// Applies the envelope rule to an observation's full field set.
@@ -20,21 +27,33 @@ public struct ObservationEnvelope: Codable, Sendable, Equatable {
         var observation = fields
         let reward = observation.removeValue(forKey: "reward")
         let done = observation.removeValue(forKey: "done")
-        observation.removeValue(forKey: "metadata")
-        self.init(observation: observation, reward: reward?.numberValue, done: done?.boolValue ?? false)
+        let metadata = observation.removeValue(forKey: "metadata")?.objectValue ?? [:]
+        self.init(observation: observation, reward: reward?.numberValue, done: done?.boolValue ?? false, metadata: metadata)
     }
 
     public init(_ observation: some EnvironmentObservation) {
         self.init(splitting: observation.fields)
     }
 
-    enum CodingKeys: String, CodingKey { case observation, reward, done }
+    /// Where an envelope is sent: the two transports write `metadata` differently.
+    public enum Transport: Sendable {
+        case http, webSocket
+    }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(observation, forKey: .observation)
-        // `reward: null` is part of the contract; synthesized Codable would omit the key.
-        try container.encode(reward, forKey: .reward)
-        try container.encode(done, forKey: .done)
+    /// The envelope as `profile` writes it on `transport`.
+    public func json(_ profile: ProtocolProfile, _ transport: Transport) -> JSONValue {
+        var envelope: [String: JSONValue] = [
+            "observation": .object(observation), "reward": reward.map(JSONValue.number) ?? .null, "done": .bool(done),
+        ]
+        guard profile.metadataEnvelope else { return .object(envelope) }
+        var observation = observation
+        observation["metadata"] = .object(metadata)
+        envelope["observation"] = .object(observation)
+        switch (transport, metadata.isEmpty) {
+        case (.http, true): envelope["metadata"] = .null
+        case (_, false): envelope["metadata"] = .object(metadata)
+        case (.webSocket, true): break
+        }
+        return .object(envelope)
     }
 }

@@ -6,27 +6,17 @@ public enum ServerMessage: Sendable, Equatable {
     case mcp(JSONValue)
 }
 
-extension ServerMessage: Encodable {
-    enum CodingKeys: String, CodingKey { case type, data }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+extension ServerMessage {
+    /// The frame as `profile` writes it (the observation envelope differs between releases).
+    public func json(_ profile: ProtocolProfile) -> JSONValue {
         switch self {
-        case .observation(let envelope):
-            try container.encode("observation", forKey: .type)
-            try container.encode(envelope, forKey: .data)
-        case .state(let state):
-            try container.encode("state", forKey: .type)
-            try container.encode(state, forKey: .data)
-        case .error(let error):
-            try container.encode("error", forKey: .type)
-            try container.encode(error, forKey: .data)
-        case .mcp(let response):
-            try container.encode("mcp", forKey: .type)
-            try container.encode(response, forKey: .data)
+        case .observation(let envelope): ["type": "observation", "data": envelope.json(profile, .webSocket)]
+        case .state(let state): ["type": "state", "data": .object(state)]
+        case .error(let error): ["type": "error", "data": error.json]
+        case .mcp(let response): ["type": "mcp", "data": response]
         }
     }
 
     /// The frame text.
-    public var text: String { JSONCoding.encodeString(self) }
+    public func text(_ profile: ProtocolProfile) -> String { JSONCoding.encodeString(json(profile)) }
 }

@@ -23,6 +23,13 @@ public struct ValidationIssue: Codable, Sendable, Equatable {
         self.ctx = ctx
     }
 
+    /// The issue as a JSON object, keys as the reference writes them.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = ["type": .string(type), "loc": .array(loc), "msg": .string(msg), "input": input]
+        if let ctx { object["ctx"] = .object(ctx) }
+        return .object(object)
+    }
+
     /// The same issue one level deeper, e.g. under `body` or `action`.
     public func prefixed(by prefix: JSONValue...) -> ValidationIssue {
         var copy = self

@@ -20,6 +20,15 @@ public struct WireError: Error, Sendable, Equatable, Encodable {
         self.maxSessions = maxSessions
     }
 
+    /// The error reply's `data` object.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = ["code": .string(code.rawValue), "message": .string(message)]
+        if let errors { object["errors"] = .array(errors.map(\.json)) }
+        if let activeSessions { object["active_sessions"] = .integer(activeSessions) }
+        if let maxSessions { object["max_sessions"] = .integer(maxSessions) }
+        return .object(object)
+    }
+
     enum CodingKeys: String, CodingKey {
         case code, message, errors
         case activeSessions = "active_sessions"

@@ -1,4 +1,5 @@
 import EnvClient
+import EnvProtocol
 import EnvServer
 
 /// The server a suite checks: our own, started in-process per test, or the remote one named by
@@ -11,8 +12,17 @@ public enum ServerUnderTest {
     /// Whether the server is the Python reference (strict-only cases become warnings).
     public static var isReferenceProfile: Bool { settings.isReferenceProfile }
 
+    /// The protocol the cases expect: `OPENENV_PROTOCOL`, else the remote server's as detected
+    /// (printed once), else the current one, which the in-process server then speaks.
+    public static func protocolProfile() async -> ProtocolProfile {
+        await ProfileOfServerUnderTest.shared.profile()
+    }
+
     /// Capacity of the capacity-case server, when known.
     public static var knownCapacity: Int? { isRemote ? settings.remoteMaxSessions : inProcessCapacity }
+
+    /// Capacity of the in-process idle-timeout server (remotely: ``knownCapacity``).
+    public static var idleServerCapacity: Int? { isRemote ? settings.remoteMaxSessions : 1 }
 
     /// Idle timeout of the server under test, when it has one the suite can rely on.
     public static var knownSessionTimeout: Double? {
@@ -39,7 +49,17 @@ public enum ServerUnderTest {
         if let remoteURL = settings.remoteURL {
             return try await body(ServerEndpoint(parsing: remoteURL))
         }
-        return try await withTestServer(inProcess) { endpoint, _ in try await body(endpoint) }
+        return try await withTestServer(try await speaking(inProcess)) { endpoint, _ in try await body(endpoint) }
+    }
+
+    /// An in-process server's configuration with the protocol the cases expect.
+    public static func speaking(_ configuration: ServerConfiguration) async throws -> ServerConfiguration {
+        if let name = settings.protocolName, settings.protocolProfile == nil {
+            throw InvalidSetting(name: "OPENENV_PROTOCOL", value: name, expected: "openenv-0.3, openenv-0.10 or a release such as 0.5.0")
+        }
+        var configuration = configuration
+        configuration.protocolProfile = await protocolProfile()
+        return configuration
     }
 
     /// Runs `body` against a server with known capacity ``knownCapacity``.
@@ -49,20 +69,29 @@ public enum ServerUnderTest {
         if let remoteURL = settings.remoteURL {
             return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
         }
-        return try await withTestServer(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity)) { endpoint, _ in
-            try await body(endpoint)
-        }
+        let configuration = try await speaking(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity))
+        return try await withTestServer(configuration) { endpoint, _ in try await body(endpoint) }
     }
 
-    /// Runs `body` against a server that reaps idle sessions after ``knownSessionTimeout``.
+    /// Runs `body` against a server that reaps idle sessions after ``knownSessionTimeout`` and
+    /// holds ``knownCapacity`` sessions: remotely the capacity server (`OPENENV_CAPACITY_URL`),
+    /// whose slots the idle cases count.
     public static func withIdleTimeoutServer<Result: Sendable>(
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
         if let remoteURL = settings.remoteURL {
-            return try await body(ServerEndpoint(parsing: remoteURL))
+            return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
         }
-        let configuration = ServerConfiguration(
-            maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout))
+        let configuration = try await speaking(
+            ServerConfiguration(maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout)))
         return try await withTestServer(configuration) { endpoint, _ in try await body(endpoint) }
     }
+}
+
+/// An `OPENENV_*` setting that cannot be used.
+public struct InvalidSetting: Error, CustomStringConvertible {
+    public let name: String
+    public let value: String
+    public let expected: String
+    public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
 }

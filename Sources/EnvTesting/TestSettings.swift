@@ -1,3 +1,4 @@
+import EnvProtocol
 import Foundation
 
 /// Every `OPENENV_*` setting of the test suites, read once from the environment.
@@ -5,6 +6,9 @@ import Foundation
 /// - `OPENENV_URL`: check this server instead of an in-process one (`http(s)://host:port`).
 /// - `OPENENV_PROFILE=reference`: the server is the Python reference; strict-only cases report
 ///   warnings instead of failures.
+/// - `OPENENV_PROTOCOL` (`openenv-0.3`, `openenv-0.10`, or a release such as `0.5.0`): the
+///   protocol the cases expect, and the one the in-process server speaks; unset, a remote
+///   server's is detected (``ServerUnderTest/protocolProfile()``) and ours speaks the current one.
 /// - `OPENENV_CAPACITY_URL` and `OPENENV_MAX_SESSIONS`: a server whose capacity is known, for
 ///   the capacity cases (default `OPENENV_URL`); without `OPENENV_MAX_SESSIONS` they are skipped.
 /// - `OPENENV_SESSION_TIMEOUT`: the remote server's idle timeout in seconds; without it the
@@ -19,6 +23,9 @@ public struct TestSettings: Sendable {
     public var remoteURL: String?
     /// Whether the server is the Python reference (strict-only cases become warnings).
     public var isReferenceProfile: Bool
+    /// `OPENENV_PROTOCOL` as given (it may not name a profile: ``protocolProfile`` is then `nil`).
+    public var protocolName: String?
+    public var protocolProfile: ProtocolProfile? { protocolName.flatMap(ProtocolProfile.init(named:)) }
     public var capacityURL: String?
     public var remoteMaxSessions: Int?
     public var remoteSessionTimeout: Double?
@@ -35,6 +42,7 @@ public struct TestSettings: Sendable {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         remoteURL = value("OPENENV_URL")
         isReferenceProfile = value("OPENENV_PROFILE") == "reference"
+        protocolName = value("OPENENV_PROTOCOL")
         capacityURL = value("OPENENV_CAPACITY_URL")
         remoteMaxSessions = value("OPENENV_MAX_SESSIONS").flatMap(Int.init)
         remoteSessionTimeout = value("OPENENV_SESSION_TIMEOUT").flatMap(Double.init)

@@ -8,29 +8,36 @@ package struct HTTPRoutes {
     let environment: HostedEnvironment
     let process: @Sendable () -> ServingProcess
     let configuration: ServerConfiguration
+    let mcp: MCPEndpoint
 
     func add(to router: Router<BasicRequestContext>) {
+        let profile = configuration.protocolProfile
         router.get("/health") { _, _ in JSONResponse.ok(["status": "healthy"] as JSONValue) }
         router.get("/metadata") { _, _ in JSONResponse.ok(environment.metadata) }
-        router.get("/schema") { _, _ in JSONResponse.ok(environment.schema) }
-        router.get("/openapi.json") { _, _ in JSONResponse.ok(OpenAPIDocument.make(for: environment)) }
-        router.get("/state") { _, _ in
-            JSONResponse.ok(try environment.session(for: process()).state())
+        router.get("/schema") { _, _ in JSONResponse.ok(environment.schema(for: profile)) }
+        router.get("/openapi.json") { _, _ in
+            JSONResponse.ok(OpenAPIDocument.make(for: environment, configuration: configuration))
         }
-        router.post("/reset") { request, _ in
-            JSONResponse.ok(try await Self.reset(body: try await body(of: request), environment: environment, process: process()))
-        }
-        router.post("/step") { request, _ in
-            JSONResponse.ok(try await Self.step(body: try await body(of: request), environment: environment, process: process()))
+        if configuration.mode == .simulation {
+            router.get("/state") { _, _ in
+                JSONResponse.ok(try environment.session(for: process()).state())
+            }
+            router.post("/reset") { request, _ in
+                let envelope = try await Self.reset(body: try await body(of: request), environment: environment, process: process())
+                return JSONResponse.ok(envelope.json(profile, .http))
+            }
+            router.post("/step") { request, _ in
+                let envelope = try await Self.step(body: try await body(of: request), environment: environment, process: process())
+                return JSONResponse.ok(envelope.json(profile, .http))
+            }
         }
         router.post("/mcp") { request, _ in
-            let rpc: JSONValue
-            do {
-                rpc = try await body(of: request) ?? .null
-            } catch {
-                rpc = .null
-            }
-            return JSONResponse.ok(MCPResponse.noTools(answering: rpc))
+            // Whatever the content type, as the reference: anything that is not JSON is a parse error.
+            let bytes = try await bytes(of: request)
+            return JSONResponse.ok(await mcp.answer(httpBody: try? JSONCoding.parse(Data(bytes.readableBytesView))))
+        }
+        if profile.taskAPI {
+            TaskRoutes(environment: environment, body: body(of:)).add(to: router)
         }
     }
 
@@ -67,8 +74,8 @@ package struct HTTPRoutes {
     ///
     /// - Throws: ``ValidationFailure`` (`json_invalid`, answered 422 as FastAPI does) or
     ///   `413` when the body is larger than the configured limit.
-    private func body(of request: Request) async throws -> JSONValue? {
-        let buffer = try await request.body.collect(upTo: configuration.maxMessageBytes)
+    @Sendable private func body(of request: Request) async throws -> JSONValue? {
+        let buffer = try await bytes(of: request)
         guard buffer.readableBytes > 0 else { return nil }
         do {
             return try JSONCoding.parse(Data(buffer.readableBytesView))
@@ -79,6 +86,11 @@ package struct HTTPRoutes {
                     ctx: ["error": .string(error.description)])
             ])
         }
+    }
+
+    /// The request body, at most the configured limit (larger: `413`).
+    private func bytes(of request: Request) async throws -> ByteBuffer {
+        try await request.body.collect(upTo: configuration.maxMessageBytes)
     }
 }
 

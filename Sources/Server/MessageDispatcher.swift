@@ -6,9 +6,15 @@ import EnvProtocol
 package enum MessageDispatcher {
     /// The reply to `text`, or `nil` for `{"type":"close"}` (no reply, close 1000).
     ///
-    /// - Parameter stepTook: told how long each step took (for the latency histogram).
+    /// - Parameters:
+    ///   - mcp: answers a `{"type":"mcp"}` message's JSON-RPC request on this session.
+    ///   - stepTook: told how long each step took (for the latency histogram).
     package static func answer(
-        _ text: String, session: inout any EnvironmentSession, stepTook: (Duration) -> Void = { _ in }
+        _ text: String, session: inout any EnvironmentSession,
+        mcp: (JSONValue, inout any EnvironmentSession) async -> JSONValue = { request, _ in
+            JSONRPCResponse.error(id: request["id"] ?? .null, .noMCP)
+        },
+        stepTook: (Duration) -> Void = { _ in }
     ) async -> ServerMessage? {
         let message: ClientMessage
         do {
@@ -30,7 +36,7 @@ package enum MessageDispatcher {
         case .close:
             return nil
         case .mcp(let request):
-            return .mcp(MCPResponse.noTools(answering: request))
+            return .mcp(await mcp(request, &session))
         }
     }
 

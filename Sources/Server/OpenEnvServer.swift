@@ -19,8 +19,10 @@ import Synchronization
 public struct OpenEnvServer: Sendable {
     public let configuration: ServerConfiguration
     public let environment: HostedEnvironment
-    /// Live WebSocket sessions of this server.
+    /// Live sessions of this server: WebSocket sessions and MCP sessions created over HTTP.
     public let slots: SessionSlots
+    /// MCP sessions created over HTTP (`openenv/session/create`).
+    let sessions: MCPSessions
     /// What `GET /metrics` reports; this server's own registry.
     public let metrics = ServerMetrics()
     let logger: Logger
@@ -37,6 +39,7 @@ public struct OpenEnvServer: Sendable {
         self.configuration = configuration
         self.environment = environment
         self.slots = SessionSlots(capacity: configuration.maxConcurrentEnvs)
+        self.sessions = MCPSessions(slots: slots, idleTimeout: configuration.sessionTimeout)
         self.logger = logger ?? Self.defaultLogger()
     }
 
@@ -80,14 +83,18 @@ public struct OpenEnvServer: Sendable {
         let process = ServingProcessBox(port: configuration.port)
         let router = Router()
         router.middlewares.add(FastAPIErrorMiddleware())
-        HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration)
+        let mcp = MCPEndpoint(
+            environment: environment, sessions: sessions, profile: configuration.protocolProfile,
+            process: { process.current })
+        HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration, mcp: mcp)
             .add(to: router)
         MetricsRoute(metrics: metrics, slots: slots).add(to: router)
 
         let session = { @Sendable (logger: Logger, channel: any Channel) in
             WebSocketSession(
-                environment: environment, process: process.current, slots: slots, metrics: metrics,
-                configuration: configuration, logger: logger, connection: ConnectionWatch(channel: channel))
+                environment: environment, process: process.current, slots: slots, sessions: sessions, mcp: mcp,
+                metrics: metrics, configuration: configuration, logger: logger,
+                connection: ConnectionWatch(channel: channel))
         }
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageBytes,
@@ -98,9 +105,10 @@ public struct OpenEnvServer: Sendable {
             responder: HTTPResponderAdapter(router: router, serverName: "openenv-swift", logger: logger).respond,
             configuration: .init(ws: webSocket)
         ) { request, channel, _ in
-            guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
+            guard let path = request.path, path.split(separator: "?").first == "/ws" else { return .dontUpgrade }
+            let attachTo = WebSocketSession.attachRequest(path: path)
             return .upgrade([:]) { inbound, outbound, context in
-                try await session(context.logger, channel).run(inbound: inbound, outbound: outbound)
+                try await session(context.logger, channel).run(inbound: inbound, outbound: outbound, attachTo: attachTo)
             }
         }
         let onListening = { @Sendable (port: Int) in

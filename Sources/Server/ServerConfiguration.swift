@@ -1,3 +1,4 @@
+import EnvProtocol
 import Foundation
 import NIOSSL
 
@@ -31,6 +32,11 @@ public struct ServerConfiguration: Sendable {
     /// A reply the client has not taken within this long closes the connection: a client that
     /// stops reading cannot hold its slot (and socket buffers) forever.
     public var replyWriteTimeout: Duration
+    /// The OpenEnv release whose wire protocol is served; default the current one (0.10).
+    public var protocolProfile: ProtocolProfile
+    /// `production` removes the simulation routes `/reset`, `/step`, `/state` (openenv ≥ 0.7's
+    /// `OPENENV_MODE`); `/ws`, `/mcp`, discovery and the task API stay.
+    public var mode: ServerMode
 
     public init(
         host: String = "0.0.0.0",
@@ -43,7 +49,9 @@ public struct ServerConfiguration: Sendable {
         closeTimeout: Duration = .seconds(5),
         tls: TLSConfiguration? = nil,
         pingInterval: Duration? = .seconds(30),
-        replyWriteTimeout: Duration = .seconds(30)
+        replyWriteTimeout: Duration = .seconds(30),
+        protocolProfile: ProtocolProfile = .current,
+        mode: ServerMode = .simulation
     ) {
         self.host = host
         self.port = port
@@ -56,6 +64,8 @@ public struct ServerConfiguration: Sendable {
         self.tls = tls
         self.pingInterval = pingInterval
         self.replyWriteTimeout = replyWriteTimeout
+        self.protocolProfile = protocolProfile
+        self.mode = mode
     }
 
     /// A TLS server configuration from PEM files (certificate chain and private key).
@@ -66,7 +76,9 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// The defaults, overridden by the variables users of the Python server already set:
-    /// `HOST`, `PORT`, `MAX_CONCURRENT_ENVS`, `SESSION_TIMEOUT` (seconds).
+    /// `HOST`, `PORT`, `MAX_CONCURRENT_ENVS`, `SESSION_TIMEOUT` (seconds), `OPENENV_PROTOCOL`
+    /// (`openenv-0.3`, `openenv-0.10`, or a release such as `0.5.0`), and `OPENENV_MODE`
+    /// (`production` or `simulation`; read only by profiles that have it, as openenv ≥ 0.7 does).
     ///
     /// - Throws: ``ConfigurationError`` naming the variable when a value does not parse.
     public static func fromEnvironment(
@@ -82,6 +94,18 @@ public struct ServerConfiguration: Sendable {
         if let timeout = try variables.seconds("SESSION_TIMEOUT") {
             configuration.sessionTimeout = .seconds(timeout)
         }
+        if let name = variables.string("OPENENV_PROTOCOL") {
+            guard let profile = ProtocolProfile(named: name) else {
+                throw ConfigurationError(name: "OPENENV_PROTOCOL", value: name, expected: "openenv-0.3, openenv-0.10 or a release such as 0.5.0")
+            }
+            configuration.protocolProfile = profile
+        }
+        if configuration.protocolProfile.modeVariable, let text = variables.string("OPENENV_MODE") {
+            guard let mode = ServerMode(rawValue: text.lowercased()) else {
+                throw ConfigurationError(name: "OPENENV_MODE", value: text, expected: "production or simulation")
+            }
+            configuration.mode = mode
+        }
         return configuration
     }
 }
@@ -93,4 +117,12 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let expected: String
 
     public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
+}
+
+/// Which routes a server offers (openenv's `OPENENV_MODE`).
+public enum ServerMode: String, Sendable, CaseIterable {
+    /// Every route, including the stateless simulation routes `/reset`, `/step`, `/state`.
+    case simulation
+    /// No simulation routes: episodes run over `/ws` (and MCP sessions) only.
+    case production
 }

@@ -46,6 +46,14 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "PEM private key for --tls-cert.")
     public var tlsKey: String?
 
+    @Option(
+        name: .customLong("protocol"),
+        help: "OpenEnv wire protocol: openenv-0.10 (default) or openenv-0.3, or a release such as 0.5.0 (env OPENENV_PROTOCOL).")
+    public var protocolName: String?
+
+    @Option(help: "production drops /reset, /step and /state; simulation keeps them (env OPENENV_MODE, default simulation).")
+    public var mode: ServerMode?
+
     public init() {}
 
     public func validate() throws {
@@ -57,6 +65,9 @@ public struct ServerOptions: ParsableArguments {
         if workers < 1 { throw ValidationError("--workers must be ≥ 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let protocolName, ProtocolProfile(named: protocolName) == nil {
+            throw ValidationError("--protocol takes openenv-0.3, openenv-0.10 or a release such as 0.5.0, got '\(protocolName)'")
+        }
     }
 
     /// The configuration these flags describe: flag, else environment variable, else default.
@@ -72,6 +83,10 @@ public struct ServerOptions: ParsableArguments {
         if let sessionTimeout { configuration.sessionTimeout = .seconds(sessionTimeout) }
         if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
         if let backlog { configuration.backlog = backlog }
+        if let protocolName, let profile = ProtocolProfile(named: protocolName) { configuration.protocolProfile = profile }
+        // OPENENV_MODE is a variable of openenv ≥ 0.7 only; --mode applies to any profile.
+        if !configuration.protocolProfile.modeVariable { configuration.mode = .simulation }
+        if let mode { configuration.mode = mode }
         if let tlsCert, let tlsKey {
             do {
                 configuration.tls = try ServerConfiguration.tls(certificateFile: tlsCert, keyFile: tlsKey)
@@ -95,3 +110,5 @@ public struct ServerOptions: ParsableArguments {
             workerArguments: Array(CommandLine.arguments.dropFirst()))
     }
 }
+
+extension ServerMode: ExpressibleByArgument {}

@@ -1,36 +1,117 @@
 import EnvProtocol
+import Foundation
 import HummingbirdWebSocket
 import Logging
 
-/// Serves one `/ws` connection: one environment instance, messages answered strictly in order
-/// (PROTOCOL.md §3). The capacity slot is held exactly as long as this function runs.
+/// Serves one `/ws` connection, messages answered strictly in order (PROTOCOL.md §3): either
+/// its own environment instance, holding a capacity slot exactly as long as this runs, or —
+/// with `?session_id=` under openenv ≥ 0.5 — an MCP session created over HTTP, attached
+/// without a slot of its own (PROTOCOL-0.10.md rows 5–6).
 struct WebSocketSession {
     let environment: HostedEnvironment
     let process: ServingProcess
     let slots: SessionSlots
+    let sessions: MCPSessions
+    let mcp: MCPEndpoint
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
     let logger: Logger
     /// The connection, so a vanished client cancels its step and a non-reading one is dropped.
     let connection: ConnectionWatch
 
+    private var profile: ProtocolProfile { configuration.protocolProfile }
+
+    /// - Parameter attachTo: the `session_id` query value; ignored by profiles without attach.
     /// - Throws: whatever ended the inbound stream. Rethrowing matters: the WebSocket layer
     ///   turns a protocol error (invalid UTF-8, oversized message) into its close code
     ///   (1007, 1009) only when the error leaves the handler.
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        if case .failure(let full) = slots.acquire() {
-            metrics.rejectedForCapacity()
-            metrics.errorReplied(.capacityReached)
-            // Capacity is signalled inside the socket, never by refusing the upgrade.
-            await send(.error(.capacityReached(active: full.active, max: full.capacity)), to: outbound)
-            try? await outbound.close(.normalClosure, reason: nil)
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, attachTo sessionID: String?) async throws {
+        if let sessionID, profile.attach {
+            try await runAttached(to: sessionID, inbound: inbound, outbound: outbound)
             return
         }
+        if case .failure = slots.acquire() {
+            // An idle HTTP-created session may be holding the slot this connection needs.
+            sessions.reapIdle()
+            if case .failure(let full) = slots.acquire() {
+                metrics.rejectedForCapacity()
+                metrics.errorReplied(.capacityReached)
+                // Capacity is signalled inside the socket, never by refusing the upgrade.
+                await refuse(.capacityReached(active: full.active, max: full.capacity), outbound)
+                return
+            }
+        }
         defer { slots.release() }
-        // A client that drops its connection mid-step cancels the step: its slot is free at once.
-        let outcome: Result<Void, any Error> = await connection.cancellingOnClose { [self] in
+        let ownID = OwnSessionID(sessions: sessions)
+        defer { ownID.release() }
+        try await watched {
+            let activity = SessionActivity()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await serveOwnEnvironment(inbound: inbound, outbound: outbound, activity: activity, ownID: ownID)
+                }
+                if let idleLimit = configuration.sessionTimeout {
+                    // Reaping ends the session at once: the slot is free without waiting for the
+                    // client's side of the closing handshake.
+                    group.addTask { await activity.closeWhenIdle(longerThan: idleLimit, outbound: outbound) }
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        }
+    }
+
+    /// One environment instance for the connection, and its messages.
+    private func serveOwnEnvironment(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, activity: SessionActivity,
+        ownID: OwnSessionID
+    ) async throws {
+        var session: any EnvironmentSession
+        do {
+            session = try environment.session(for: process)
+        } catch {
+            await send(
+                .error(WireError(code: .factoryError, message: "Failed to create environment: \(error)")),
+                to: outbound)
+            try? await outbound.close(.unexpectedServerError, reason: nil)
+            return
+        }
+        try await serveMessages(inbound: inbound, outbound: outbound, activity: activity) { text in
+            await answer(text, &session, ownID: ownID.id)
+        }
+    }
+
+    /// A socket attached to an HTTP-created session: no slot of its own, no idle reaping (as
+    /// in the reference); when it ends, the session lives on unless it was closed meanwhile.
+    private func runAttached(
+        to sessionID: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
+    ) async throws {
+        let shared: SharedEnvironment
+        switch sessions.attach(sessionID) {
+        case .attached(let environment): shared = environment
+        case .unknown: return await refuse(.sessionError("Unknown session_id: \(sessionID)"), outbound)
+        case .alreadyAttached:
+            return await refuse(.sessionError("Session \(sessionID) already has an attached WebSocket"), outbound)
+        case .ownedBySocket:
+            return await refuse(
+                .sessionError(
+                    "Session \(sessionID) belongs to another WebSocket connection: only sessions created with openenv/session/create can be attached"
+                ), outbound)
+        }
+        defer { sessions.detach(sessionID) }
+        try await watched {
+            try await serveMessages(inbound: inbound, outbound: outbound, activity: SessionActivity()) { text in
+                await shared.use { session in await answer(text, &session, ownID: sessionID) }
+            }
+        }
+    }
+
+    /// Runs the session so that a client dropping its connection mid-step cancels the step:
+    /// its slot is free at once.
+    private func watched(_ body: sending @escaping () async throws -> Void) async throws {
+        let outcome: Result<Void, any Error> = await connection.cancellingOnClose { [logger] in
             do {
-                try await serve(inbound: inbound, outbound: outbound)
+                try await body()
                 return .success(())
             } catch {
                 // A vanished client ends here too; that is normal operation, not an error.
@@ -41,33 +122,20 @@ struct WebSocketSession {
         try outcome.get()
     }
 
-    /// One environment instance for the connection, its messages, and the idle timeout.
-    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let session: any EnvironmentSession
-        do {
-            session = try environment.session(for: process)
-        } catch {
-            await send(
-                .error(WireError(code: .factoryError, message: "Failed to create environment: \(error)")),
-                to: outbound)
-            try? await outbound.close(.unexpectedServerError, reason: nil)
-            return
-        }
-        let activity = SessionActivity()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            if let idleLimit = configuration.sessionTimeout {
-                group.addTask { await activity.closeWhenIdle(longerThan: idleLimit, outbound: outbound) }
-            }
-            defer { group.cancelAll() }
-            try await serveMessages(session, inbound: inbound, outbound: outbound, activity: activity)
-        }
+    private func answer(_ text: String, _ session: inout any EnvironmentSession, ownID: @autoclosure () -> String) async
+        -> ServerMessage?
+    {
+        await MessageDispatcher.answer(
+            text, session: &session,
+            mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID(), session: &session) },
+            stepTook: metrics.stepTook)
     }
 
+    /// Reads messages until close, answering each with `answer` (`nil`: the client's `close`).
     private func serveMessages(
-        _ session: any EnvironmentSession, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-        activity: SessionActivity
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, activity: SessionActivity,
+        answer: (String) async -> ServerMessage?
     ) async throws {
-        var session = session
         for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
             activity.begin()
             defer { activity.end() }
@@ -79,8 +147,7 @@ struct WebSocketSession {
                         code: .invalidJSON,
                         message: "Binary frames are not supported: send each message as a JSON text frame"))
             case .text(let text):
-                guard let answer = await MessageDispatcher.answer(text, session: &session, stepTook: metrics.stepTook)
-                else {
+                guard let answer = await answer(text) else {
                     try await outbound.close(.normalClosure, reason: nil)
                     return
                 }
@@ -88,16 +155,63 @@ struct WebSocketSession {
             }
             if case .error(let error) = reply { metrics.errorReplied(error.code) }
             try await connection.withDeadline(configuration.replyWriteTimeout) {
-                try await outbound.write(.text(reply.text))
+                try await outbound.write(.text(reply.text(profile)))
             }
         }
     }
 
+    /// Sends one error right after the upgrade, then closes with 1000.
+    private func refuse(_ error: WireError, _ outbound: WebSocketOutboundWriter) async {
+        await send(.error(error), to: outbound)
+        try? await outbound.close(.normalClosure, reason: nil)
+    }
+
     private func send(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async {
         do {
-            try await outbound.write(.text(message.text))
+            try await outbound.write(.text(message.text(profile)))
         } catch {
             logger.debug("could not send \(message): \(error)")
         }
+    }
+
+    /// The `session_id` a `/ws` request asks to attach to: the last `session_id` query value;
+    /// `nil` when there is none or it is empty (then the socket gets a session of its own).
+    static func attachRequest(path: String) -> String? {
+        guard let query = path.split(separator: "?", maxSplits: 1).dropFirst().first,
+            let items = URLComponents(string: "/?" + query)?.queryItems
+        else { return nil }
+        guard let value = items.last(where: { $0.name == "session_id" })?.value, !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+/// A socket's own session id, made the first time the client asks for it (WS
+/// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
+private final class OwnSessionID: @unchecked Sendable {
+    // @unchecked: used by the one task that serves the socket.
+    private var value: String?
+    private let sessions: MCPSessions
+
+    init(sessions: MCPSessions) {
+        self.sessions = sessions
+    }
+
+    var id: String {
+        if let value { return value }
+        let id = UUID().uuidString.lowercased()
+        sessions.registerSocketOwned(id)
+        value = id
+        return id
+    }
+
+    func release() {
+        if let value { sessions.unregisterSocketOwned(value) }
+    }
+}
+
+extension WireError {
+    /// A failure that ends the session (`SESSION_ERROR`, then close 1000).
+    static func sessionError(_ message: String) -> WireError {
+        WireError(code: .sessionError, message: message)
     }
 }

@@ -6,8 +6,9 @@ import Testing
 /// PROTOCOL.md §5, cases 6–16: the stateless HTTP simulation endpoints.
 @Suite("HTTP", .timeLimit(.minutes(2)))
 struct HTTPEndpointTests {
-    @Test("6 · POST /reset {} → envelope, done false, reward null")
+    @Test("6 · POST /reset {} → envelope, done false, reward null; metadata as the protocol writes it")
     func resetEmpty() async throws {
+        let profile = await ServerUnderTest.protocolProfile()
         try await ServerUnderTest.withServer { endpoint in
             let reply = try await HTTPProbe.post(endpoint, "/reset", body: "{}")
             #expect(reply.status == 200)
@@ -15,7 +16,7 @@ struct HTTPEndpointTests {
             #expect(body["done"] == false)
             #expect(body["reward"] == .null, "reward is present and null")
             #expect(body["observation"]?.objectValue != nil)
-            #expect(body["observation"]?["metadata"] == nil, "metadata is dropped by the envelope rule")
+            expectMetadataEnvelope(body, profile, .http)
         }
     }
 

@@ -2,6 +2,7 @@ import EnvProtocol
 import EnvServer
 import EnvTesting
 import EnvClient
+import Synchronization
 import Testing
 
 /// PROTOCOL.md §5, cases 42–49: isolation, non-blocking waits, capacity and slot release.
@@ -133,21 +134,93 @@ struct SessionTests {
     }
 
     @Test(
-        "48 · with an idle timeout T, an idle session is closed and its slot freed",
-        .enabled(
-            if: ServerUnderTest.knownSessionTimeout != nil, "set OPENENV_SESSION_TIMEOUT to the server's idle timeout"))
+        "48 · with an idle timeout T, an idle session's slot is freed within T + 5 s (strict: and its socket closed)",
+        .enabled(if: hasIdleServer, "set OPENENV_SESSION_TIMEOUT and OPENENV_MAX_SESSIONS to the capacity server's"))
     func idleTimeout() async throws {
+        let (timeout, capacity) = (try #require(ServerUnderTest.knownSessionTimeout), try #require(ServerUnderTest.idleServerCapacity))
+        try await ServerUnderTest.withIdleTimeoutServer { endpoint in
+            try await withSession(endpoint) { idle in
+                _ = try await idle.reset()
+                // The other slots stay busy, so only the idle session's slot can admit the new one.
+                try await keepingBusy(capacity - 1, on: endpoint, every: .seconds(timeout / 3)) {
+                    try await expectSessionAdmitted(endpoint, within: .seconds(timeout + 6))
+                }
+                let event = try? await idle.receive(timeout: .seconds(2))
+                var closed = false
+                if case .close? = event { closed = true }
+                expectStrict(closed, "the reaped session's socket is closed (got \(event.map { "\($0)" } ?? "nothing within 2 s"))")
+            }
+        }
+    }
+
+    static let hasIdleServer = ServerUnderTest.knownSessionTimeout != nil && hasKnownCapacity
+
+    @Test(
+        "64 · an attached socket takes no slot of its own: with an MCP session attached, C − 1 more sessions fit, then CAPACITY_REACHED",
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+    func attachTakesNoSlot() async throws {
+        guard await ServerUnderTest.protocolProfile().attach else { return }
+        let capacity = try #require(ServerUnderTest.knownCapacity)
+        try await ServerUnderTest.withCapacityServer { endpoint in
+            let id = try await MCPProbe.createSession(endpoint)
+            try await withSession(endpoint.attaching(to: id)) { attached in
+                _ = try await attached.reset()
+                try await holdingSessions(capacity - 1, on: endpoint) {
+                    let refused = try await withSession(endpoint) { try await $0.nextJSON() }
+                    expectError(refused, .capacityReached)
+                    #expect(refused["data"]?["active_sessions"] == .integer(capacity), "\(refused)")
+                }
+            }
+            try await MCPProbe.closeSession(endpoint, id)
+        }
+    }
+
+    @Test(
+        "65 · an MCP session holds a slot: at capacity session/create → -32000 with the counts, and a WS session is refused",
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+    func mcpSessionsHoldSlots() async throws {
+        let capacity = try #require(ServerUnderTest.knownCapacity)
+        try await ServerUnderTest.withCapacityServer { endpoint in
+            var ids: [String] = []
+            do {
+                for _ in 0..<capacity { ids.append(try await MCPProbe.createSession(endpoint)) }
+                let full = try await MCPProbe.call(endpoint, "openenv/session/create", params: [:], id: 7)
+                #expect(full.rpcErrorCode == -32000, "\(full)")
+                #expect(full["error"]?["data"]?["active_sessions"] == .integer(capacity), "\(full)")
+                #expect(full["error"]?["data"]?["max_sessions"] == .integer(capacity), "\(full)")
+                let refused = try await withSession(endpoint) { try await $0.nextJSON() }
+                expectError(refused, .capacityReached)
+                try await MCPProbe.closeSession(endpoint, ids.removeLast())
+                try await expectSessionAdmitted(endpoint, within: .seconds(10))
+            } catch {
+                for id in ids { _ = try? await MCPProbe.closeSession(endpoint, id) }
+                throw error
+            }
+            for id in ids { try await MCPProbe.closeSession(endpoint, id) }
+        }
+    }
+
+    @Test(
+        "66 · with an idle timeout T, an idle MCP session is reaped; an attached one never is",
+        .enabled(if: hasIdleServer, "set OPENENV_SESSION_TIMEOUT and OPENENV_MAX_SESSIONS to the capacity server's"))
+    func idleMCPSessions() async throws {
+        let profile = await ServerUnderTest.protocolProfile()
         let timeout = try #require(ServerUnderTest.knownSessionTimeout)
         try await ServerUnderTest.withIdleTimeoutServer { endpoint in
-            let event = try await withSession(endpoint) { session in
-                _ = try await session.reset()
-                return try await session.receive(timeout: .seconds(timeout + 10))
-            }
-            guard case .close = event else {
-                Issue.record("expected the idle session to be closed, got \(event)")
+            let idle = try await MCPProbe.createSession(endpoint)
+            guard profile.attach else {
+                try await Task.sleep(for: .seconds(timeout + 6))
+                #expect(try await MCPProbe.closeSession(endpoint, idle).rpcErrorCode == -32602, "the idle session was reaped")
                 return
             }
-            try await expectSessionAdmitted(endpoint, within: .seconds(5))
+            try await withSession(endpoint.attaching(to: idle)) { attached in
+                _ = try await attached.reset()
+                try await Task.sleep(for: .seconds(timeout + 6))
+                let state = try await attached.request(#"{"type":"state"}"#)
+                #expect(state["type"] == "state", "the attached session answers after T + 6 s idle: \(state)")
+            }
+            let closed = try await MCPProbe.closeSession(endpoint, idle)
+            #expect(closed["result"]?["closed"] == true, "an attached session is not reaped: \(closed)")
         }
     }
 
@@ -183,4 +256,32 @@ func holdingSessions<Result>(
         try #require(observation["step_count"] != nil, "held session \(count) was admitted")
         return try await holdingSessions(count - 1, on: endpoint, body)
     }
+}
+
+/// Holds `count` admitted sessions, each stepping every `interval` so that none is idle, while
+/// `body` runs.
+func keepingBusy<Result: Sendable>(
+    _ count: Int, on endpoint: ServerEndpoint, every interval: Duration, _ body: @escaping @Sendable () async throws -> Result
+) async throws -> Result {
+    guard count > 0 else { return try await body() }
+    return try await withSession(endpoint) { session in
+        _ = try await session.reset()
+        let finished = Flag()
+        let inner = Task {
+            defer { finished.set() }
+            return try await keepingBusy(count - 1, on: endpoint, every: interval, body)
+        }
+        while !finished.isSet {
+            try await Task.sleep(for: min(interval, .milliseconds(200)))
+            _ = try await session.step()
+        }
+        return try await inner.value
+    }
+}
+
+/// A flag one task sets and another polls.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

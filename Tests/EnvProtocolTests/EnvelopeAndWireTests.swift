@@ -3,24 +3,49 @@ import Testing
 
 @Suite("Envelope rule and wire encoding")
 struct EnvelopeAndWireTests {
-    @Test("reward and done are lifted, metadata dropped, other fields kept")
+    @Test("reward and done are lifted, metadata kept apart, other fields kept")
     func envelopeRule() {
         let envelope = ObservationEnvelope(splitting: [
             "reward": 1.5, "done": true, "metadata": ["k": "v"], "board": "x", "step_count": 2,
         ])
-        #expect(envelope == ObservationEnvelope(observation: ["board": "x", "step_count": 2], reward: 1.5, done: true))
+        #expect(
+            envelope
+                == ObservationEnvelope(
+                    observation: ["board": "x", "step_count": 2], reward: 1.5, done: true, metadata: ["k": "v"]))
     }
 
-    @Test("a null reward is written as null, not omitted")
-    func nullRewardIsWritten() {
-        let text = JSONCoding.encodeString(ObservationEnvelope(observation: [:], reward: nil, done: false))
-        #expect(text == #"{"done":false,"observation":{},"reward":null}"#)
+    @Test("0.3 drops metadata; 0.10 nests it always and copies it on top: HTTP always (null when empty), WS when non-empty")
+    func metadataByProfile() {
+        let empty = ObservationEnvelope(observation: ["y": 0], reward: nil, done: false)
+        let full = ObservationEnvelope(observation: ["y": 7], reward: 1, done: true, metadata: ["k": 2])
+        func text(_ envelope: ObservationEnvelope, _ profile: ProtocolProfile, _ transport: ObservationEnvelope.Transport) -> String {
+            JSONCoding.encodeString(envelope.json(profile, transport))
+        }
+        #expect(text(empty, .openenv03, .http) == #"{"done":false,"observation":{"y":0},"reward":null}"#)
+        #expect(text(full, .openenv03, .webSocket) == #"{"done":true,"observation":{"y":7},"reward":1}"#)
+        #expect(text(empty, .openenv010, .http) == #"{"done":false,"metadata":null,"observation":{"metadata":{},"y":0},"reward":null}"#)
+        #expect(text(empty, .openenv010, .webSocket) == #"{"done":false,"observation":{"metadata":{},"y":0},"reward":null}"#)
+        #expect(text(full, .openenv010, .http) == #"{"done":true,"metadata":{"k":2},"observation":{"metadata":{"k":2},"y":7},"reward":1}"#)
+        #expect(text(full, .openenv010, .webSocket) == #"{"done":true,"metadata":{"k":2},"observation":{"metadata":{"k":2},"y":7},"reward":1}"#)
+    }
+
+    @Test("releases map onto profiles by the release each feature shipped in")
+    func profilesByRelease() throws {
+        #expect(ProtocolProfile(release: "0.3.1")?.metadataEnvelope == false)
+        let r040 = try #require(ProtocolProfile(release: "0.4.0"))
+        #expect(r040.metadataEnvelope && !r040.taskAPI && !r040.attach)
+        let r050 = try #require(ProtocolProfile(release: "0.5.0"))
+        #expect(r050.taskAPI && r050.toolsCallNameFirst && r050.attach && !r050.modeVariable)
+        let r080 = try #require(ProtocolProfile(named: "openenv-0.8.0"))
+        #expect(r080.resetObservationSchema && r080.modeVariable)
+        #expect(ProtocolProfile(named: "openenv-0.10") == .openenv010 && ProtocolProfile(named: "openenv-0.3") == .openenv03)
+        #expect(ProtocolProfile(named: "latest") == nil && ProtocolProfile(release: "1") == nil)
     }
 
     @Test("server messages carry type and data")
     func serverMessages() {
-        #expect(ServerMessage.state(["step_count": 1]).text == #"{"data":{"step_count":1},"type":"state"}"#)
-        let full = ServerMessage.error(.capacityReached(active: 2, max: 2)).text
+        #expect(ServerMessage.state(["step_count": 1]).text(.openenv010) == #"{"data":{"step_count":1},"type":"state"}"#)
+        let full = ServerMessage.error(.capacityReached(active: 2, max: 2)).text(.openenv010)
         #expect(full.contains(#""code":"CAPACITY_REACHED""#))
         #expect(full.contains(#""active_sessions":2"#) && full.contains(#""max_sessions":2"#))
     }

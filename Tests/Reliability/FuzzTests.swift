@@ -40,7 +40,7 @@ struct FuzzTests {
             }
             let reply = await MessageDispatcher.answer(text, session: &session)
             // Encoding the reply is part of answering: it must not trap either.
-            let encoded = reply.map { $0.text } ?? "close"
+            let encoded = reply.map { $0.text(.current) } ?? "close"
             outcomes[Self.kind(of: reply), default: 0] += 1
             #expect(!encoded.isEmpty)
             executed += 1
@@ -97,7 +97,7 @@ struct FuzzTests {
     /// is part of answering: it must not trap either).
     private static func status(of answer: () async throws -> ObservationEnvelope) async -> String {
         do {
-            _ = JSONCoding.encode(try await answer())
+            _ = JSONCoding.encode(try await answer().json(.current, .http))
             return "200"
         } catch let failure as ValidationFailure {
             _ = JSONCoding.encode(["detail": failure.issues])

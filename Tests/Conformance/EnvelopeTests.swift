@@ -1,0 +1,37 @@
+import EnvClient
+import EnvProtocol
+import EnvTesting
+import Testing
+
+/// docs/PROTOCOL.md cases 50–51: what changed in the envelope and `/schema` after openenv-core
+/// 0.3.0 (PROTOCOL-0.10.md rows 1 and 3). Each case holds its expectation for either profile.
+@Suite("Envelope and schema by protocol", .timeLimit(.minutes(2)))
+struct EnvelopeTests {
+    @Test("50 · WS reset and step envelopes carry metadata as the protocol writes it (twin of 6)")
+    func webSocketMetadata() async throws {
+        let profile = await ServerUnderTest.protocolProfile()
+        try await ServerUnderTest.withServer { endpoint in
+            try await withSession(endpoint) { session in
+                let reset = try await session.request(#"{"type":"reset","data":{}}"#)
+                expectMetadataEnvelope(try #require(reset["data"]?.objectValue), profile, .webSocket)
+                let step = try await session.request(#"{"type":"step","data":{"wait_seconds":0}}"#)
+                expectMetadataEnvelope(try #require(step["data"]?.objectValue), profile, .webSocket)
+            }
+            let http = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"wait_seconds":0}}"#)
+            expectMetadataEnvelope(try #require(http.json?.objectValue), profile, .http)
+        }
+    }
+
+    @Test("51 · /schema has reset_observation (a JSON Schema object) from openenv 0.8 on, and not before")
+    func resetObservationSchema() async throws {
+        let profile = await ServerUnderTest.protocolProfile()
+        try await ServerUnderTest.withServer { endpoint in
+            let schema = try #require(try await HTTPProbe.get(endpoint, "/schema").json?.objectValue)
+            if profile.resetObservationSchema {
+                #expect(schema["reset_observation"]?.objectValue != nil, "\(profile): reset_observation is a schema")
+            } else {
+                #expect(schema["reset_observation"] == nil, "\(profile) has no reset_observation")
+            }
+        }
+    }
+}
