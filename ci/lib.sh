@@ -62,3 +62,27 @@ wait_for_listeners() {
   cat "$1" >&2
   return 1
 }
+
+# ready_url LINE: the URL of a ready line ("listening http://HOST:PORT pid=N").
+ready_url() {
+  local line="$1"
+  line="${line#listening }"
+  echo "${line%% *}"
+}
+
+# wait_for_ready_url LOG COUNT: waits (at most 30 s) until LOG holds COUNT ready lines (a
+# supervisor and its workers print one each) and prints the first one's URL; fails with the log.
+wait_for_ready_url() {
+  local _ lines
+  for _ in $(seq 300); do
+    lines="$(grep -E '^listening https?://[^ ]+ pid=[0-9]+$' "$1" 2>/dev/null || true)"
+    if (( $(printf '%s' "$lines" | grep -c . || true) >= $2 )); then
+      ready_url "$(printf '%s\n' "$lines" | head -1)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "error: $2 ready line(s) not printed within 30 s; log $1:" >&2
+  cat "$1" >&2
+  return 1
+}

@@ -21,32 +21,30 @@ public enum ProtocolDetection {
     }
 }
 
-/// The profile of the server under test, settled once per test process.
-actor ProfileOfServerUnderTest {
-    static let shared = ProfileOfServerUnderTest()
-    private var settled: ProtocolProfile?
+/// The profile of the server under test, settled once per test process (the first caller
+/// detects it; every other waits for that answer).
+enum ProfileOfServerUnderTest {
+    static let settled = Task { await settle() }
 
-    func profile() async -> ProtocolProfile {
-        if let settled { return settled }
+    static func profile() async -> ProtocolProfile { await settled.value }
+
+    private static func settle() async -> ProtocolProfile {
         let settings = TestSettings.current
-        let profile: ProtocolProfile
         if let named = settings.protocolProfile {
-            profile = named
             print("OpenEnv protocol expected: \(named) (OPENENV_PROTOCOL)")
-        } else if let url = settings.remoteURL {
-            do {
-                let (detected, evidence) = try await ProtocolDetection.detect(try ServerEndpoint(parsing: url))
-                profile = detected
-                print("OpenEnv protocol detected: \(detected) — \(evidence); set OPENENV_PROTOCOL to override")
-            } catch {
-                profile = .current
-                print("OpenEnv protocol: could not detect (\(error)); expecting \(profile)")
-            }
-        } else {
-            profile = .current
-            print("OpenEnv protocol: \(profile) (our in-process server's default; OPENENV_PROTOCOL=openenv-0.3 for the other)")
+            return named
         }
-        settled = profile
-        return profile
+        guard let url = settings.remoteURL else {
+            print("OpenEnv protocol: \(ProtocolProfile.current) (the in-process server's default; OPENENV_PROTOCOL=openenv-0.3 for the other)")
+            return .current
+        }
+        do {
+            let (detected, evidence) = try await ProtocolDetection.detect(try ServerEndpoint(parsing: url))
+            print("OpenEnv protocol detected: \(detected) — \(evidence); set OPENENV_PROTOCOL to override")
+            return detected
+        } catch {
+            print("OpenEnv protocol: could not detect (\(error)); expecting \(ProtocolProfile.current)")
+            return .current
+        }
     }
 }

@@ -15,7 +15,7 @@ public enum ServerUnderTest {
     /// The protocol the cases expect: `OPENENV_PROTOCOL`, else the remote server's as detected
     /// (printed once), else the current one, which the in-process server then speaks.
     public static func protocolProfile() async -> ProtocolProfile {
-        await ProfileOfServerUnderTest.shared.profile()
+        await ProfileOfServerUnderTest.profile()
     }
 
     /// Capacity of the capacity-case server, when known.

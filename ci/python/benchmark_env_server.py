@@ -138,24 +138,9 @@ app = create_fastapi_app(
 
 
 def main() -> None:
-    import uvicorn
+    from fixture_server import serve
 
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.setdefault("PORT", "8000"))  # setdefault: host_url needs it
-    workers = int(os.environ.get("WORKERS", "1"))
-    # Bounded graceful shutdown: a step with wait_seconds=1e400 (inf) sleeps
-    # forever and would otherwise make SIGTERM hang indefinitely.
-    common = dict(host=host, port=port, timeout_graceful_shutdown=5)
-    if workers > 1:
-        # uvicorn can only fork workers from an import string.
-        uvicorn.run(
-            "benchmark_env_server:app",
-            app_dir=os.path.dirname(os.path.abspath(__file__)),
-            workers=workers,
-            **common,
-        )
-    else:
-        uvicorn.run(app, **common)
+    serve(app, "benchmark_env_server:app", os.path.dirname(os.path.abspath(__file__)))
 
 
 if __name__ == "__main__":

@@ -147,14 +147,9 @@ app = create_fastapi_app(
 
 
 def main() -> None:
-    import uvicorn
+    from fixture_server import serve
 
-    uvicorn.run(
-        app,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.setdefault("PORT", "8000")),
-        timeout_graceful_shutdown=5,
-    )
+    serve(app, "echo_env_server:app", os.path.dirname(os.path.abspath(__file__)))
 
 
 if __name__ == "__main__":

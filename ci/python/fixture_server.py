@@ -1,0 +1,40 @@
+"""Serves a fixture app (ci/python/*_env_server.py) with uvicorn, as the fixtures' main().
+
+HOST (127.0.0.1), PORT (8000; 0 binds any free port, with no bind-then-release race),
+WORKERS (1). The socket is bound here, before the app serves, so PORT is exported with the
+real port (the benchmark env's host_url reports it) and one line is printed for
+ci/start-reference-server to read:   bound http://HOST:PORT pid=N
+"""
+
+import os
+import sys
+
+
+def serve(app, import_string: str, app_dir: str) -> None:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    workers = int(os.environ.get("WORKERS", "1"))
+    # Bounded graceful shutdown: a step with wait_seconds=1e400 (inf) sleeps forever and
+    # would otherwise make SIGTERM hang indefinitely. Several workers need an import string.
+    if workers > 1:
+        sys.path.insert(0, app_dir)  # the workers import the app by name
+    config = uvicorn.Config(
+        import_string if workers > 1 else app,
+        host=host,
+        port=int(os.environ.get("PORT", "8000")),
+        workers=workers,
+        timeout_graceful_shutdown=5,
+    )
+    sock = config.bind_socket()
+    port = sock.getsockname()[1]
+    os.environ["PORT"] = str(port)  # inherited by workers; host_url reports it
+    url_host = f"[{host}]" if ":" in host else host
+    print(f"bound http://{url_host}:{port} pid={os.getpid()}", flush=True)
+    if workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        config.load_app()
+        uvicorn.Server(config).run(sockets=[sock])
+    sys.exit(0)
