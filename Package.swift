@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "BenchResults", "BenchmarkEnvironment", "EnvClient", "EnvServer", "EnvTesting",
+                "LoadGen", "BenchResults", "BenchmarkEnvironment", "EnvClient", "EnvProtocol", "EnvServer", "EnvTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

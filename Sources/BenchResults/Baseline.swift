@@ -7,6 +7,9 @@ public struct Baseline: Codable, Sendable, Equatable {
     public var description: String?
     public var cores: Int?
     public var workers: Int?
+    /// The OpenEnv protocol profile the server spoke (`openenv-0.3`, `openenv-0.10`); `nil`:
+    /// not recorded (the seed's runs).
+    public var protocolProfile: String?
     public var source: Source
     public var tolerances: Tolerances
     public var grid: Grid?
@@ -173,9 +176,10 @@ public struct Baseline: Codable, Sendable, Equatable {
     public init(
         schema: String, infrastructure: String, description: String?, cores: Int?, workers: Int?, source: Source,
         tolerances: Tolerances, grid: Grid?, cases: [Case], maxBatch: [MaxBatch], latencyBoundedCapacity: [Capacity]?,
-        history: [HistoryEntry]?
+        history: [HistoryEntry]?, protocolProfile: String? = nil
     ) {
         self.schema = schema
+        self.protocolProfile = protocolProfile
         self.infrastructure = infrastructure
         self.description = description
         self.cores = cores
@@ -193,6 +197,7 @@ public struct Baseline: Codable, Sendable, Equatable {
         case schema, infrastructure, description, cores, workers, source, tolerances, grid, cases, history
         case maxBatch = "max_batch"
         case latencyBoundedCapacity = "latency_bounded_capacity"
+        case protocolProfile = "protocol"
     }
 }
 

@@ -34,6 +34,22 @@ public enum ServerUnderTest {
         isRemote ? settings.remoteMaxMessageBytes ?? 16 << 20 : ServerConfiguration().maxMessageBytes
     }
 
+    /// Sessions the suites may open at once against `OPENENV_URL`: they run in parallel (case 43
+    /// alone opens 50), so a smaller server would refuse some of them for capacity.
+    public static let parallelSessions = 64
+
+    /// Why the suites refuse to run against `OPENENV_URL`, or `nil`: a server known to be small
+    /// that also serves as the capacity server would make the parallel suites fight for its
+    /// slots and fail for that reason alone (false failures), so it is refused up front.
+    public static var parallelRefusal: String? {
+        guard isRemote, settings.capacityURL == nil, let capacity = settings.remoteMaxSessions, capacity < parallelSessions
+        else { return nil }
+        return "OPENENV_URL holds only \(capacity) sessions (OPENENV_MAX_SESSIONS) and no OPENENV_CAPACITY_URL is set: "
+            + "the suites open up to \(parallelSessions) sessions at once and would fail for capacity alone. "
+            + "Point OPENENV_CAPACITY_URL (with OPENENV_MAX_SESSIONS=\(capacity)) at this server and OPENENV_URL at one "
+            + "that holds at least \(parallelSessions) sessions."
+    }
+
     /// The capacity the in-process server uses for the capacity cases.
     public static let inProcessCapacity = 3
     /// The idle timeout the in-process server uses for the idle-timeout case.

@@ -6,7 +6,7 @@ import Testing
 /// docs/PROTOCOL.md cases 58–63: `/ws?session_id=<id>` attaches a socket to an MCP session
 /// created over HTTP (openenv ≥ 0.5, PROTOCOL-0.10.md rows 5–6). Before 0.5 the query string is
 /// ignored and every socket gets a session of its own, which each case checks instead.
-@Suite("Attach to MCP sessions", .timeLimit(.minutes(2)))
+@Suite("Attach to MCP sessions", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct AttachTests {
     /// Expects the refusal an attach gets: one SESSION_ERROR naming why, then close 1000.
     private func expectRefused(

@@ -6,7 +6,7 @@ import Testing
 /// PROTOCOL.md §5, cases 1–5: discovery endpoints.
 ///
 /// Runs against an in-process server, or `OPENENV_URL` when set.
-@Suite("Discovery", .timeLimit(.minutes(2)))
+@Suite("Discovery", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct DiscoveryTests {
     @Test("1 · GET /health → 200 healthy")
     func health() async throws {

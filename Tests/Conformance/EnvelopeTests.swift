@@ -5,7 +5,7 @@ import Testing
 
 /// docs/PROTOCOL.md cases 50–51: what changed in the envelope and `/schema` after openenv-core
 /// 0.3.0 (PROTOCOL-0.10.md rows 1 and 3). Each case holds its expectation for either profile.
-@Suite("Envelope and schema by protocol", .timeLimit(.minutes(2)))
+@Suite("Envelope and schema by protocol", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct EnvelopeTests {
     @Test("50 · WS reset and step envelopes carry metadata as the protocol writes it (twin of 6)")
     func webSocketMetadata() async throws {

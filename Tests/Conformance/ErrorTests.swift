@@ -8,7 +8,7 @@ import Testing
 ///
 /// Each error must leave the session usable, checked by a reset that follows. Cases 38–41 and
 /// the negative wait are strict-only: against `OPENENV_PROFILE=reference` they warn.
-@Suite("Errors", .timeLimit(.minutes(2)))
+@Suite("Errors", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct ErrorTests {
     /// Sends `text`, expects error `code`, then checks the session survived.
     private func expectErrorKeepsSession(_ text: String, _ code: ErrorCode) async throws -> JSONValue {

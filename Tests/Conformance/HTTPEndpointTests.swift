@@ -4,7 +4,7 @@ import EnvTesting
 import Testing
 
 /// PROTOCOL.md §5, cases 6–16: the stateless HTTP simulation endpoints.
-@Suite("HTTP", .timeLimit(.minutes(2)))
+@Suite("HTTP", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct HTTPEndpointTests {
     @Test("6 · POST /reset {} → envelope, done false, reward null; metadata as the protocol writes it")
     func resetEmpty() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// docs/PROTOCOL.md cases 55–57: JSON-RPC on `POST /mcp` and `{"type":"mcp"}` — MCP sessions
 /// and the reference's error answers (PROTOCOL-0.10.md §2, rows 6–7).
-@Suite("MCP sessions and JSON-RPC", .timeLimit(.minutes(2)))
+@Suite("MCP sessions and JSON-RPC", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct MCPSessionTests {
     @Test("55 · openenv/session/create → a session id; session/close → closed; again, or unknown, or no id → -32602")
     func sessionLifecycle() async throws {

@@ -10,7 +10,7 @@ import Testing
 /// Serialized: the capacity cases share one server whose slots they count. Against a remote
 /// server they need `OPENENV_MAX_SESSIONS` (and ideally a dedicated `OPENENV_CAPACITY_URL`);
 /// the idle-timeout case needs `OPENENV_SESSION_TIMEOUT`.
-@Suite("Sessions and capacity", .serialized, .timeLimit(.minutes(3)))
+@Suite("Sessions and capacity", .serverHoldsTheSuites, .serialized, .timeLimit(.minutes(3)))
 struct SessionTests {
     static let hasKnownCapacity = ServerUnderTest.knownCapacity != nil
 

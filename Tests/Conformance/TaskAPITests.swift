@@ -5,7 +5,7 @@ import Testing
 
 /// docs/PROTOCOL.md cases 52–54: the ORS task API of openenv ≥ 0.4.1 (PROTOCOL-0.10.md row 4).
 /// Before it, every task route is a plain 404.
-@Suite("Task API", .timeLimit(.minutes(2)))
+@Suite("Task API", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct TaskAPITests {
     @Test("52 · GET /list_environments → 200 with the environment names (0.3: 404)")
     func listEnvironments() async throws {

@@ -1,5 +1,16 @@
 import EnvProtocol
+import EnvTesting
 import Testing
+
+extension Trait where Self == ConditionTrait {
+    /// Every Conformance suite: skipped, with the reason, when the server under test is too
+    /// small for the suites' parallel sessions (``HarnessTests`` then fails once, saying so).
+    static var serverHoldsTheSuites: Self {
+        .enabled(
+            if: ServerUnderTest.parallelRefusal == nil,
+            Comment(rawValue: ServerUnderTest.parallelRefusal ?? "the server holds the suites' sessions"))
+    }
+}
 
 /// A session of 12 lowercase hex characters.
 func isSessionHash(_ value: JSONValue?) -> Bool {

@@ -4,7 +4,7 @@ import EnvClient
 import Testing
 
 /// PROTOCOL.md §5, cases 17–28: a WebSocket session's happy path.
-@Suite("WebSocket", .timeLimit(.minutes(2)))
+@Suite("WebSocket", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct WebSocketTests {
     @Test("17 · upgrade to /ws → 101, then the session answers")
     func upgrade() async throws {

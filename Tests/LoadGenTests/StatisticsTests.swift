@@ -1,3 +1,4 @@
+import EnvProtocol
 import Foundation
 import BenchResults
 import EnvClient
@@ -156,5 +157,26 @@ struct ResultFileTests {
     @Test("timestamps are UTC with microseconds and a Z")
     func timestamps() {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_768_306_002.5)) == "2026-01-13T12:06:42.500000Z")
+    }
+}
+
+@Suite("Observations of either protocol")
+struct ObservationRecordingTests {
+    @Test("a row reads pid, session and host from a 0.3 or a 0.10 observation (metadata, unknown fields ignored)")
+    func recordsEitherProtocol() throws {
+        let observations: [JSONValue] = [
+            ["waited_seconds": 0.5, "pid": 42, "session_hash": "abcdef012345", "host_url": "vm:8000", "step_count": 1],
+            [
+                "metadata": ["k": 1], "waited_seconds": 0.5, "pid": 42, "session_hash": "abcdef012345", "host_url": "vm:8000",
+                "step_count": 1, "board": [[1, 2], [3]],
+            ],
+        ]
+        for observation in observations {
+            var row = SessionResult(requestID: 0, mode: .ws, timestamp: "t", waitRequested: 0.5, batchSize: 1, hardware: "h")
+            try row.record(observation)
+            #expect(row.pid == 42 && row.waitedSeconds == 0.5 && row.sessionHash == "abcdef012345" && row.hostURL == "vm:8000")
+        }
+        var row = SessionResult(requestID: 0, mode: .ws, timestamp: "t", waitRequested: 0.5, batchSize: 1, hardware: "h")
+        #expect(throws: InvalidObservation.self) { try row.record(["pid": "not a number"]) }
     }
 }

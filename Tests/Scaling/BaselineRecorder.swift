@@ -1,12 +1,13 @@
 import Foundation
 import BenchResults
 import EnvClient
+import EnvTesting
 import LoadGen
 
 /// Writes a measured baseline (`OPENENV_RECORD_BASELINE=1`): the figures of this run, the
 /// default tolerances, and where they came from.
 enum BaselineRecorder {
-    static func record(summaries: [RunSummary], analysis: CapacityAnalysis) throws -> URL {
+    static func record(summaries: [RunSummary], analysis: CapacityAnalysis) async throws -> URL {
         let name = ScalingPlan.infrastructure ?? "unnamed"
         let previous = try? Baseline.load(name, from: ScalingPlan.baselinesDirectory)
         let byCase = Dictionary(grouping: summaries) { ScalingCase(mode: $0.mode, wait: $0.waitSeconds, batch: $0.numRequests) }
@@ -37,7 +38,8 @@ enum BaselineRecorder {
             latencyBoundedCapacity: analysis.latencyBoundedCapacity.keys.sorted().map {
                 Baseline.Capacity(mode: $0.mode, waitSeconds: $0.wait, capacity: analysis.latencyBoundedCapacity[$0] ?? nil)
             },
-            history: previous.map { [Baseline.HistoryEntry(source: $0.source, cases: $0.cases, maxBatch: $0.maxBatch)] + ($0.history ?? []) })
+            history: previous.map { [Baseline.HistoryEntry(source: $0.source, cases: $0.cases, maxBatch: $0.maxBatch)] + ($0.history ?? []) },
+            protocolProfile: await ServerUnderTest.protocolProfile().name)
         return try baseline.write(to: ScalingPlan.recordingDirectory)
     }
 }

@@ -1,3 +1,4 @@
+import EnvTesting
 import Foundation
 import BenchResults
 import EnvClient
@@ -19,9 +20,13 @@ import Testing
     .enabled(if: ScalingPlan.isSelected, "measures load: run it on its own with swift test -c release --filter Scaling"))
 struct ScalingTests {
     @Test("the baseline is chosen and has cases in the grid")
-    func baselineChosen() throws {
+    func baselineChosen() async throws {
         if ScalingPlan.isRecording { return }
         let baseline = try ScalingPlan.baseline.get()
+        let speaking = await ServerUnderTest.protocolProfile()
+        print(
+            "Scaling: baseline '\(baseline.infrastructure)' recorded under \(baseline.protocolProfile ?? "an unrecorded protocol"); "
+                + "the server under test speaks \(speaking)")
         #expect(
             !ScalingPlan.cases.isEmpty,
             "baseline '\(baseline.infrastructure)' has no case with a batch size in OPENENV_SCALING_GRID \(ScalingPlan.grid)")
@@ -59,7 +64,7 @@ struct ScalingTests {
         }
         let analysis = CapacityAnalysis(summaries: summaries)
         if ScalingPlan.isRecording {
-            let url = try BaselineRecorder.record(summaries: summaries, analysis: analysis)
+            let url = try await BaselineRecorder.record(summaries: summaries, analysis: analysis)
             Issue.record(
                 "Recorded baseline \(url.path). Review it (git diff), commit it, and rerun without OPENENV_RECORD_BASELINE.")
             return

@@ -1,0 +1,11 @@
+import EnvTesting
+import Testing
+
+/// The conditions the suites need from the server under test, checked once.
+@Suite("Harness")
+struct HarnessTests {
+    @Test("the server under test holds the suites' parallel sessions (else every suite is skipped, and this says why)")
+    func serverHoldsTheSuites() {
+        if let refusal = ServerUnderTest.parallelRefusal { Issue.record(Comment(rawValue: refusal)) }
+    }
+}
