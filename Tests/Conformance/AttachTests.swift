@@ -39,7 +39,7 @@ struct AttachTests {
     private func withAttached<Result>(
         _ endpoint: ServerEndpoint, _ id: String, _ body: (inout WebSocketConnection, JSONValue) async throws -> Result
     ) async throws -> Result {
-        let end = ContinuousClock.now + .seconds(5)
+        let end = ContinuousClock.now + .seconds(15)
         while true {
             let outcome: Result? = try await withSession(endpoint.attaching(to: id)) { session in
                 let state = try await session.request(#"{"type":"state"}"#)
@@ -125,7 +125,7 @@ struct AttachTests {
     /// The session ends once its socket has detached, which the server learns asynchronously.
     private func waitUntilUnknown(_ endpoint: ServerEndpoint, _ id: String) async throws {
         var last: JSONValue = .null
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             last = try await MCPProbe.closeSession(endpoint, id)
             if last.rpcErrorCode == -32602 { return }
             try await Task.sleep(for: .milliseconds(100))

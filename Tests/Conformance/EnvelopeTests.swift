@@ -1,5 +1,6 @@
 import EnvClient
 import EnvProtocol
+import EnvServer
 import EnvTesting
 import Testing
 
@@ -32,6 +33,33 @@ struct EnvelopeTests {
             } else {
                 #expect(schema["reset_observation"] == nil, "\(profile) has no reset_observation")
             }
+        }
+    }
+}
+
+/// docs/PROTOCOL.md case 67: `OPENENV_MODE=production` (openenv ≥ 0.7) removes the simulation
+/// routes; sessions still run over `/ws`. In-process only: a remote server's mode is its own.
+@Suite("Production mode", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
+struct ProductionModeTests {
+    @Test(
+        "67 · production mode: /reset, /step, /state → 404 and absent from /openapi.json; /ws, /mcp and /schema serve",
+        .enabled(if: !ServerUnderTest.isRemote, "a remote server's mode is its own"))
+    func productionMode() async throws {
+        var configuration = try await ServerUnderTest.speaking(ServerConfiguration())
+        configuration.mode = .production
+        try await withTestServer(configuration) { endpoint, _ in
+            #expect(try await HTTPProbe.post(endpoint, "/reset", body: "{}").status == 404)
+            #expect(try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{}}"#).status == 404)
+            #expect(try await HTTPProbe.get(endpoint, "/state").status == 404)
+            let paths = try await HTTPProbe.get(endpoint, "/openapi.json").json?["paths"]?.objectValue ?? [:]
+            #expect(paths["/reset"] == nil && paths["/step"] == nil && paths["/state"] == nil && paths["/mcp"] != nil)
+            #expect(try await HTTPProbe.get(endpoint, "/schema").status == 200)
+            let observation = try await withSession(endpoint) { session in
+                _ = try await session.reset()
+                return try await session.step()
+            }
+            #expect(observation["step_count"] == 1)
+            #expect(try await MCPProbe.createSession(endpoint).isEmpty == false)
         }
     }
 }

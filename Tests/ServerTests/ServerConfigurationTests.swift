@@ -1,3 +1,4 @@
+import EnvProtocol
 import EnvServer
 import Testing
 
@@ -44,6 +45,21 @@ struct ServerConfigurationTests {
         #expect(layered.reusePort, "--workers shares the port")
         #expect(try ServerOptions.parse([]).configuration(environment: [:]).port == 8000)
         #expect(throws: (any Error).self) { try ServerOptions.parse(["--tls-cert", "a.pem"]) }
+    }
+
+    @Test("OPENENV_PROTOCOL picks the profile; OPENENV_MODE is read only by profiles that have it (openenv ≥ 0.7)")
+    func protocolAndMode() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).protocolProfile == .openenv010)
+        let old = try ServerConfiguration.fromEnvironment(["OPENENV_PROTOCOL": "openenv-0.3", "OPENENV_MODE": "production"])
+        #expect(old.protocolProfile == .openenv03 && old.mode == .simulation)
+        let current = try ServerConfiguration.fromEnvironment(["OPENENV_MODE": "production"])
+        #expect(current.mode == .production)
+        #expect(try ServerConfiguration.fromEnvironment(["OPENENV_PROTOCOL": "0.5.0"]).protocolProfile.attach)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["OPENENV_PROTOCOL": "latest"]) }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["OPENENV_MODE": "debug"]) }
+        let flags = try ServerOptions.parse(["--protocol", "openenv-0.3", "--mode", "production"]).configuration(environment: [:])
+        #expect(flags.protocolProfile == .openenv03 && flags.mode == .production, "--mode applies to any profile")
+        #expect(throws: (any Error).self) { try ServerOptions.parse(["--protocol", "openenv-9"]) }
     }
 
     @Test("slots: capacity enforced, released slots reusable")
