@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
         .library(name: "BenchmarkEnvironment", targets: ["BenchmarkEnvironment"]),
+        .library(name: "EchoEnvironment", targets: ["EchoEnvironment"]),
         .library(name: "EnvServer", targets: ["EnvServer"]),
         .library(name: "EnvClient", targets: ["EnvClient"]),
         .library(name: "BenchResults", targets: ["BenchResults"]),
@@ -45,6 +46,8 @@ let package = Package(
         .target(name: "EnvProtocol", swiftSettings: swiftSettings),
         // The benchmark environment of PROTOCOL.md §4 (wait_seconds, pid, session hash, host).
         .target(name: "BenchmarkEnvironment", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
+        // OpenEnv's echo environment: an MCP tool environment (echo_message, echo_with_length).
+        .target(name: "EchoEnvironment", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         // The server: Hummingbird HTTP routes, the /ws session handler, workers, and the
         // `ServerOptions` any executable serving any environment embeds.
         .target(
@@ -123,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "openenv-server",
             dependencies: [
-                "EnvServer", "BenchmarkEnvironment",
+                "EnvServer", "BenchmarkEnvironment", "EchoEnvironment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -198,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnvProtocolTests",
-            dependencies: ["EnvProtocol", "BenchmarkEnvironment"],
+            dependencies: ["EnvProtocol", "BenchmarkEnvironment", "EchoEnvironment"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -50,3 +50,20 @@ public struct ToolCallFailure: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String { message }
 }
+
+/// A tool's value as MCP's `CallToolResult`, in the shape FastMCP answers and the reference
+/// serves (`tools/call` results, and `result` in a `call_tool` step's observation): text
+/// content, structured content, and `data`, which the official `MCPToolClient` returns.
+public enum ToolResult {
+    public static func json(_ value: JSONValue) -> JSONValue {
+        let text: String = if case .string(let string) = value { string } else { JSONCoding.encodeString(value) }
+        let isObject = value.objectValue != nil
+        return [
+            "content": [["type": "text", "text": .string(text), "annotations": nil, "meta": nil]],
+            // A value that is not an object is wrapped, and FastMCP says so in `meta`.
+            "structured_content": isObject ? value : ["result": value],
+            "meta": isObject ? nil : ["fastmcp": ["wrap_result": true]],
+            "data": value, "is_error": false,
+        ]
+    }
+}

@@ -13,15 +13,19 @@ public struct HostedEnvironment: Sendable {
     public let tasks: any EnvironmentTasks
     /// The MCP tools, `nil` for an environment that is not a ``ToolEnvironment``.
     public let tools: [ToolDescription]?
+    /// The schema of what `reset` returns, when it is not the observation's.
+    public let resetObservationSchema: JSONValue?
     private let makeSession: @Sendable (ServingProcess) throws -> any EnvironmentSession
 
     /// - Parameters:
     ///   - name: the task API's name for it; default the environment type's name.
     ///   - tasks: its task API; default none.
+    ///   - resetObservationSchema: what `reset` returns, when it is not an `E.Observation`'s shape.
     public init<E: Environment>(
         metadata: EnvironmentMetadata,
         name: String? = nil,
         tasks: any EnvironmentTasks = NoTasks(),
+        resetObservationSchema: JSONValue? = nil,
         make: @escaping @Sendable (ServingProcess) throws -> E
     ) {
         self.metadata = metadata
@@ -30,15 +34,17 @@ public struct HostedEnvironment: Sendable {
             "action": E.Action.jsonSchema, "observation": E.Observation.jsonSchema, "state": E.State.jsonSchema,
         ]
         self.tasks = tasks
+        self.resetObservationSchema = resetObservationSchema
         self.tools = (E.self as? any ToolEnvironment.Type)?.tools
         self.makeSession = { process in TypedSession(environment: try make(process)) }
     }
 
     /// `GET /schema` as `profile` serves it: openenv ≥ 0.8 adds `reset_observation`, the
-    /// schema of what `reset` returns — the observation's, as the reference always serves.
+    /// schema of what `reset` returns (the observation's unless the environment says otherwise;
+    /// the reference always serves the observation's, PROTOCOL-0.10.md §4.3).
     public func schema(for profile: ProtocolProfile) -> JSONValue {
         guard profile.resetObservationSchema, var object = schema.objectValue else { return schema }
-        object["reset_observation"] = object["observation"]
+        object["reset_observation"] = resetObservationSchema ?? object["observation"]
         return .object(object)
     }
 

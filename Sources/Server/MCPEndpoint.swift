@@ -115,19 +115,7 @@ struct MCPEndpoint: Sendable {
         case .object(let object)?: arguments = object
         default: throw JSONRPCError.invalidParams("Invalid params - 'arguments' must be an object")
         }
-        let value = try await session.callTool(name, arguments: arguments)
-        return Self.toolResult(value)
-    }
-
-    /// A tool's value as MCP's `CallToolResult` (the shape FastMCP answers): text content,
-    /// structured content, and `data`, which the official `MCPToolClient` returns.
-    static func toolResult(_ value: JSONValue) -> JSONValue {
-        let text: String = if case .string(let string) = value { string } else { JSONCoding.encodeString(value) }
-        let structured: JSONValue = value.objectValue != nil ? value : ["result": value]
-        return [
-            "content": [["type": "text", "text": .string(text), "annotations": nil, "meta": nil]],
-            "structured_content": structured, "meta": nil, "data": value, "is_error": false,
-        ]
+        return ToolResult.json(try await session.callTool(name, arguments: arguments))
     }
 
     private static func sessionID(_ request: JSONRPCRequest) throws -> String {

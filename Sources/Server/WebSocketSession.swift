@@ -46,15 +46,17 @@ struct WebSocketSession {
         defer { ownID.release() }
         try await watched {
             let activity = SessionActivity()
+            guard let idleLimit = configuration.sessionTimeout else {
+                try await serveOwnEnvironment(inbound: inbound, outbound: outbound, activity: activity, ownID: ownID)
+                return
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await serveOwnEnvironment(inbound: inbound, outbound: outbound, activity: activity, ownID: ownID)
                 }
-                if let idleLimit = configuration.sessionTimeout {
-                    // Reaping ends the session at once: the slot is free without waiting for the
-                    // client's side of the closing handshake.
-                    group.addTask { await activity.closeWhenIdle(longerThan: idleLimit, outbound: outbound) }
-                }
+                // Reaping ends the session at once: the slot is free without waiting for the
+                // client's side of the closing handshake.
+                group.addTask { await activity.closeWhenIdle(longerThan: idleLimit, outbound: outbound) }
                 defer { group.cancelAll() }
                 try await group.next()
             }
