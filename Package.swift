@@ -141,6 +141,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Examples/: serving an environment of your own with EnvServer (built in CI, run by a test).
+        .executableTarget(
+            name: "counter-server",
+            dependencies: ["EnvProtocol", "EnvServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/CounterServer",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["EnvProtocol", "EnvClient", "EnvServer", "EnvTesting"],
