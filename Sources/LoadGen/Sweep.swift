@@ -85,7 +85,8 @@ public struct SweepPlan: Sendable {
     /// With a writer, `run-state.json` tracks progress. When the task is cancelled (SIGINT),
     /// the run in progress stops starting sessions, its started sessions are written as rows
     /// (in-flight ones `Interrupted`) without a summary row, the state is marked incomplete,
-    /// and ``SweepInterrupted`` is thrown.
+    /// and ``SweepInterrupted`` is thrown; cancelled in the pause between runs, it throws
+    /// ``SweepInterrupted`` with no interrupted run.
     ///
     /// ```swift
     /// let summaries = try await plan.run(writer: nil) { progress in
@@ -127,7 +128,15 @@ public struct SweepPlan: Sendable {
         }
         var ranOne = false
         for (index, run) in runs.enumerated() where !state.finished.contains(index) {
-            if ranOne { try await Task.sleep(for: pause) }
+            if ranOne {
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    throw SweepInterrupted(
+                        finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: nil, rowsWritten: 0,
+                        summaries: summaries)
+                }
+            }
             ranOne = true
             let progress = RunProgress(
                 sessions: run.sessions,
@@ -145,7 +154,7 @@ public struct SweepPlan: Sendable {
                 }
                 throw SweepInterrupted(
                     finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: index,
-                    rowsWritten: outcome.results.count)
+                    rowsWritten: outcome.results.count, summaries: summaries)
             }
             try writer?.append(results: outcome.results, summary: outcome.summary)
             state.finished.append(index)
@@ -191,12 +200,17 @@ public struct SweepPlan: Sendable {
 public struct SweepInterrupted: Error, CustomStringConvertible {
     public let finishedRuns: Int
     public let totalRuns: Int
-    /// 0-based index of the run that was stopped.
-    public let interruptedRun: Int
+    /// 0-based index of the run that was stopped; `nil` when the sweep stopped between runs.
+    public let interruptedRun: Int?
     public let rowsWritten: Int
+    /// The finished runs (resumed ones included), for the summary of an incomplete sweep.
+    public let summaries: [RunSummary]
 
     public var description: String {
-        "interrupted during run \(interruptedRun + 1)/\(totalRuns): \(finishedRuns) runs finished, "
+        guard let interruptedRun else {
+            return "interrupted between runs: \(finishedRuns) of \(totalRuns) runs finished"
+        }
+        return "interrupted during run \(interruptedRun + 1)/\(totalRuns): \(finishedRuns) runs finished, "
             + "\(rowsWritten) rows of the interrupted run written"
     }
 }

@@ -60,6 +60,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Directory to append raw.jsonl and summary.csv to.")
     var outputDir: String?
 
+    @Option(
+        name: .customLong("summary-json"),
+        help: "Write the sweep's summary (runs, capacity, checks) to this file as one JSON document, also when a check fails or the sweep is interrupted.")
+    var summaryJSON: String?
+
     @Flag(name: .shortAndLong, help: "Print every failed session's error.")
     var verbose = false
 
@@ -151,13 +156,13 @@ struct RunCommand: AsyncParsableCommand {
         defer { signals.cancel() }
         do {
             try await work.value
-        } catch let interrupted as SweepInterrupted {
+        } catch let interrupted as SweepInterrupted where interrupted.interruptedRun != nil {
             print("Interrupted: \(interrupted).")
             if let outputDir {
                 print("Results so far are in \(outputDir); run-state.json marks the sweep incomplete. Continue with --resume.")
             }
             throw ExitCode(130)
-        } catch is CancellationError {
+        } catch is SweepInterrupted, is CancellationError {
             // SIGINT during the pause between runs or the --start-at wait: nothing was in flight.
             print("Interrupted between runs.")
             if let outputDir { print("Results so far are in \(outputDir). Continue with --resume.") }
@@ -204,6 +209,7 @@ struct RunCommand: AsyncParsableCommand {
         // Progress appears as runs finish, also when the output is a file or a pipe
         // (fflush(nil) flushes every stream without touching the `stdout` global).
         fflush(nil)
+        let startedAt = Timestamp.now()
         let progressLine = ProgressLine()
         let redraws = Task { await progressLine.run() }
         let summaries: [RunSummary]
@@ -217,14 +223,20 @@ struct RunCommand: AsyncParsableCommand {
                 index, total, outcome in
                 progressLine.finish(with: runLines(outcome, index: index, total: total, checks: checks))
             }
-        } catch {
+        } catch let interrupted as SweepInterrupted {
             await redraws.value
-            throw error
+            try writeSummary(interrupted.summaries, url: url, startedAt: startedAt, checks: checks, interruption: "\(interrupted)")
+            throw interrupted
+        } catch let cancelled as CancellationError {
+            await redraws.value
+            try writeSummary([], url: url, startedAt: startedAt, checks: checks, interruption: "interrupted before the first run")
+            throw cancelled
         }
         await redraws.value
         print("\n" + SweepReport.table(summaries))
         print("\n" + SweepReport.analysis(CapacityAnalysis(summaries: summaries, threshold: threshold), threshold: threshold, cores: cores))
         if let writer { print("\nResults appended to \(writer.directory.path)/raw.jsonl and summary.csv") }
+        try writeSummary(summaries, url: url, startedAt: startedAt, checks: checks, interruption: nil)
         let violations = checks.violations(summaries)
         if !violations.isEmpty {
             print("\nChecks failed:\n" + violations.map { "  \($0)" }.joined(separator: "\n"))
@@ -248,6 +260,19 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let shortfall = checks.hostShortfall(summary) { lines.append("  warning: run \(index): \(shortfall)") }
         return lines
+    }
+
+    /// `--summary-json FILE`: the sweep as one JSON document; `interruption` marks it incomplete.
+    private func writeSummary(
+        _ summaries: [RunSummary], url: String, startedAt: String, checks: SweepChecks, interruption: String?
+    ) throws {
+        guard let summaryJSON else { return }
+        let document = SweepSummaryDocument(
+            tool: "openenv-bench", version: OpenEnvBench.version, url: url, startedAt: startedAt,
+            interruption: interruption, runs: summaries, threshold: threshold, cores: cores,
+            violations: checks.violations(summaries), hostWarnings: summaries.compactMap(checks.hostShortfall))
+        try OutputFile.write(JSONCoding.encodeString(document.json) + "\n", to: summaryJSON)
+        print("Summary written to \(summaryJSON)")
     }
 
     private var pattern: LoadPattern {
