@@ -6,12 +6,22 @@ public enum SweepReport {
     /// The line printed when a run finishes.
     public static func runLine(_ summary: RunSummary, index: Int, total: Int) -> String {
         let percent = summary.successRate * 100
-        return "[\(index)/\(total)] [\(summary.mode.rawValue.uppercased())] N=\(summary.numRequests), "
-            + "wait=\(summary.waitSeconds)s, rep=\(summary.repetition) -> \(summary.successful)/\(summary.numRequests) "
+        return runLabel(
+            mode: summary.mode, sessions: summary.numRequests, wait: summary.waitSeconds,
+            repetition: summary.repetition, index: index, total: total)
+            + " -> \(summary.successful)/\(summary.numRequests) "
             + "success (\(format(percent, 0))%), wall=\(format(summary.totalWallTime, 2))s, "
             + "p99=\(summary.successful > 0 ? format(summary.totalP99, 3) + "s" : "n/a"), "
             + "eff_conc=\(format(summary.effectiveConcurrency, 1))x, "
             + "rps=\(format(summary.requestsPerSecond, 1))"
+    }
+
+    /// Which run of the sweep this is, as the run line and the progress line start:
+    /// `[2/8] [WS] N=512, wait=1.0s, rep=1`. `index` is 1-based.
+    public static func runLabel(
+        mode: LoadMode, sessions: Int, wait: Double, repetition: Int, index: Int, total: Int
+    ) -> String {
+        "[\(index)/\(total)] [\(mode.rawValue.uppercased())] N=\(sessions), wait=\(wait)s, rep=\(repetition)"
     }
 
     /// The table printed at the end of a sweep.

@@ -6,9 +6,10 @@ import Testing
 import Glibc
 #endif
 
-/// An executable of this package started by a test: its standard output and error go to one
-/// temporary file, so a test can wait for its ready line (``ReadyLine``) or any text, send it
-/// signals, and read its exit status, without pipes that fill up or fixed ports.
+/// An executable of this package (or any program) started by a test: its standard output and
+/// error go to one temporary file, so a test can wait for its ready line (``ReadyLine``) or any
+/// text, send it signals, and read its exit status, without pipes that fill up or fixed ports.
+/// Its standard input is `/dev/null`, and it starts with no signal blocked, as from a shell.
 ///
 /// ```swift
 /// try await LaunchedProcess.with("openenv-server", ["--host", "127.0.0.1", "--port", "0"]) { server in
@@ -23,19 +24,39 @@ public final class LaunchedProcess {
     /// Starts `product` (built next to the test bundle by `swift build` / `swift test`).
     ///
     /// - Parameter directory: its working directory (default this process's).
-    public init(
+    public convenience init(
         _ product: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
     ) throws {
-        log = FileManager.default.temporaryDirectory.appendingPathComponent("openenv-\(product)-\(UUID().uuidString).log")
+        try self.init(
+            executable: try Self.builtExecutable(product), arguments, environment: environment, directory: directory)
+    }
+
+    /// Starts any program, e.g. `script` or `tmux` to run a product under a pseudo-terminal.
+    ///
+    /// - Parameter directory: its working directory (default this process's).
+    public init(
+        executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+    ) throws {
+        log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "openenv-\(executable.lastPathComponent)-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process = Process()
-        process.executableURL = try Self.builtExecutable(product)
+        process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
+        // A child inherits the signal mask of the thread that spawns it, and Swift concurrency's
+        // threads block every signal: programs that handle signals themselves (tmux waits for
+        // SIGCHLD) would hang. Spawn with an empty mask, then restore this thread's.
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
     }
 

@@ -15,10 +15,13 @@ public struct HoldRun: Sendable {
     public var timeout: Duration
     public var hardware: String
     public var tls: TLSConfiguration?
+    /// Counts every session's start and end, for a live display (default none).
+    public var progress: RunProgress?
 
     public init(
         endpoints: [ServerEndpoint], sessions: Int, duration: Duration, stepInterval: Duration = .seconds(1),
-        timeout: Duration = .seconds(60), hardware: String = "cpu-basic", tls: TLSConfiguration? = nil
+        timeout: Duration = .seconds(60), hardware: String = "cpu-basic", tls: TLSConfiguration? = nil,
+        progress: RunProgress? = nil
     ) {
         precondition(!endpoints.isEmpty, "a hold run needs a server")
         self.endpoints = endpoints
@@ -28,6 +31,7 @@ public struct HoldRun: Sendable {
         self.timeout = timeout
         self.hardware = hardware
         self.tls = tls
+        self.progress = progress
     }
 
     /// What a hold run found.
@@ -71,7 +75,8 @@ public struct HoldRun: Sendable {
         id: Int, endpoint: ServerEndpoint, until end: ContinuousClock.Instant, clock: ContinuousClock,
         origin: ContinuousClock.Instant
     ) async -> HeldSession {
-        let driver = SessionDriver(mode: .ws, wait: 0, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls)
+        let driver = SessionDriver(
+            mode: .ws, wait: 0, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls, progress: progress)
         var heldInterval: ClosedRange<Double>?
         var stepsAnswered = 0
         var stepsAttempted = 0

@@ -15,10 +15,12 @@ public struct SessionDriver: Sendable {
     public var batchSize: Int
     public var hardware: String
     public var tls: TLSConfiguration?
+    /// Counts every session's start and end as it happens, for a live display (default none).
+    public var progress: RunProgress?
 
     public init(
         mode: LoadMode, wait: Double, timeout: Duration, batchSize: Int, hardware: String,
-        tls: TLSConfiguration? = nil
+        tls: TLSConfiguration? = nil, progress: RunProgress? = nil
     ) {
         self.mode = mode
         self.wait = wait
@@ -26,6 +28,7 @@ public struct SessionDriver: Sendable {
         self.batchSize = batchSize
         self.hardware = hardware
         self.tls = tls
+        self.progress = progress
     }
 
     /// One session against `endpoint`. `http` is the client for HTTP mode.
@@ -82,6 +85,7 @@ public struct SessionDriver: Sendable {
             requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait,
             batchSize: batchSize, hardware: hardware)
         let start = scheduledStart ?? ContinuousClock.now
+        progress?.sessionStarted(requestID, at: start)
         do {
             try await body(&row, start)
             row.success = true
@@ -96,6 +100,7 @@ public struct SessionDriver: Sendable {
             (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
         }
         row.totalLatency = (ContinuousClock.now - start).seconds
+        progress?.sessionEnded(requestID, success: row.success)
         return row
     }
 

@@ -79,20 +79,35 @@ public struct SweepPlan: Sendable {
         runs.map { "\($0.mode.rawValue) N=\($0.sessions) wait=\($0.wait) rep=\($0.repetition)" }
     }
 
-    /// Runs the sweep; `onRun` sees each run as soon as it is finished (and written).
+    /// Runs the sweep; `onRunStart` gets each run's live ``RunProgress`` as it starts, and
+    /// `onRun` sees each run as soon as it is finished (and written).
     ///
     /// With a writer, `run-state.json` tracks progress. When the task is cancelled (SIGINT),
     /// the run in progress stops starting sessions, its started sessions are written as rows
     /// (in-flight ones `Interrupted`) without a summary row, the state is marked incomplete,
-    /// and ``SweepInterrupted`` is thrown.
+    /// and ``SweepInterrupted`` is thrown; cancelled in the pause between runs, it throws
+    /// ``SweepInterrupted`` with no interrupted run.
     ///
-    /// - Parameter resume: continue the sweep recorded in the writer's directory, skipping
-    ///   its finished runs.
+    /// ```swift
+    /// let summaries = try await plan.run(writer: nil) { progress in
+    ///     display.show(progress)                          // e.g. redraw progress.snapshot()
+    /// } onRun: { index, total, outcome in
+    ///     print(SweepReport.runLine(outcome.summary, index: index, total: total))
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - resume: continue the sweep recorded in the writer's directory, skipping its
+    ///     finished runs.
+    ///   - onRunStart: called before each run's first session (default: nothing).
+    ///   - onRun: called with the 1-based index of each finished run (default: nothing).
+    /// - Returns: the summaries of every finished run, resumed ones included.
     /// - Throws: ``SweepInterrupted``; ``SweepStateError`` when `resume` finds a different
     ///   sweep; errors writing results.
     @discardableResult
     public func run(
         writer: ResultsWriter?, resume: Bool = false,
+        onRunStart: (_ progress: RunProgress) -> Void = { _ in },
         onRun: (_ index: Int, _ total: Int, _ outcome: RunOutcome) -> Void = { _, _, _ in }
     ) async throws -> [RunSummary] {
         let runs = self.runs
@@ -113,17 +128,33 @@ public struct SweepPlan: Sendable {
         }
         var ranOne = false
         for (index, run) in runs.enumerated() where !state.finished.contains(index) {
-            if ranOne { try await Task.sleep(for: pause) }
+            if ranOne {
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    throw SweepInterrupted(
+                        finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: nil, rowsWritten: 0,
+                        summaries: summaries)
+                }
+            }
             ranOne = true
-            let outcome = await self.run(mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition)
+            let progress = RunProgress(
+                sessions: run.sessions,
+                label: SweepReport.runLabel(
+                    mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition, index: index + 1,
+                    total: runs.count))
+            onRunStart(progress)
+            let outcome = await self.run(
+                mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition, progress: progress)
             if Task.isCancelled {
                 if let writer {
                     if let lines = try writer.append(rows: outcome.results) { state.partialRawLines.append(lines) }
                     state.interruptedRun = index
                     try state.save(to: writer.directory)
                 }
-                throw SweepInterrupted(finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: index,
-                    rowsWritten: outcome.results.count)
+                throw SweepInterrupted(
+                    finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: index,
+                    rowsWritten: outcome.results.count, summaries: summaries)
             }
             try writer?.append(results: outcome.results, summary: outcome.summary)
             state.finished.append(index)
@@ -134,9 +165,12 @@ public struct SweepPlan: Sendable {
         return summaries
     }
 
-    private func run(mode: LoadMode, sessions: Int, wait: Double, repetition: Int) async -> RunOutcome {
+    private func run(
+        mode: LoadMode, sessions: Int, wait: Double, repetition: Int, progress: RunProgress
+    ) async -> RunOutcome {
         let driver = SessionDriver(
-            mode: mode, wait: wait, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls)
+            mode: mode, wait: wait, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls,
+            progress: progress)
         let results: [SessionResult]
         let wallTime: Double
         var held: (peak: Int, stepsAnswered: Int, stepsAttempted: Int)?
@@ -150,7 +184,7 @@ public struct SweepPlan: Sendable {
         case .hold(let duration, let interval):
             let outcome = await HoldRun(
                 endpoints: endpoints, sessions: sessions, duration: duration, stepInterval: interval,
-                timeout: timeout, hardware: hardware, tls: tls
+                timeout: timeout, hardware: hardware, tls: tls, progress: progress
             ).run()
             (results, wallTime) = (outcome.results, outcome.wallTime)
             held = (outcome.peakHeldSessions, outcome.stepsAnswered, outcome.stepsAttempted)
@@ -166,12 +200,17 @@ public struct SweepPlan: Sendable {
 public struct SweepInterrupted: Error, CustomStringConvertible {
     public let finishedRuns: Int
     public let totalRuns: Int
-    /// 0-based index of the run that was stopped.
-    public let interruptedRun: Int
+    /// 0-based index of the run that was stopped; `nil` when the sweep stopped between runs.
+    public let interruptedRun: Int?
     public let rowsWritten: Int
+    /// The finished runs (resumed ones included), for the summary of an incomplete sweep.
+    public let summaries: [RunSummary]
 
     public var description: String {
-        "interrupted during run \(interruptedRun + 1)/\(totalRuns): \(finishedRuns) runs finished, "
+        guard let interruptedRun else {
+            return "interrupted between runs: \(finishedRuns) of \(totalRuns) runs finished"
+        }
+        return "interrupted during run \(interruptedRun + 1)/\(totalRuns): \(finishedRuns) runs finished, "
             + "\(rowsWritten) rows of the interrupted run written"
     }
 }

@@ -5,9 +5,13 @@ import ArgumentParser
 /// files a run leaves behind or on deployments.
 @main
 struct OpenEnvBench: AsyncParsableCommand {
+    /// The kit's version, printed by `--version` and written into `--summary-json` documents.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "openenv-bench",
         abstract: "Load-test OpenEnv servers and work with the results.",
+        version: version,
         subcommands: [RunCommand.self, ReportCommand.self, DiffCommand.self, LogEntryCommand.self, DeployCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -17,8 +17,11 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Load-test an OpenEnv server: bursts of N sessions (connect, reset, step(wait), close).",
         discussion: """
+            On a terminal, a progress line redraws in place during each run and is replaced by \
+            the run's result line; otherwise only the result lines are printed.
+
             Exit status: 0 when every check passed, 3 when a --min-success, --max-p99 or \
-            --require-hosts check failed, 1 on any other error.
+            --require-hosts check failed, 130 when interrupted (SIGINT), 1 on any other error.
             """)
 
     @Option(name: .shortAndLong, help: "Server URL (http(s):// or ws(s)://). Default: start the embedded Swift server.")
@@ -56,6 +59,11 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .shortAndLong, help: "Directory to append raw.jsonl and summary.csv to.")
     var outputDir: String?
+
+    @Option(
+        name: .customLong("summary-json"),
+        help: "Write the sweep's summary (runs, capacity, checks) to this file as one JSON document, also when a check fails or the sweep is interrupted.")
+    var summaryJSON: String?
 
     @Flag(name: .shortAndLong, help: "Print every failed session's error.")
     var verbose = false
@@ -148,13 +156,13 @@ struct RunCommand: AsyncParsableCommand {
         defer { signals.cancel() }
         do {
             try await work.value
-        } catch let interrupted as SweepInterrupted {
+        } catch let interrupted as SweepInterrupted where interrupted.interruptedRun != nil {
             print("Interrupted: \(interrupted).")
             if let outputDir {
                 print("Results so far are in \(outputDir); run-state.json marks the sweep incomplete. Continue with --resume.")
             }
             throw ExitCode(130)
-        } catch is CancellationError {
+        } catch is SweepInterrupted, is CancellationError {
             // SIGINT during the pause between runs or the --start-at wait: nothing was in flight.
             print("Interrupted between runs.")
             if let outputDir { print("Results so far are in \(outputDir). Continue with --resume.") }
@@ -169,10 +177,6 @@ struct RunCommand: AsyncParsableCommand {
         let waitGrid: [Double] = try self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [wait]
         let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
             try ServerEndpoint(parsing: $0)
-        }
-        if let startAt {
-            let delay = startAt - Date().timeIntervalSince1970
-            if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
         }
         if let targets {
             try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid)
@@ -205,29 +209,70 @@ struct RunCommand: AsyncParsableCommand {
         // Progress appears as runs finish, also when the output is a file or a pipe
         // (fflush(nil) flushes every stream without touching the `stdout` global).
         fflush(nil)
-        let summaries = try await plan.run(writer: writer, resume: resume) { index, total, outcome in
-            let summary = outcome.summary
-            print(SweepReport.runLine(summary, index: index, total: total))
-            if let held = outcome.held {
-                print("  held: peak \(held.peak) sessions open at once of \(summary.numRequests); steps answered \(held.stepsAnswered)/\(held.stepsAttempted)")
+        let startedAt = Timestamp.now()
+        let progressLine = ProgressLine()
+        let redraws = Task { await progressLine.run() }
+        let summaries: [RunSummary]
+        do {
+            defer { redraws.cancel() }
+            if let startAt {
+                let delay = startAt - Date().timeIntervalSince1970
+                if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
             }
-            if verbose {
-                for row in outcome.results where !row.success {
-                    print("    #\(row.requestID) \(row.errorType?.rawValue ?? "?"): \(row.errorMessage ?? "")")
-                }
+            summaries = try await plan.run(writer: writer, resume: resume, onRunStart: progressLine.show) {
+                index, total, outcome in
+                progressLine.finish(with: runLines(outcome, index: index, total: total, checks: checks))
             }
-            if let shortfall = checks.hostShortfall(summary) { print("  warning: run \(index): \(shortfall)") }
-            // Each run's lines as it finishes, also when the output goes to a pipe or a CI log.
-            fflush(nil)
+        } catch let interrupted as SweepInterrupted {
+            await redraws.value
+            try writeSummary(interrupted.summaries, url: url, startedAt: startedAt, checks: checks, interruption: "\(interrupted)")
+            throw interrupted
+        } catch let cancelled as CancellationError {
+            await redraws.value
+            try writeSummary([], url: url, startedAt: startedAt, checks: checks, interruption: "interrupted before the first run")
+            throw cancelled
         }
+        await redraws.value
         print("\n" + SweepReport.table(summaries))
         print("\n" + SweepReport.analysis(CapacityAnalysis(summaries: summaries, threshold: threshold), threshold: threshold, cores: cores))
         if let writer { print("\nResults appended to \(writer.directory.path)/raw.jsonl and summary.csv") }
+        try writeSummary(summaries, url: url, startedAt: startedAt, checks: checks, interruption: nil)
         let violations = checks.violations(summaries)
         if !violations.isEmpty {
             print("\nChecks failed:\n" + violations.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(3)
         }
+    }
+
+    /// What is printed when a run finishes: its result line, hold figures, failed sessions
+    /// (`--verbose`) and a host-count warning.
+    private func runLines(_ outcome: RunOutcome, index: Int, total: Int, checks: SweepChecks) -> [String] {
+        let summary = outcome.summary
+        var lines = [SweepReport.runLine(summary, index: index, total: total)]
+        if let held = outcome.held {
+            lines.append(
+                "  held: peak \(held.peak) sessions open at once of \(summary.numRequests); steps answered \(held.stepsAnswered)/\(held.stepsAttempted)")
+        }
+        if verbose {
+            for row in outcome.results where !row.success {
+                lines.append("    #\(row.requestID) \(row.errorType?.rawValue ?? "?"): \(row.errorMessage ?? "")")
+            }
+        }
+        if let shortfall = checks.hostShortfall(summary) { lines.append("  warning: run \(index): \(shortfall)") }
+        return lines
+    }
+
+    /// `--summary-json FILE`: the sweep as one JSON document; `interruption` marks it incomplete.
+    private func writeSummary(
+        _ summaries: [RunSummary], url: String, startedAt: String, checks: SweepChecks, interruption: String?
+    ) throws {
+        guard let summaryJSON else { return }
+        let document = SweepSummaryDocument(
+            tool: "openenv-bench", version: OpenEnvBench.version, url: url, startedAt: startedAt,
+            interruption: interruption, runs: summaries, threshold: threshold, cores: cores,
+            violations: checks.violations(summaries), hostWarnings: summaries.compactMap(checks.hostShortfall))
+        try OutputFile.write(JSONCoding.encodeString(document.json) + "\n", to: summaryJSON)
+        print("Summary written to \(summaryJSON)")
     }
 
     private var pattern: LoadPattern {

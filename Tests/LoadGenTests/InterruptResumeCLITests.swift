@@ -18,7 +18,10 @@ struct InterruptResumeCLITests {
     func interruptThenResume() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let interrupted = try LaunchedProcess("openenv-bench", Self.arguments + ["-o", directory.path])
+        let summaryFile = directory.appendingPathExtension("json")
+        defer { try? FileManager.default.removeItem(at: summaryFile) }
+        let interrupted = try LaunchedProcess(
+            "openenv-bench", Self.arguments + ["-o", directory.path, "--summary-json", summaryFile.path])
         // Interrupt once the first run is written and the second is mid-step.
         try await interrupted.waitForOutput(containing: "[1/2]")
         try await Task.sleep(for: .seconds(1))
@@ -27,6 +30,9 @@ struct InterruptResumeCLITests {
         let firstOutput = interrupted.output
         #expect(firstStatus == 130, "\(firstOutput)")
         #expect(firstOutput.contains("run-state.json marks the sweep incomplete"), "\(firstOutput)")
+        var document = try JSONCoding.parse(try Data(contentsOf: summaryFile))
+        #expect(document["complete"] == false && document["runs"]?.arrayValue?.count == 1, "\(document)")
+        #expect(document["interruption"]?.stringValue?.contains("interrupted during run 2/2") == true, "\(document)")
 
         var state = try #require(try SweepState.load(from: directory))
         #expect(!state.isComplete && state.finished == [0] && state.interruptedRun == 1)
@@ -42,8 +48,10 @@ struct InterruptResumeCLITests {
         #expect(summary.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 2, "header and the finished run only")
 
         let (resumedStatus, secondOutput) = try await LaunchedProcess.run(
-            "openenv-bench", Self.arguments + ["-o", directory.path, "--resume"])
+            "openenv-bench", Self.arguments + ["-o", directory.path, "--resume", "--summary-json", summaryFile.path])
         #expect(resumedStatus == 0, "\(secondOutput)")
+        document = try JSONCoding.parse(try Data(contentsOf: summaryFile))
+        #expect(document["complete"] == true && document["runs"]?.arrayValue?.count == 2, "the resumed run and the new one")
         #expect(secondOutput.contains("[2/2]") && !secondOutput.contains("[1/2]"), "only the unfinished run: \(secondOutput)")
         // The table (and the threshold checks) still cover the run finished before the SIGINT.
         #expect(secondOutput.range(of: #"ws +4 +0\.20 +1 +4"#, options: .regularExpression) != nil, "\(secondOutput)")

@@ -1,3 +1,5 @@
+import BenchResults
+import EnvProtocol
 import EnvTesting
 import Foundation
 import Testing
@@ -27,11 +29,48 @@ struct OpenEnvBenchCLITests {
         #expect(summary.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 5)
     }
 
-    @Test("a broken threshold exits 3 and says which run broke it")
+    @Test("--summary-json: every run of summary.csv with the same figures, the capacity analysis, the verdicts")
+    func summaryJSON() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathExtension("json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try await bench([
+            "--requests-grid", "4,8", "-w", "0.05", "--reps", "2", "--cores", "2", "-o", directory.path,
+            "--summary-json", file.path,
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("Summary written to \(file.path)"), "\(output)")
+        let document = try JSONCoding.parse(try Data(contentsOf: file))
+        let runs = try #require(document["runs"]?.arrayValue)
+        let csv = try RunSummary.read(resultsDirectory: directory)
+        #expect(runs.count == csv.count && csv.count == 4)
+        #expect(runs.allSatisfy { Set($0.objectValue?.keys ?? [:].keys) == Set(RunSummary.columns) }, "the summary.csv columns")
+        #expect(try runs.map(RunSummary.init(jsonFigures:)) == csv)
+        #expect(runs.first?["num_requests"] == .integer(4) && runs.first?["wait_seconds"]?.numberValue == 0.05)
+        let capacity = try #require(document["capacity"]?["configurations"]?.arrayValue)
+        #expect(capacity.count == 1 && capacity[0]["mode"] == "ws" && capacity[0]["wait_seconds"]?.numberValue == 0.05)
+        #expect(capacity[0]["max_batch"] == 8 && capacity[0]["latency_bounded_capacity"] == 8)
+        #expect(capacity[0]["batch_per_core"]?.numberValue == 4, "max batch 8 over --cores 2")
+        #expect(document["checks"] == ["passed": true, "violations": [], "host_warnings": []])
+        #expect(document["complete"] == true && document["interruption"] == .null)
+        #expect(document["tool"] == "openenv-bench" && document["version"]?.stringValue?.isEmpty == false)
+        let started = try #require(document["started_at"]?.stringValue)
+        let finished = try #require(document["finished_at"]?.stringValue)
+        #expect(started.hasSuffix("Z") && started <= csv[0].timestamp && csv[3].timestamp <= finished)
+    }
+
+    @Test("a broken threshold exits 3 and says which run broke it; --summary-json records the verdict")
     func thresholds() async throws {
-        let (status, output) = try await bench(["-n", "4", "-w", "0.05", "--max-p99", "0.001"])
+        let file = temporaryDirectory().appendingPathExtension("json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try await bench(["-n", "4", "-w", "0.05", "--max-p99", "0.001", "--summary-json", file.path])
         #expect(status == 3, "\(output)")
         #expect(output.contains("Checks failed:") && output.contains("ws N=4 wait=0.05s rep=1: p99"))
+        let document = try JSONCoding.parse(try Data(contentsOf: file))
+        #expect(document["checks"]?["passed"] == false && document["complete"] == true)
+        let violations = (document["checks"]?["violations"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(violations.count == 1 && violations.allSatisfy { output.contains("  \($0)") }, "\(violations)")
     }
 
     @Test("a server that is not there: every session is a ConnectionRefused row, and --min-success fails")

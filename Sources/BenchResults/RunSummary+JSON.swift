@@ -1,0 +1,37 @@
+import EnvProtocol
+
+extension RunSummary {
+    /// The `summary.csv` columns that hold text; every other column is a number.
+    static let textColumns: Set<String> = ["mode", "url", "timestamp", "hardware"]
+
+    /// The run as one JSON object: the `summary.csv` columns as keys, numbers as JSON numbers
+    /// (integers where the column counts something), so a dashboard reads the same figures as
+    /// the CSV without parsing text.
+    public var jsonFigures: JSONValue {
+        .object(
+            Dictionary(
+                uniqueKeysWithValues: zip(Self.columns, csvFields).map { column, field in
+                    guard !Self.textColumns.contains(column) else { return (column, JSONValue.string(field)) }
+                    if let integer = Int(field) { return (column, .integer(integer)) }
+                    // A non-finite figure (none is expected) has no JSON number.
+                    guard let number = Double(field), number.isFinite else { return (column, .null) }
+                    return (column, .number(number))
+                }))
+    }
+
+    /// Reads one run written as ``jsonFigures``.
+    ///
+    /// - Throws: ``ResultsFileError`` naming the missing or unreadable column.
+    public init(jsonFigures json: JSONValue) throws {
+        guard let object = json.objectValue else { throw ResultsFileError(reason: "a run is not a JSON object") }
+        let row = object.compactMapValues { value -> String? in
+            switch value {
+            case .string(let text): text
+            case .integer(let integer): String(integer)
+            case .number(let number): String(number)
+            default: nil
+            }
+        }
+        try self.init(csvRow: row)
+    }
+}
