@@ -158,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "BenchResults", "BenchmarkEnvironment", "EnvClient", "EnvProtocol", "EnvServer", "EnvTesting",
+                "LoadGen", "BenchResults", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer",
+                "EnvTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

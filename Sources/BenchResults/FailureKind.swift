@@ -27,6 +27,8 @@ public struct FailureKind: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let connectionError: Self = "ConnectionError"
     /// The server sent a message nobody asked for (replies would be shifted by one).
     public static let unsolicitedReply: Self = "UnsolicitedReply"
+    /// A tool call answered with a JSON-RPC error.
+    public static let mcpError: Self = "MCPError"
     /// The run was stopped (SIGINT) while this session was in flight.
     public static let interrupted: Self = "Interrupted"
 }

@@ -38,17 +38,24 @@ public struct SessionResult: Sendable, Equatable {
 
     /// Copies what the server reported about itself from a step's observation.
     ///
-    /// - Throws: ``InvalidObservation`` when a field has the wrong type: a server that answers
-    ///   garbage is recorded as such, never as a success (nor a crash: a `pid` of `1e300` does
-    ///   not fit an `Int`).
-    public mutating func record(_ observation: JSONValue) throws(InvalidObservation) {
+    /// - Parameter strict: the observation is the benchmark's, so these fields must have their
+    ///   types; otherwise (any environment) a field that is absent or of another type is simply
+    ///   not reported (0 or empty).
+    /// - Throws: ``InvalidObservation`` (strict only) when a field has the wrong type: a server
+    ///   that answers garbage is recorded as such, never as a success (nor a crash: a `pid` of
+    ///   `1e300` does not fit an `Int`).
+    public mutating func record(_ observation: JSONValue, strict: Bool = true) throws(InvalidObservation) {
         func invalid(_ field: String) -> InvalidObservation {
             InvalidObservation(field: field, observation: String(describing: observation).prefix(300).description)
         }
-        guard let waited = (observation["waited_seconds"] ?? 0).numberValue else { throw invalid("waited_seconds") }
-        guard let pid = (observation["pid"] ?? 0).integerValue else { throw invalid("pid") }
-        waitedSeconds = waited
-        self.pid = pid
+        let waited = (observation["waited_seconds"] ?? 0).numberValue
+        let pid = (observation["pid"] ?? 0).integerValue
+        if strict {
+            guard waited != nil else { throw invalid("waited_seconds") }
+            guard pid != nil else { throw invalid("pid") }
+        }
+        waitedSeconds = waited ?? 0
+        self.pid = pid ?? 0
         sessionHash = observation["session_hash"]?.stringValue ?? ""
         hostURL = observation["host_url"]?.stringValue ?? ""
     }

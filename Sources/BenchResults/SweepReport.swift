@@ -34,7 +34,8 @@ public enum SweepReport {
                 row([
                     s.mode.rawValue, "\(s.numRequests)", format(s.waitSeconds, 2), "\(s.repetition)",
                     "\(s.successful)", format(s.totalP50, 3), format(s.totalP99, 3), format(s.totalWallTime, 2),
-                    format(s.requestsPerSecond, 1), format(s.effectiveConcurrency, 1), "\(s.uniqueHosts)",
+                    format(s.requestsPerSecond, 1), format(s.effectiveConcurrency, 1),
+                    s.successful > 0 && s.uniqueHosts == 0 ? "not reported" : "\(s.uniqueHosts)",
                 ]))
         }
         return lines.joined(separator: "\n")

@@ -5,8 +5,8 @@ import EnvProtocol
 import NIOCore
 import NIOSSL
 
-/// Runs one benchmark session — connect, reset, step(wait), close — and reports it as exactly
-/// one ``SessionResult``, whatever happens.
+/// Runs one session — connect, reset, the ``Workload``'s steps, close — and reports it as
+/// exactly one ``SessionResult``, whatever happens.
 public struct SessionDriver: Sendable {
     public var mode: LoadMode
     public var wait: Double
@@ -17,11 +17,14 @@ public struct SessionDriver: Sendable {
     public var tls: TLSConfiguration?
     /// Counts every session's start and end as it happens, for a live display (default none).
     public var progress: RunProgress?
+    /// What each session sends after its reset (default: the benchmark's wait step).
+    public var workload: Workload
 
     public init(
         mode: LoadMode, wait: Double, timeout: Duration, batchSize: Int, hardware: String,
-        tls: TLSConfiguration? = nil, progress: RunProgress? = nil
+        tls: TLSConfiguration? = nil, progress: RunProgress? = nil, workload: Workload = .benchmark
     ) {
+        self.workload = workload
         self.mode = mode
         self.wait = wait
         self.timeout = timeout
@@ -44,10 +47,15 @@ public struct SessionDriver: Sendable {
             return await webSocketRow(requestID: requestID, endpoint: endpoint, scheduledStart: scheduledStart) {
                 connection, row in
                 let mark = ContinuousClock.now
-                let observation = try await connection.observation(
-                    answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#)
+                for index in 0..<workload.steps {
+                    let message = workload.webSocketMessage(step: index, wait: wait)
+                    if workload.readsObservations {
+                        try row.record(try await connection.observation(answering: message), strict: workload.isBenchmark)
+                    } else {
+                        try await connection.toolResult(answering: message)
+                    }
+                }
                 row.stepLatency = (ContinuousClock.now - mark).seconds
-                try row.record(observation)
             }
         case .http:
             return await row(requestID: requestID, scheduledStart: scheduledStart) { row, _ in
@@ -110,9 +118,27 @@ public struct SessionDriver: Sendable {
         _ = try await post(client, endpoint.httpURL + "/reset", body: nil)
         row.resetLatency = (ContinuousClock.now - mark).seconds
         mark = ContinuousClock.now
-        let reply = try await post(client, endpoint.httpURL + "/step", body: #"{"action":{"wait_seconds":\#(wait)}}"#)
+        for index in 0..<workload.steps {
+            let (path, body) = workload.httpRequest(step: index, wait: wait)
+            let reply = try await post(client, endpoint.httpURL + path, body: body)
+            if workload.readsObservations {
+                try row.record(reply["observation"] ?? .null, strict: workload.isBenchmark)
+            } else {
+                try Self.judgeToolResponse(reply)
+            }
+        }
         row.stepLatency = (ContinuousClock.now - mark).seconds
-        try row.record(reply["observation"] ?? .null)
+    }
+
+    /// A `tools/call` response must carry a result; a JSON-RPC error fails the session.
+    static func judgeToolResponse(_ response: JSONValue) throws {
+        if let error = response["error"] {
+            throw SessionFailure(
+                .mcpError, "JSON-RPC error \(error["code"].map { "\($0)" } ?? "?"): \(error["message"]?.stringValue ?? "\(error)")")
+        }
+        guard response["result"] != nil else {
+            throw SessionFailure(.invalidReply, "not a JSON-RPC response: \(String(describing: response).prefix(300))")
+        }
     }
 
     private func post(_ client: HTTPClient, _ url: String, body: String?) async throws -> JSONValue {
@@ -172,6 +198,30 @@ extension WebSocketConnection {
                 .closedBeforeReply, "closed with \(code.map(String.init) ?? "no code") \(reason)")
         case .binary, .pong:
             throw SessionFailure(.invalidReply, "unexpected \(event)")
+        }
+    }
+}
+
+extension WebSocketConnection {
+    /// Sends a `{"type":"mcp"}` tools/call and checks the `mcp` reply carries a result.
+    ///
+    /// - Throws: ``SessionFailure``: `MCPError` for a JSON-RPC error, the server's code for an
+    ///   `error` reply, `InvalidReply` for anything else.
+    mutating func toolResult(answering message: String) async throws {
+        try await send(text: message)
+        let event = try await receive()
+        guard case .text(let text) = event, let reply = try? JSONCoding.parse(text) else {
+            throw SessionFailure(.invalidReply, "unexpected \(String(describing: event).prefix(300))")
+        }
+        switch reply["type"]?.stringValue {
+        case "mcp":
+            try SessionDriver.judgeToolResponse(reply["data"] ?? .null)
+        case "error":
+            throw SessionFailure(
+                FailureKind(rawValue: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR"),
+                reply["data"]?["message"]?.stringValue ?? text)
+        default:
+            throw SessionFailure(.invalidReply, "unexpected reply: \(text.prefix(300))")
         }
     }
 }

@@ -35,12 +35,17 @@ public struct SweepPlan: Sendable {
     public var pause: Duration
     public var tls: TLSConfiguration?
     public var pattern: LoadPattern
+    /// What each session sends after its reset (bursts and the open model; hold mode steps the
+    /// benchmark way).
+    public var workload: Workload
 
     public init(
         endpoints: [ServerEndpoint], url: String, modes: [LoadMode] = [.ws], requestsGrid: [Int], waitGrid: [Double],
         repetitions: Int = 1, timeout: Duration = .seconds(120), hardware: String = "cpu-basic",
-        pause: Duration = .milliseconds(500), tls: TLSConfiguration? = nil, pattern: LoadPattern = .burst
+        pause: Duration = .milliseconds(500), tls: TLSConfiguration? = nil, pattern: LoadPattern = .burst,
+        workload: Workload = .benchmark
     ) {
+        self.workload = workload
         self.endpoints = endpoints
         self.url = url
         self.modes = modes
@@ -170,7 +175,7 @@ public struct SweepPlan: Sendable {
     ) async -> RunOutcome {
         let driver = SessionDriver(
             mode: mode, wait: wait, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls,
-            progress: progress)
+            progress: progress, workload: workload)
         let results: [SessionResult]
         let wallTime: Double
         var held: (peak: Int, stepsAnswered: Int, stepsAttempted: Int)?

@@ -20,9 +20,13 @@ public struct SweepChecks: Sendable, Equatable {
     }
 
     /// The host-count finding for one run, or `nil` when enough hosts served it (or none
-    /// was expected, or no session succeeded, so no host could be counted).
+    /// was expected, or no session succeeded, so no host could be counted). An environment that
+    /// reports no `host_url` cannot be verified, which is a finding too.
     public func hostShortfall(_ summary: RunSummary) -> String? {
         guard let expectedHosts, summary.successful > 0, summary.uniqueHosts < expectedHosts else { return nil }
+        guard summary.uniqueHosts > 0 else {
+            return "\(Self.name(summary)): host_url not reported by this environment, so \(expectedHosts) hosts cannot be verified"
+        }
         return "\(Self.name(summary)): \(summary.uniqueHosts) distinct host_url values served it, expected \(expectedHosts)"
     }
 

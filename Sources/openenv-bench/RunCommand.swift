@@ -113,6 +113,21 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Continue the sweep recorded in --output-dir (run-state.json), skipping its finished runs.")
     var resume = false
 
+    @Option(help: "Any environment: the step action, a JSON object (or an array of them, cycled per step). Default: the benchmark's {\"wait_seconds\": --wait}.")
+    var action: String?
+
+    @Option(help: "Like --action, read from a file.")
+    var actionFile: String?
+
+    @Option(help: "MCP tool environments: call this tool each step (tools/call over the session's socket, or POST /mcp in http mode).")
+    var tool: String?
+
+    @Option(help: "With --tool: the tool's arguments, a JSON object (default {}).")
+    var arguments: String?
+
+    @Option(help: "Steps per session (default 1).")
+    var steps: Int = 1
+
     /// The grid a bare `openenv-bench` runs against its embedded server.
     static let embeddedDefaultGrid = [32, 128, 512, 2048]
 
@@ -131,6 +146,14 @@ struct RunCommand: AsyncParsableCommand {
         if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
         if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
         if resume && outputDir == nil { throw ValidationError("--resume needs --output-dir DIR of the sweep to continue") }
+        if hold && (action != nil || actionFile != nil || tool != nil) {
+            throw ValidationError("--hold steps the benchmark way; --action, --action-file and --tool are for bursts and --arrival-rate")
+        }
+        do {
+            _ = try workload()
+        } catch let error as WorkloadError {
+            throw ValidationError(error.description)
+        }
         do {
             _ = try requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") as [Int] }
             _ = try waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") as [Double] }
@@ -201,11 +224,13 @@ struct RunCommand: AsyncParsableCommand {
         let plan = SweepPlan(
             endpoints: endpoints, url: url, modes: compare ? [.http, .ws] : [mode], requestsGrid: requestsGrid,
             waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
-            pause: .seconds(pause), tls: ClientTLS.configuration(caFile: cacert, insecure: insecure), pattern: pattern)
+            pause: .seconds(pause), tls: ClientTLS.configuration(caFile: cacert, insecure: insecure), pattern: pattern,
+            workload: try workload())
         let checks = SweepChecks(
             minSuccess: minSuccess, maxP99: maxP99, expectedHosts: expectedHosts, requireHosts: requireHosts)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
-        print("Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps) against \(url)")
+        print(
+            "Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps, workload \(plan.workload)) against \(url)")
         // Progress appears as runs finish, also when the output is a file or a pipe
         // (fflush(nil) flushes every stream without touching the `stdout` global).
         fflush(nil)
@@ -273,6 +298,18 @@ struct RunCommand: AsyncParsableCommand {
             violations: checks.violations(summaries), hostWarnings: summaries.compactMap(checks.hostShortfall))
         try OutputFile.write(JSONCoding.encodeString(document.json) + "\n", to: summaryJSON)
         print("Summary written to \(summaryJSON)")
+    }
+
+    /// The workload the flags describe (the action file is read here: a runtime error if it cannot be).
+    private func workload() throws -> Workload {
+        let contents = try actionFile.map { path in
+            do {
+                return try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw WorkloadError(flag: "--action-file", reason: "cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        return try Workload.parse(action: action, actionFileContents: contents, tool: tool, arguments: arguments, steps: steps)
     }
 
     private var pattern: LoadPattern {
