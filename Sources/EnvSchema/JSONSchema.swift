@@ -123,9 +123,14 @@ public struct JSONSchema: Sendable {
 
     /// True when `value` has no violation; stops at the first one.
     public func accepts(_ value: JSONValue) -> Bool {
+        accepts(node: root, value)
+    }
+
+    /// Whether the subschema compiled as `node` accepts `value`.
+    func accepts(node: Int, _ value: JSONValue) -> Bool {
         var evaluation = SchemaEvaluation(nodes: nodes, configuration: configuration, path: [], firstOnly: true)
         var violations: [SchemaViolation] = []
-        evaluation.check(root, value, depth: 0, into: &violations)
+        evaluation.check(node, value, depth: 0, into: &violations)
         return violations.isEmpty && !evaluation.exhausted
     }
 }

@@ -161,6 +161,7 @@ struct SchemaCompiler {
             guard case .string(let source) = pattern else {
                 throw .invalidKeyword(at: at("pattern"), detail: "pattern must be a string")
             }
+            node.patternSource = source
             switch SchemaPattern.compile(source) {
             case .success(let compiled): node.pattern = compiled
             case .failure(let error):

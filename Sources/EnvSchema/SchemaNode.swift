@@ -57,6 +57,8 @@ struct SchemaNode: Sendable {
     var minLength: Int?
     var maxLength: Int?
     var pattern: SchemaPattern?
+    /// The `pattern` text, also when the regex engine could not compile it.
+    var patternSource: String?
 
     var prefixItems: [Int] = []
     /// `items` (2020-12) or `additionalItems` after an array-form `items` (draft 7).

@@ -2,7 +2,7 @@
 
 Usage (from the repo root, with the openenv 0.10 venv, which pins pydantic 2.14.3):
 
-    .build-venv/openenv-0.10/bin/python Tests/EnvSchemaTests/Fixtures/generate.py
+    .build-venv/openenv-0.10/bin/python Tests/EnvSchemaTests/Fixtures/generate.py [--synthesized [FILE]]
 
 writes Tests/EnvSchemaTests/Fixtures/pydantic-fixtures.json:
 
@@ -28,6 +28,12 @@ writes Tests/EnvSchemaTests/Fixtures/pydantic-fixtures.json:
   str and int Enums, Optional, nested models, lists of models, dicts, constr patterns,
   conint multiple_of, confloat bounds, unions (plain and discriminated), tuples, sets,
   datetime/UUID/Decimal, a recursive model, aliases, extra="allow" and extra="ignore".
+
+With `--synthesized` it instead reads Fixtures/synthesized.json (the values EnvSchema's
+`SchemaSynthesizer` writes for every fixture schema, recorded by
+`RECORD_SNAPSHOTS=1 swift test --filter EnvSchemaTests`) and adds pydantic's verdict to each
+value (`pydantic_valid`), so the Swift tests can check that pydantic accepts every
+synthesized valid value and rejects every invalid variant.
 
 Deterministic: re-running with the same versions rewrites the same bytes.
 """
@@ -254,9 +260,14 @@ ZOO_INSTANCES = [
 ]
 
 MODELS: List[Dict[str, Any]] = []
+# name -> pydantic model, for verdicts on values written by the Swift synthesizer
+REGISTRY: Dict[str, type] = {}
+# name -> FastMCP tool name
+TOOLS: Dict[str, str] = {}
 
 
 def add_model(name: str, source: str, model: type, instances: List[str], notes: Optional[Dict[str, str]] = None) -> None:
+    REGISTRY[name] = model
     entries = []
     for text in instances:
         entry: Dict[str, Any] = {"json": text}
@@ -301,6 +312,7 @@ async def add_tools(source: str, server: Any, instances: Dict[str, List[str]]) -
                     entry["errors"] = [{"type": "tool_error", "loc": [], "msg": " / ".join(str(e).split("\n")[0:3])}]
                 entry["valid_json_mode"] = None
                 entries.append(entry)
+            TOOLS[f"mcp_tools.{name}"] = name
             MODELS.append({
                 "name": f"mcp_tools.{name}",
                 "source": source,
@@ -310,9 +322,62 @@ async def add_tools(source: str, server: Any, instances: Dict[str, List[str]]) -
             })
 
 
+def pydantic_verdict(name: str, value: Any) -> bool:
+    try:
+        REGISTRY[name].model_validate(value)
+        return True
+    except ValidationError:
+        return False
+
+
+async def tool_verdicts(server: Any, asks: List[Tuple[str, Any]]) -> List[bool]:
+    import fastmcp
+    from fastmcp.exceptions import ToolError
+
+    verdicts = []
+    async with fastmcp.Client(server) as client:
+        for tool, arguments in asks:
+            try:
+                await client.call_tool(tool, arguments)
+                verdicts.append(True)
+            except ToolError:
+                verdicts.append(False)
+    return verdicts
+
+
+def fill_synthesized(path: str, tools_server: Any) -> int:
+    """Add pydantic's verdict to every value in the Swift synthesizer's snapshot."""
+    with open(path) as f:
+        document = json.load(f)
+    entries = []
+    for model in document["models"]:
+        values = ([model["valid"]] if model.get("valid") else []) + model.get("invalid", [])
+        entries.extend((model["name"], v) for v in values)
+    asks = [(TOOLS[name], v["value"]) for name, v in entries if name in TOOLS]
+    tool_results = iter(asyncio.run(tool_verdicts(tools_server, asks)))
+    for name, v in entries:
+        v["pydantic_valid"] = next(tool_results) if name in TOOLS else pydantic_verdict(name, v["value"])
+    document["verdicts_by"] = "Tests/EnvSchemaTests/Fixtures/generate.py --synthesized"
+    with open(path, "w") as f:
+        json.dump(document, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    wrong = [(n, v) for n, v in entries if v["pydantic_valid"] != ("kind" not in v)]
+    print(f"{os.path.relpath(path, ROOT)}: {len(entries)} values, {len(wrong)} where pydantic disagrees with the synthesizer")
+    for name, v in wrong:
+        print(f"  {name}: {v.get('kind', 'valid')} {json.dumps(v['value'])}")
+    return 0
+
+
 def main() -> int:
+    import argparse
     import logging
 
+    parser = argparse.ArgumentParser(description="Write pydantic-fixtures.json (default), or add pydantic's "
+                                     "verdicts to the synthesizer snapshot.")
+    parser.add_argument("--synthesized", metavar="FILE", nargs="?", const=os.path.join(HERE, "synthesized.json"),
+                        help="fill in pydantic_valid in FILE (default Fixtures/synthesized.json, written by "
+                        "RECORD_SNAPSHOTS=1 swift test --filter EnvSchemaTests)")
+    args = parser.parse_args()
     logging.disable(logging.WARNING)  # FastMCP logs every rejected call
     os.environ.setdefault("PORT", "8000")
     bench = load("benchmark_env_server")
@@ -423,6 +488,9 @@ def main() -> int:
                    '{"key":"a","options":{"limit":"2"}}', '{"key":"a","options":{"bogus":1}}',
                    '{"key":"a","options":null}', '{"options":{}}'],
     }))
+
+    if args.synthesized:
+        return fill_synthesized(args.synthesized, tools._tools())
 
     document = {
         "generator": "Tests/EnvSchemaTests/Fixtures/generate.py",
