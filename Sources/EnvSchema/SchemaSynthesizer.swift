@@ -347,25 +347,43 @@ struct ValueBuilder {
             if let high, high.exclusive ? value >= high.value : value > high.value { return false }
             return true
         }
+        // 0 when allowed, else the bound nearest to it (one unit inside an exclusive bound,
+        // or the midpoint when the interval is narrower than that).
         var value = 0.0
         if !inside(0) {
             if let low {
-                value = low.exclusive ? (high.map { (low.value + $0.value) / 2 } ?? low.value + 1) : low.value
+                value = low.exclusive ? (inside(low.value + 1) ? low.value + 1 : (low.value + (high?.value ?? low.value + 2)) / 2) : low.value
             } else if let high {
-                value = high.exclusive ? high.value - 1 : high.value
+                value = high.exclusive ? (inside(high.value - 1) ? high.value - 1 : high.value) : high.value
             }
         }
         var step = 1.0
         if let multiple = node.multipleOf {
             step = multiple.value
-            var k = (value / step).rounded(.up)
-            if !inside(k * step) { k = (value / step).rounded(.down) }
-            value = k * step
+            // The multiple inside the bounds nearest to 0: 0 itself, or one next to a bound.
+            var factors: [Double] = [0]
+            if let low { factors += [(low.value / step).rounded(.up), (low.value / step).rounded(.up) + 1] }
+            if let high { factors += [(high.value / step).rounded(.down), (high.value / step).rounded(.down) - 1] }
+            let multiples = factors.map { Self.tidy($0 * step, step: step) }.filter(inside)
+            if let nearest = multiples.min(by: { abs($0) < abs($1) }) { value = nearest }
         }
         for candidate in [value + Double(variant) * step, value - Double(variant) * step, value] where inside(candidate) {
             return candidate.isWholeNumber && abs(candidate) < 9e15 ? .integer(Int(candidate)) : .number(candidate)
         }
         throw fail(id, "no number lies within the bounds")
+    }
+
+    /// `k * 0.1` is `0.30000000000000004` for k = 3: round to the divisor's decimals, so the
+    /// value reads `0.3` (still a multiple within pydantic's relative tolerance).
+    static func tidy(_ value: Double, step: Double) -> Double {
+        let text = String(step)
+        guard !text.contains("e"), let dot = text.firstIndex(of: ".") else { return value }
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        guard decimals > 0, decimals <= 12 else { return value }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return rounded.isFinite ? rounded : value
     }
 
     // MARK: strings
@@ -599,6 +617,10 @@ struct ConstraintProbe {
             }
             if let maximum = node.maxLength, maximum < 10_000 {
                 found.append((.string(String(repeating: "a", count: maximum + 1)), "longer than maxLength \(maximum)"))
+            }
+            if let minimum = node.minItems, minimum > 0 { found.append((.array([]), "fewer items than minItems \(minimum)")) }
+            if let minimum = node.minProperties, minimum > 0 {
+                found.append((.object([:]), "fewer members than minProperties \(minimum)"))
             }
             if let members = node.enumValues {
                 if members.allSatisfy({ $0.stringValue != nil }) {

@@ -131,6 +131,43 @@ class Zoo(BaseModel):
     amount: Optional[Decimal] = None
 
 
+class StrictItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: constr(pattern=r"^[A-Z]{3}-\d{4}$")
+    qty: conint(ge=7, multiple_of=5)
+    price: float = Field(gt=0, lt=1000)
+
+
+class AllRequired(BaseModel):
+    """Every field kind of Zoo, required and constrained: what the synthesizer must write."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["a", "b", "c"]
+    color: Color
+    level: Level
+    maybe_n: Optional[conint(ge=3)]
+    items: List[StrictItem] = Field(min_length=2)
+    tags: Set[constr(min_length=3)] = Field(min_length=2)
+    counts: Dict[str, conint(le=-5)] = Field(min_length=1)
+    pair: Tuple[conint(gt=10), constr(pattern=r"^(yes|no)$")]
+    rest: Tuple[float, ...] = Field(min_length=1)
+    choice: Union[conint(lt=0), constr(max_length=1)]
+    pet: Annotated[Union[Cat, Dog], Field(discriminator="species")]
+    ratio: float = Field(gt=0.2, le=1, multiple_of=0.1)
+    hex_id: constr(pattern=r"^[0-9a-f]{12}$")
+    code: str = Field(min_length=5, max_length=6)
+    small: conint(gt=-10, lt=-3)
+    flag: StrictBool
+    when: dt.datetime
+    day: dt.date
+    uid: uuid.UUID
+    amount: Decimal
+    tree: "TreeNode"
+    anything: Any
+
+
 class TreeNode(BaseModel):
     value: int
     children: List["TreeNode"] = Field(default_factory=list)
@@ -465,6 +502,17 @@ def main() -> int:
     ])
 
     add_model("zoo.Zoo", "Tests/EnvSchemaTests/Fixtures/generate.py", Zoo, ZOO_INSTANCES)
+    AllRequired.model_rebuild()
+    add_model("zoo.AllRequired", "Tests/EnvSchemaTests/Fixtures/generate.py", AllRequired, [
+        json.dumps({"mode": "b", "color": "green", "level": 2, "maybe_n": None,
+                    "items": [{"sku": "XYZ-0001", "qty": 10, "price": 0.5}, {"sku": "XYZ-0002", "qty": 15, "price": 999.9}],
+                    "tags": ["abc", "def"], "counts": {"x": -5}, "pair": [11, "no"], "rest": [1.5], "choice": "z",
+                    "pet": {"species": "dog"}, "ratio": 0.3, "hex_id": "00000000abcd", "code": "abcde", "small": -4,
+                    "flag": True, "when": "2024-05-06T07:08:09+02:00", "day": "2024-05-06",
+                    "uid": "12345678-1234-5678-1234-567812345678", "amount": "12.5", "tree": {"value": 1}, "anything": [None]},
+                   separators=(",", ":")),
+        '{"mode":"b"}',
+    ])
     add_model("zoo.TreeNode", "Tests/EnvSchemaTests/Fixtures/generate.py", TreeNode, [
         '{"value":1}', '{"value":1,"children":[{"value":2,"children":[{"value":3}]}]}',
         '{"value":1,"children":[{"value":2,"children":[{"value":"x"}]}]}', '{"value":1,"children":[{}]}',
