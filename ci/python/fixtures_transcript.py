@@ -55,7 +55,7 @@ def http(base: str, method: str, path: str, body: Any = None) -> Tuple[int, str,
     except urllib.error.HTTPError as e:
         status, ctype, text = e.code, e.headers.get("content-type", ""), e.read().decode()
     shown = "" if body is None else " `" + json.dumps(body, separators=(",", ":")) + "`"
-    emit(f"#### `{method} {path}`{shown}")
+    emit(f"##### `{method} {path}`{shown}")
     emit(f"{status}; content-type: {ctype}")
     emit("```json" if ctype.startswith("application/json") else "```text")
     emit(norm(text))
@@ -105,9 +105,9 @@ class Session:
 
 
 async def tictactoe(base: str) -> None:
-    emit("## tictactoe (`ci/python/tictactoe_env_server.py`)")
+    emit("### tictactoe (`ci/python/tictactoe_env_server.py`)")
     emit()
-    emit("### Discovery and HTTP (stateless: every HTTP step is the first move on an empty board)")
+    emit("#### Discovery and HTTP (stateless: every HTTP step is the first move on an empty board)")
     _, _, schema = http(base, "GET", "/schema")
     keys = list(json.loads(schema))
     check("/schema keys action, observation, state, reset_observation", keys == ["action", "observation", "state", "reset_observation"])
@@ -123,7 +123,7 @@ async def tictactoe(base: str) -> None:
         status, _, _ = http(base, "POST", "/step", {"action": lax})
         check(f"POST /step {json.dumps(lax)} → 200 (pydantic lax mode coerces it; JSON Schema says invalid)", status == 200)
     emit()
-    emit("### WebSocket: a won game, an occupied cell, a move after the end, a schema violation")
+    emit("#### WebSocket: a won game, an occupied cell, a move after the end, a schema violation")
     async with Session(base) as s:
         await s.ask({"type": "reset", "data": {}})
         first = await s.ask({"type": "step", "data": {"cell": 4}})
@@ -147,9 +147,9 @@ async def tictactoe(base: str) -> None:
 
 
 async def mcp_tools(base: str) -> None:
-    emit("## mcp_tools (`ci/python/mcp_tools_env_server.py`)")
+    emit("### mcp_tools (`ci/python/mcp_tools_env_server.py`)")
     emit()
-    emit("### Discovery and HTTP")
+    emit("#### Discovery and HTTP")
     _, _, schema = http(base, "GET", "/schema")
     served = json.loads(schema)
     check("reset_observation is the plain Observation schema (reset_observation_cls=Observation)",
@@ -157,7 +157,7 @@ async def mcp_tools(base: str) -> None:
     status, _, _ = http(base, "POST", "/reset", {})
     check("POST /reset → 200", status == 200)
     emit()
-    emit("### HTTP `/mcp`")
+    emit("#### HTTP `/mcp`")
     listed = rpc(base, "tools/list", rid=1)
     tools = listed["result"]["tools"]
     check("tools/list lists add and lookup", [t["name"] for t in tools] == ["add", "lookup"])
@@ -173,7 +173,7 @@ async def mcp_tools(base: str) -> None:
         answer = rpc(base, "tools/call", {"name": name, "arguments": args}, rid=rid)
         check(f"tools/call {name} {json.dumps(args)} → -32603", answer.get("error", {}).get("code") == -32603)
     emit()
-    emit("### As step actions (HTTP `/step` and WebSocket)")
+    emit("#### As step actions (HTTP `/step` and WebSocket)")
     status, _, text = http(base, "POST", "/step", {"action": {"tool_name": "add", "arguments": {"a": 1, "b": 2}}})
     check("HTTP step call_tool add → 200, result.data 3", status == 200 and json.loads(text)["observation"]["result"]["data"] == 3)
     status, _, _ = http(base, "POST", "/step", {"action": {"arguments": {}}})
