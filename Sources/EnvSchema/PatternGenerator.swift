@@ -102,7 +102,8 @@ struct PatternGenerator {
         /// `{n}`, `{n,}`, `{n,m}`, `{,m}` at the current position: bounds and length in characters.
         func braces() -> (Int, Int?, Int)? {
             var index = position + 1
-            var first = "", second = ""
+            var first = ""
+            var second = ""
             var comma = false
             while index < characters.count, characters[index] != "}" {
                 let character = characters[index]
@@ -142,7 +143,9 @@ struct PatternGenerator {
                 position += 1
                 switch current {
                 case ":": position += 1
-                case "=", "!": position += 1; lookaround = true
+                case "=", "!":
+                    position += 1
+                    lookaround = true
                 case "<" where position + 1 < characters.count && "=!".contains(characters[position + 1]):
                     position += 2
                     lookaround = true
@@ -194,7 +197,10 @@ struct PatternGenerator {
                 var digits = ""
                 if current == "{" {
                     position += 1
-                    while let c = current, c != "}" { digits.append(c); position += 1 }
+                    while let c = current, c != "}" {
+                        digits.append(c)
+                        position += 1
+                    }
                     guard current == "}" else { return nil }
                     position += 1
                 } else {
@@ -262,7 +268,10 @@ struct PatternGenerator {
                 // result is verified anyway).
                 let excluded = Set(samples)
                 let candidates: [Character] = ["a", "z", "A", "Z", "0", "9", "_", "-", " ", ".", "x", "q", "~", "é"]
-                guard let pick = candidates.first(where: { c in !excluded.contains(c) && !ranges.contains { $0.contains(c) } })
+                guard
+                    let pick = candidates.first(where: { c in
+                        !excluded.contains(c) && !ranges.contains { $0.contains(c) }
+                    })
                 else { return nil }
                 return .oneOf(sample: pick)
             }

@@ -169,7 +169,8 @@ struct SchemaCompiler {
                 unchecked.append(
                     UncheckedKeyword(
                         schemaPath: pointer, keyword: "pattern",
-                        reason: "pattern '\(source)' is not supported by the regex engine (\(error.message)); not checked"))
+                        reason:
+                            "pattern '\(source)' is not supported by the regex engine (\(error.message)); not checked"))
             }
         }
         if case .string(let format)? = keywords["format"] {
@@ -204,7 +205,8 @@ struct SchemaCompiler {
                 throw .invalidKeyword(at: at("properties"), detail: "properties must be an object")
             }
             for name in members.keys.sorted() {
-                let child = try compile(members[name]!, at: JSONPointer.appending(pointer, "properties", name), depth: depth + 1)
+                let child = try compile(
+                    members[name]!, at: JSONPointer.appending(pointer, "properties", name), depth: depth + 1)
                 node.properties.append((name, child))
                 node.propertyIndex[name] = child
             }
@@ -245,7 +247,8 @@ struct SchemaCompiler {
             }
             for name in members.keys.sorted() {
                 guard case .array(let names)? = members[name], let strings = Self.strings(names) else {
-                    throw .invalidKeyword(at: at("dependentRequired"), detail: "dependentRequired values must be string arrays")
+                    throw .invalidKeyword(
+                        at: at("dependentRequired"), detail: "dependentRequired values must be string arrays")
                 }
                 node.dependentRequired.append((name, strings))
             }
@@ -254,12 +257,15 @@ struct SchemaCompiler {
         nodes[id] = node
     }
 
-    private mutating func subschema(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError) -> Int? {
+    private mutating func subschema(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError) -> Int?
+    {
         guard let value else { return nil }
         return try compile(value, at: pointer, depth: depth + 1)
     }
 
-    private mutating func schemaList(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError) -> [Int] {
+    private mutating func schemaList(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError)
+        -> [Int]
+    {
         guard let value else { return [] }
         guard case .array(let schemas) = value else {
             throw .invalidKeyword(at: pointer, detail: "must be an array of schemas")

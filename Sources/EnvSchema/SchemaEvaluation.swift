@@ -40,7 +40,8 @@ struct SchemaEvaluation {
             // ``JSONSchema/validate(_:at:)`` folds these into one violation.
             exhausted = true
             out.append(
-                violation("$budget", "Validation stopped after \(configuration.maxEvaluations) subschema evaluations", node))
+                violation(
+                    "$budget", "Validation stopped after \(configuration.maxEvaluations) subschema evaluations", node))
             return
         }
         guard depth <= configuration.maxDepth else {
@@ -53,7 +54,9 @@ struct SchemaEvaluation {
         }
         uncheckedMet.formUnion(node.unchecked)
         if node.rejectsAll {
-            out.append(SchemaViolation(loc: path, keyword: "false", message: "No value is allowed here", schemaPath: node.pointer))
+            out.append(
+                SchemaViolation(
+                    loc: path, keyword: "false", message: "No value is allowed here", schemaPath: node.pointer))
             return
         }
 
@@ -141,7 +144,8 @@ struct SchemaEvaluation {
             if let minimum = node.minLength, length < minimum {
                 out.append(
                     violation(
-                        "minLength", "String should have at least \(minimum) character\(minimum == 1 ? "" : "s")", node))
+                        "minLength", "String should have at least \(minimum) character\(minimum == 1 ? "" : "s")", node)
+                )
             }
             if let maximum = node.maxLength, length > maximum {
                 out.append(
@@ -156,24 +160,31 @@ struct SchemaEvaluation {
 
     // MARK: arrays
 
-    private mutating func checkArray(_ node: SchemaNode, _ items: [JSONValue], depth: Int, into out: inout [SchemaViolation]) {
+    private mutating func checkArray(
+        _ node: SchemaNode, _ items: [JSONValue], depth: Int, into out: inout [SchemaViolation]
+    ) {
         if let minimum = node.minItems, items.count < minimum {
             out.append(
                 violation(
-                    "minItems", "List should have at least \(minimum) item\(minimum == 1 ? "" : "s"), not \(items.count)",
+                    "minItems",
+                    "List should have at least \(minimum) item\(minimum == 1 ? "" : "s"), not \(items.count)",
                     node))
         }
         if let maximum = node.maxItems, items.count > maximum {
             out.append(
                 violation(
-                    "maxItems", "List should have at most \(maximum) item\(maximum == 1 ? "" : "s"), not \(items.count)",
+                    "maxItems",
+                    "List should have at most \(maximum) item\(maximum == 1 ? "" : "s"), not \(items.count)",
                     node))
         }
         if node.uniqueItems {
             var firstIndex: [JSONValue: Int] = [:]
             for (index, item) in items.enumerated() {
                 if let earlier = firstIndex.updateValue(index, forKey: item.canonical) {
-                    out.append(violation("uniqueItems", "List items should be unique; items \(earlier) and \(index) are equal", node))
+                    out.append(
+                        violation(
+                            "uniqueItems", "List items should be unique; items \(earlier) and \(index) are equal", node)
+                    )
                     break
                 }
             }
@@ -187,7 +198,8 @@ struct SchemaEvaluation {
                 // `items: false` after prefixItems: pydantic's tuple-length wording.
                 out.append(
                     violation(
-                        "items", "Tuple should have at most \(node.prefixItems.count) items after validation, not \(items.count)",
+                        "items",
+                        "Tuple should have at most \(node.prefixItems.count) items after validation, not \(items.count)",
                         node))
                 break
             }
@@ -205,10 +217,15 @@ struct SchemaEvaluation {
             }
             let minimum = node.minContains ?? 1
             if matches < minimum {
-                out.append(violation("contains", "List should contain at least \(minimum) matching item(s), found \(matches)", node))
+                out.append(
+                    violation(
+                        "contains", "List should contain at least \(minimum) matching item(s), found \(matches)", node))
             }
             if let maximum = node.maxContains, matches > maximum {
-                out.append(violation("maxContains", "List should contain at most \(maximum) matching item(s), found \(matches)", node))
+                out.append(
+                    violation(
+                        "maxContains", "List should contain at most \(maximum) matching item(s), found \(matches)", node
+                    ))
             }
         }
     }
@@ -224,14 +241,20 @@ struct SchemaEvaluation {
         for (name, requires) in node.dependentRequired where members[name] != nil {
             for other in requires where members[other] == nil {
                 out.append(
-                    violation("dependentRequired", "Field required when '\(name)' is present", node, loc: path + [.key(other)]))
+                    violation(
+                        "dependentRequired", "Field required when '\(name)' is present", node, loc: path + [.key(other)]
+                    ))
             }
         }
         if let minimum = node.minProperties, members.count < minimum {
-            out.append(violation("minProperties", "Dictionary should have at least \(minimum) item\(minimum == 1 ? "" : "s")", node))
+            out.append(
+                violation(
+                    "minProperties", "Dictionary should have at least \(minimum) item\(minimum == 1 ? "" : "s")", node))
         }
         if let maximum = node.maxProperties, members.count > maximum {
-            out.append(violation("maxProperties", "Dictionary should have at most \(maximum) item\(maximum == 1 ? "" : "s")", node))
+            out.append(
+                violation(
+                    "maxProperties", "Dictionary should have at most \(maximum) item\(maximum == 1 ? "" : "s")", node))
         }
         if firstOnly && !out.isEmpty { return }
         let needsEveryKey =
@@ -269,7 +292,9 @@ struct SchemaEvaluation {
 
     // MARK: applicators
 
-    private mutating func checkApplicators(_ node: SchemaNode, _ value: JSONValue, depth: Int, into out: inout [SchemaViolation]) {
+    private mutating func checkApplicators(
+        _ node: SchemaNode, _ value: JSONValue, depth: Int, into out: inout [SchemaViolation]
+    ) {
         if let ref = node.ref {
             check(ref, value, depth: depth + 1, into: &out)
             if firstOnly && !out.isEmpty { return }
@@ -346,11 +371,13 @@ struct SchemaEvaluation {
         let plausible = failures.filter { !$0.contains(where: shallow) }
         if plausible.count == 1 { return plausible[0] }
         let summary = failures.enumerated().map { index, violations in
-            "[\(index)] " + (violations.first.map { v in v.loc.count > depth ? "\(v.loc.dotted): \(v.message)" : v.message } ?? "")
+            "[\(index)] "
+                + (violations.first.map { v in v.loc.count > depth ? "\(v.loc.dotted): \(v.message)" : v.message } ?? "")
         }
         return [
             violation(
-                keyword, "Input should match one of the \(failures.count) alternatives: " + summary.joined(separator: "; "),
+                keyword,
+                "Input should match one of the \(failures.count) alternatives: " + summary.joined(separator: "; "),
                 node)
         ]
     }

@@ -76,7 +76,8 @@ public struct SchemaSynthesizer: Sendable {
                         kind: kind, loc: [.key(name)], value: candidate,
                         reason: "\(reason); rejected by \(first.keyword) at \(first.schemaPath)"))
             } else {
-                skipped.append(.init(kind: kind, loc: [.key(name)], reason: "\(reason), but the schema still accepts it"))
+                skipped.append(
+                    .init(kind: kind, loc: [.key(name)], reason: "\(reason), but the schema still accepts it"))
             }
         }
 
@@ -87,7 +88,8 @@ public struct SchemaSynthesizer: Sendable {
             changed[name] = .integer(1)
             keep(.unknownField, name, changed, "added field '\(name)' where additionalProperties is false")
         } else {
-            skipped.append(.init(kind: .unknownField, loc: [], reason: "the object is open (additionalProperties is not false)"))
+            skipped.append(
+                .init(kind: .unknownField, loc: [], reason: "the object is open (additionalProperties is not false)"))
         }
 
         for name in shape.required {
@@ -106,7 +108,8 @@ public struct SchemaSynthesizer: Sendable {
                 keep(
                     .wrongType, name, changed,
                     "set '\(name)' to \(JSONCoding.encodeString(wrong)) (\(JSONType(of: wrong).rawValue)); "
-                        + "the field allows \(accepted.sorted { $0.rawValue < $1.rawValue }.map(\.rawValue).joined(separator: ", "))")
+                        + "the field allows \(accepted.sorted { $0.rawValue < $1.rawValue }.map(\.rawValue).joined(separator: ", "))"
+                )
             } else {
                 skipped.append(
                     .init(
@@ -160,7 +163,9 @@ struct ValueBuilder {
 
     mutating func build(_ id: Int, variant: Int, depth: Int) throws(SynthesisFailure) -> JSONValue {
         guard depth <= maxDepth else {
-            throw fail(id, "nesting deeper than \(maxDepth) levels (a required field that always refers back to its own model?)")
+            throw fail(
+                id,
+                "nesting deeper than \(maxDepth) levels (a required field that always refers back to its own model?)")
         }
         let current = node(id)
         if current.rejectsAll { throw fail(id, "the schema is false: no value is allowed") }
@@ -172,7 +177,9 @@ struct ValueBuilder {
             throw fail(id, "the const value \(constant.rendered) is rejected by the keywords beside it")
         }
         if let members = current.enumValues {
-            let rotated = members.isEmpty ? [] : Array(members[(variant % members.count)...] + members[..<(variant % members.count)])
+            let rotated =
+                members.isEmpty
+                ? [] : Array(members[(variant % members.count)...] + members[..<(variant % members.count)])
             if let member = rotated.first(where: { accepts(id, $0) }) { return member }
             throw fail(id, "no enum member passes the keywords beside it")
         }
@@ -182,7 +189,8 @@ struct ValueBuilder {
                 defer { refStack.removeLast() }
                 let value = try build(ref, variant: variant, depth: depth + 1)
                 if accepts(id, value) { return value }
-                failure = fail(id, "the value written for $ref \(current.refText ?? "") is rejected by the keywords beside it")
+                failure = fail(
+                    id, "the value written for $ref \(current.refText ?? "") is rejected by the keywords beside it")
             } catch {
                 failure = error
             }
@@ -200,13 +208,16 @@ struct ValueBuilder {
             do {
                 let value = try build(branch, variant: variant, depth: depth + 1)
                 if accepts(id, value) { return value }
-                failure = fail(id, "the value written for branch \(node(branch).pointer) is rejected by the schema around it")
+                failure = fail(
+                    id, "the value written for branch \(node(branch).pointer) is rejected by the schema around it")
             } catch {
                 failure = error
             }
         }
         var types = current.types ?? Self.inferredTypes(current)
-        if types.isEmpty && current.ref == nil && current.allOf.isEmpty && current.anyOf.isEmpty && current.oneOf.isEmpty {
+        if types.isEmpty && current.ref == nil && current.allOf.isEmpty && current.anyOf.isEmpty
+            && current.oneOf.isEmpty
+        {
             types = [.null]  // `{}` or only annotations: any value, and null is the simplest
         }
         // Non-null first, as pydantic's Optional[X] is meant to carry an X.
@@ -247,7 +258,7 @@ struct ValueBuilder {
         if node.items != nil || !node.prefixItems.isEmpty || node.minItems != nil || node.contains != nil {
             return [.array]
         }
-        if node.minLength != nil || node.maxLength != nil || node.pattern != nil || node.format != nil {
+        if node.minLength != nil || node.maxLength != nil || node.patternSource != nil || node.format != nil {
             return [.string]
         }
         if node.minimum != nil || node.maximum != nil || node.exclusiveMinimum != nil || node.exclusiveMaximum != nil
@@ -258,7 +269,9 @@ struct ValueBuilder {
         return []
     }
 
-    private mutating func typed(_ type: JSONType, _ id: Int, variant: Int, depth: Int) throws(SynthesisFailure) -> JSONValue {
+    private mutating func typed(_ type: JSONType, _ id: Int, variant: Int, depth: Int) throws(SynthesisFailure)
+        -> JSONValue
+    {
         let current = node(id)
         switch type {
         case .null: return .null
@@ -352,7 +365,10 @@ struct ValueBuilder {
         var value = 0.0
         if !inside(0) {
             if let low {
-                value = low.exclusive ? (inside(low.value + 1) ? low.value + 1 : (low.value + (high?.value ?? low.value + 2)) / 2) : low.value
+                value =
+                    low.exclusive
+                    ? (inside(low.value + 1) ? low.value + 1 : (low.value + (high?.value ?? low.value + 2)) / 2)
+                    : low.value
             } else if let high {
                 value = high.exclusive ? (inside(high.value - 1) ? high.value - 1 : high.value) : high.value
             }
@@ -367,7 +383,8 @@ struct ValueBuilder {
             let multiples = factors.map { Self.tidy($0 * step, step: step) }.filter(inside)
             if let nearest = multiples.min(by: { abs($0) < abs($1) }) { value = nearest }
         }
-        for candidate in [value + Double(variant) * step, value - Double(variant) * step, value] where inside(candidate) {
+        for candidate in [value + Double(variant) * step, value - Double(variant) * step, value] where inside(candidate)
+        {
             return candidate.isWholeNumber && abs(candidate) < 9e15 ? .integer(Int(candidate)) : .number(candidate)
         }
         throw fail(id, "no number lies within the bounds")
@@ -421,7 +438,9 @@ struct ValueBuilder {
             }
             // Longer repetitions until the length fits; a variant repeats more, to differ.
             for extra in 0...max(minimum, 8) {
-                let candidates = [generator.generate(extra: extra + variant)] + (variant > 0 ? [generator.generate(extra: extra)] : [])
+                let candidates =
+                    [generator.generate(extra: extra + variant)]
+                    + (variant > 0 ? [generator.generate(extra: extra)] : [])
                 for candidate in candidates {
                     var padded = candidate
                     if padded.unicodeScalars.count < minimum {
@@ -432,7 +451,8 @@ struct ValueBuilder {
             }
             throw fail(
                 id,
-                "could not write a string matching pattern '\(source)' with length \(minimum)...\(node.maxLength.map(String.init) ?? "")")
+                "could not write a string matching pattern '\(source)' with length \(minimum)...\(node.maxLength.map(String.init) ?? "")"
+            )
         }
         var text = variant == 0 ? "sample" : "sample\(variant)"
         if text.count < minimum { text += String(repeating: "x", count: minimum - text.count) }
@@ -472,7 +492,9 @@ struct ValueBuilder {
         return .array(items)
     }
 
-    private mutating func object(_ node: SchemaNode, _ id: Int, variant: Int, depth: Int) throws(SynthesisFailure) -> JSONValue {
+    private mutating func object(_ node: SchemaNode, _ id: Int, variant: Int, depth: Int) throws(SynthesisFailure)
+        -> JSONValue
+    {
         var members: [String: JSONValue] = [:]
         var names: [String] = []
         for name in node.required where !names.contains(name) { names.append(name) }
@@ -517,7 +539,8 @@ struct ValueBuilder {
         guard let child else { return .null }
         if schema.nodes[child].node.rejectsAll {
             throw SynthesisFailure(
-                loc: path, schemaPath: node.pointer, reason: "field '\(name)' is required but not allowed by the schema")
+                loc: path, schemaPath: node.pointer, reason: "field '\(name)' is required but not allowed by the schema"
+            )
         }
         return try build(child, variant: variant, depth: depth + 1)
     }
@@ -609,23 +632,31 @@ struct ConstraintProbe {
                 integral || (value.isWholeNumber && abs(value) < 9e15) ? .integer(Int(value)) : .number(value)
             }
             if let bound = node.maximum { found.append((number(bound.value + 1), "above maximum \(bound.rendered)")) }
-            if let bound = node.exclusiveMaximum { found.append((number(bound.value), "not below exclusiveMaximum \(bound.rendered)")) }
+            if let bound = node.exclusiveMaximum {
+                found.append((number(bound.value), "not below exclusiveMaximum \(bound.rendered)"))
+            }
             if let bound = node.minimum { found.append((number(bound.value - 1), "below minimum \(bound.rendered)")) }
-            if let bound = node.exclusiveMinimum { found.append((number(bound.value), "not above exclusiveMinimum \(bound.rendered)")) }
+            if let bound = node.exclusiveMinimum {
+                found.append((number(bound.value), "not above exclusiveMinimum \(bound.rendered)"))
+            }
             if let minimum = node.minLength, minimum > 0 {
                 found.append((.string(String(repeating: "a", count: minimum - 1)), "shorter than minLength \(minimum)"))
             }
             if let maximum = node.maxLength, maximum < 10_000 {
                 found.append((.string(String(repeating: "a", count: maximum + 1)), "longer than maxLength \(maximum)"))
             }
-            if let minimum = node.minItems, minimum > 0 { found.append((.array([]), "fewer items than minItems \(minimum)")) }
+            if let minimum = node.minItems, minimum > 0 {
+                found.append((.array([]), "fewer items than minItems \(minimum)"))
+            }
             if let minimum = node.minProperties, minimum > 0 {
                 found.append((.object([:]), "fewer members than minProperties \(minimum)"))
             }
             if let members = node.enumValues {
                 if members.allSatisfy({ $0.stringValue != nil }) {
                     found.append((.string("not_one_of_the_enum"), "not one of the enum members"))
-                } else if members.allSatisfy({ $0.integerValue != nil }), let largest = members.compactMap(\.integerValue).max() {
+                } else if members.allSatisfy({ $0.integerValue != nil }),
+                    let largest = members.compactMap(\.integerValue).max()
+                {
                     found.append((.integer(largest + 1), "not one of the enum members"))
                 }
             }

@@ -82,11 +82,14 @@ struct PydanticFixtureTests {
         for instance in model.instances {
             let result = schema.validate(instance.value)
             if let reason = known[instance.text] {
-                #expect(result.isValid != instance.valid, "listed disagreement no longer disagrees (\(reason)): \(instance)")
+                #expect(
+                    result.isValid != instance.valid, "listed disagreement no longer disagrees (\(reason)): \(instance)"
+                )
             } else {
                 #expect(
                     result.isValid == instance.valid,
-                    "\(model.name) \(instance): pydantic says \(instance.valid ? "valid" : "invalid"), we found \(result.violations)")
+                    "\(model.name) \(instance): pydantic says \(instance.valid ? "valid" : "invalid"), we found \(result.violations)"
+                )
             }
         }
     }

@@ -26,7 +26,8 @@ struct PydanticFixtures: Sendable {
 
     var models: [Model]
 
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
 
     static let shared: PydanticFixtures = {
         do {

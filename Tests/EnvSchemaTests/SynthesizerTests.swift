@@ -20,7 +20,10 @@ struct SynthesizerTests {
     }
 
     static let cases: [Case] = [
-        Case(schema: #"{"type":"object","properties":{"cell":{"type":"integer","minimum":0,"maximum":8}},"required":["cell"]}"#, expected: #"{"cell":0}"#),
+        Case(
+            schema:
+                #"{"type":"object","properties":{"cell":{"type":"integer","minimum":0,"maximum":8}},"required":["cell"]}"#,
+            expected: #"{"cell":0}"#),
         Case(schema: #"{"type":"integer","minimum":3}"#, expected: "3"),
         Case(schema: #"{"type":"integer","maximum":-3}"#, expected: "-3"),
         Case(schema: #"{"type":"integer","exclusiveMinimum":0}"#, expected: "1"),
@@ -55,20 +58,35 @@ struct SynthesizerTests {
         Case(schema: #"{"type":"integer","default":50,"maximum":9}"#, expected: "0"),  // a default that fails is skipped
         Case(schema: #"{}"#, expected: "null"),
         Case(schema: #"{"type":"array","items":{"type":"integer"},"minItems":2}"#, expected: "[0,0]"),
-        Case(schema: #"{"type":"array","items":{"enum":["x","y","z"]},"minItems":3,"uniqueItems":true}"#, expected: #"["x","y","z"]"#),
-        Case(schema: #"{"type":"array","items":{"type":"integer"},"minItems":3,"uniqueItems":true}"#, expected: "[0,1,2]"),
-        Case(schema: #"{"prefixItems":[{"type":"integer"},{"type":"string"}],"minItems":2,"maxItems":2,"type":"array"}"#, expected: #"[0,"sample"]"#),
-        Case(schema: #"{"type":"array","contains":{"type":"string"}}"#, expected: #"["sample"]"#),
-        Case(schema: #"{"type":"object","additionalProperties":{"type":"integer"},"minProperties":2}"#, expected: #"{"key1":0,"key2":0}"#),
-        Case(schema: #"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"integer"}},"minProperties":1}"#, expected: #"{"a":"sample"}"#),
-        Case(schema: #"{"type":"object","required":["a"],"dependentRequired":{"a":["b"]}}"#, expected: #"{"a":null,"b":null}"#),
-        Case(schema: #"{"properties":{"when":{"type":"string"}},"required":["when"]}"#, expected: #"{"when":"sample"}"#),
         Case(
-            schema: ##"{"$defs":{"Cat":{"type":"object","properties":{"species":{"const":"cat"},"lives":{"type":"integer","minimum":1}},"required":["species","lives"]},"Dog":{"type":"object","properties":{"species":{"const":"dog"}},"required":["species"]}},"type":"object","properties":{"pet":{"oneOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}]}},"required":["pet"]}"##,
+            schema: #"{"type":"array","items":{"enum":["x","y","z"]},"minItems":3,"uniqueItems":true}"#,
+            expected: #"["x","y","z"]"#),
+        Case(
+            schema: #"{"type":"array","items":{"type":"integer"},"minItems":3,"uniqueItems":true}"#, expected: "[0,1,2]"
+        ),
+        Case(
+            schema: #"{"prefixItems":[{"type":"integer"},{"type":"string"}],"minItems":2,"maxItems":2,"type":"array"}"#,
+            expected: #"[0,"sample"]"#),
+        Case(schema: #"{"type":"array","contains":{"type":"string"}}"#, expected: #"["sample"]"#),
+        Case(
+            schema: #"{"type":"object","additionalProperties":{"type":"integer"},"minProperties":2}"#,
+            expected: #"{"key1":0,"key2":0}"#),
+        Case(
+            schema: #"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"integer"}},"minProperties":1}"#,
+            expected: #"{"a":"sample"}"#),
+        Case(
+            schema: #"{"type":"object","required":["a"],"dependentRequired":{"a":["b"]}}"#,
+            expected: #"{"a":null,"b":null}"#),
+        Case(
+            schema: #"{"properties":{"when":{"type":"string"}},"required":["when"]}"#, expected: #"{"when":"sample"}"#),
+        Case(
+            schema:
+                ##"{"$defs":{"Cat":{"type":"object","properties":{"species":{"const":"cat"},"lives":{"type":"integer","minimum":1}},"required":["species","lives"]},"Dog":{"type":"object","properties":{"species":{"const":"dog"}},"required":["species"]}},"type":"object","properties":{"pet":{"oneOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}]}},"required":["pet"]}"##,
             expected: #"{"pet":{"species":"cat","lives":1}}"#),
         // A recursive required field stops at null instead of nesting 64 levels deep.
         Case(
-            schema: ##"{"$defs":{"Node":{"type":"object","properties":{"next":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["next"]}},"$ref":"#/$defs/Node"}"##,
+            schema:
+                ##"{"$defs":{"Node":{"type":"object","properties":{"next":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["next"]}},"$ref":"#/$defs/Node"}"##,
             expected: #"{"next":null}"#),
         Case(schema: ##"{"type":"object","properties":{"child":{"$ref":"#"}}}"##, expected: "{}"),
         Case(schema: #"{"allOf":[{"type":"integer"},{"minimum":4}]}"#, expected: "4"),
@@ -88,6 +106,7 @@ struct SynthesizerTests {
             (#"false"#, "false"),
             (#"{"type":"integer","minimum":5,"maximum":4}"#, "bounds"),
             (#"{"type":"string","pattern":"(?<=a)b"}"#, "pattern"),
+            (#"{"pattern":"(?<=a)b"}"#, "not supported by the regex engine"),
             (#"{"type":"string","pattern":"^(a)\\1$"}"#, "beyond the pattern generator"),
             (#"{"type":"string","minLength":3,"maxLength":2}"#, "minLength"),
             (#"{"type":"object","properties":{"a":{"not":{}}},"required":["a"]}"#, "a"),
@@ -112,9 +131,11 @@ struct SynthesizerTests {
         let result = try SchemaSynthesizer(action).invalidVariants()
         #expect(result.base == ["cell": 0])
         #expect(result.variants.map(\.kind) == [.unknownField, .missingRequired, .wrongType, .constraint, .constraint])
-        #expect(result.variants.map(\.value) == [
-            ["cell": 0, "openenvkit_unknown_field": 1], [:], ["cell": "not a valid value"], ["cell": 9], ["cell": -1],
-        ])
+        #expect(
+            result.variants.map(\.value) == [
+                ["cell": 0, "openenvkit_unknown_field": 1], [:], ["cell": "not a valid value"], ["cell": 9],
+                ["cell": -1],
+            ])
         #expect(result.variants.allSatisfy { $0.loc.count == 1 })
         #expect(result.variants[0].loc == [.key("openenvkit_unknown_field")])
         #expect(result.variants[2].reason.contains("rejected by type at #/properties/cell/type"))
@@ -143,7 +164,9 @@ struct SynthesizerTests {
         #expect(result.skipped.map(\.description).contains { $0.hasPrefix("no unknown_field") })
     }
 
-    @Test("every fixture schema: the valid value passes and every variant fails", arguments: PydanticFixtures.shared.models)
+    @Test(
+        "every fixture schema: the valid value passes and every variant fails",
+        arguments: PydanticFixtures.shared.models)
     func fixtureSchemas(_ model: PydanticFixtures.Model) throws {
         let compiled = try JSONSchema(model.schema)
         let synthesizer = SchemaSynthesizer(compiled)
@@ -168,7 +191,9 @@ struct SynthesizerTests {
             models[model.name] = [
                 "valid": ["value": variants.base],
                 "invalid": .array(
-                    variants.variants.map { ["kind": .string($0.kind.name), "loc": $0.loc.jsonValue, "value": $0.value] }),
+                    variants.variants.map {
+                        ["kind": .string($0.kind.name), "loc": $0.loc.jsonValue, "value": $0.value]
+                    }),
             ]
         }
         return models
@@ -201,7 +226,9 @@ struct SynthesizerTests {
             }
             let valid = entry["valid"]
             #expect(valid?["value"] == now["valid"]?["value"], "\(name): synthesized value changed; re-record")
-            #expect(valid?["pydantic_valid"] == true, "\(name): pydantic rejects the synthesized value \(valid?["value"] ?? nil)")
+            #expect(
+                valid?["pydantic_valid"] == true,
+                "\(name): pydantic rejects the synthesized value \(valid?["value"] ?? nil)")
             let invalid = entry["invalid"]?.arrayValue ?? []
             let stripped = invalid.map { variant -> JSONValue in
                 var object = variant.objectValue ?? [:]
@@ -212,7 +239,8 @@ struct SynthesizerTests {
             for variant in invalid {
                 #expect(
                     variant["pydantic_valid"] == false,
-                    "\(name): pydantic accepts the invalid variant \(variant["kind"] ?? nil) \(variant["value"] ?? nil)")
+                    "\(name): pydantic accepts the invalid variant \(variant["kind"] ?? nil) \(variant["value"] ?? nil)"
+                )
             }
         }
         #expect(seen == Set(current.keys), "snapshot and fixtures list different models; re-record")

@@ -96,19 +96,25 @@ struct ValidatorTests {
             schema: #"{"prefixItems":[{"type":"integer"},{"type":"string"}],"minItems":2,"maxItems":2}"#,
             instance: #"["a",1]"#, keyword: "type"),
         Case(schema: #"{"prefixItems":[{"type":"integer"}],"items":false}"#, instance: "[1,2]", keyword: "items"),
-        Case(schema: #"{"prefixItems":[{"type":"integer"}],"items":{"type":"string"}}"#, instance: #"[1,"x","y"]"#, keyword: nil),
+        Case(
+            schema: #"{"prefixItems":[{"type":"integer"}],"items":{"type":"string"}}"#, instance: #"[1,"x","y"]"#,
+            keyword: nil),
         Case(schema: #"{"items":[{"type":"integer"}],"additionalItems":false}"#, instance: "[1,2]", keyword: "items"),
         Case(schema: #"{"items":[{"type":"integer"}]}"#, instance: #"[1,"free"]"#, keyword: nil),
         Case(schema: #"{"contains":{"type":"string"}}"#, instance: #"[1,"x"]"#, keyword: nil),
         Case(schema: #"{"contains":{"type":"string"}}"#, instance: "[1,2]", keyword: "contains"),
-        Case(schema: #"{"contains":{"type":"string"},"maxContains":1}"#, instance: #"["a","b"]"#, keyword: "maxContains"),
+        Case(
+            schema: #"{"contains":{"type":"string"},"maxContains":1}"#, instance: #"["a","b"]"#, keyword: "maxContains"),
         Case(schema: #"{"contains":{"type":"string"},"minContains":0}"#, instance: "[]", keyword: nil),
         // objects
         Case(schema: #"{"required":["a"]}"#, instance: #"{"b":1}"#, keyword: "required"),
         Case(schema: #"{"required":["a"]}"#, instance: "[]", keyword: nil),  // object keywords ignore arrays
-        Case(schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#, instance: #"{"a":"x"}"#, keyword: nil),
         Case(
-            schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#, instance: #"{"a":"x","b":1}"#,
+            schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#, instance: #"{"a":"x"}"#,
+            keyword: nil),
+        Case(
+            schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#,
+            instance: #"{"a":"x","b":1}"#,
             keyword: "additionalProperties"),
         Case(schema: #"{"additionalProperties":{"type":"integer"}}"#, instance: #"{"x":1,"y":2}"#, keyword: nil),
         Case(schema: #"{"additionalProperties":{"type":"integer"}}"#, instance: #"{"x":1,"y":"2"}"#, keyword: "type"),
@@ -137,20 +143,36 @@ struct ValidatorTests {
             schema: #"{"if":{"properties":{"k":{"const":"a"}}},"then":{"required":["x"]},"else":{"required":["y"]}}"#,
             instance: #"{"k":"b","y":1}"#, keyword: nil),
         // $ref: $defs, definitions, "#", escapes, siblings
-        Case(schema: ##"{"$defs":{"C":{"type":"integer","maximum":8}},"$ref":"#/$defs/C"}"##, instance: "9", keyword: "maximum"),
-        Case(schema: ##"{"definitions":{"C":{"type":"string"}},"items":{"$ref":"#/definitions/C"}}"##, instance: "[1]", keyword: "type"),
+        Case(
+            schema: ##"{"$defs":{"C":{"type":"integer","maximum":8}},"$ref":"#/$defs/C"}"##, instance: "9",
+            keyword: "maximum"),
+        Case(
+            schema: ##"{"definitions":{"C":{"type":"string"}},"items":{"$ref":"#/definitions/C"}}"##, instance: "[1]",
+            keyword: "type"),
         Case(schema: ##"{"$defs":{"a/b":{"type":"string"}},"$ref":"#/$defs/a~1b"}"##, instance: "1", keyword: "type"),
-        Case(schema: ##"{"$defs":{"a b":{"type":"string"}},"$ref":"#/%24defs/a%20b"}"##, instance: "1", keyword: "type"),
-        Case(schema: ##"{"$defs":{"E":{"enum":["x"]}},"$ref":"#/$defs/E","description":"sibling"}"##, instance: #""x""#, keyword: nil),
-        Case(schema: ##"{"$defs":{"P":{"type":"integer"}},"$ref":"#/$defs/P","minimum":5}"##, instance: "4", keyword: "minimum"),
-        Case(schema: ##"{"$defs":{"P":{"type":"integer"}},"allOf":[{"$ref":"#/$defs/P"}]}"##, instance: "4.5", keyword: "type"),
-        Case(schema: ##"{"type":"array","items":{"anyOf":[{"type":"integer"},{"$ref":"#"}]}}"##, instance: "[1,[2,[3,[]]]]", keyword: nil),
-        Case(schema: ##"{"type":"array","items":{"anyOf":[{"type":"integer"},{"$ref":"#"}]}}"##, instance: #"[1,[2,["x"]]]"#, keyword: "anyOf"),
+        Case(
+            schema: ##"{"$defs":{"a b":{"type":"string"}},"$ref":"#/%24defs/a%20b"}"##, instance: "1", keyword: "type"),
+        Case(
+            schema: ##"{"$defs":{"E":{"enum":["x"]}},"$ref":"#/$defs/E","description":"sibling"}"##, instance: #""x""#,
+            keyword: nil),
+        Case(
+            schema: ##"{"$defs":{"P":{"type":"integer"}},"$ref":"#/$defs/P","minimum":5}"##, instance: "4",
+            keyword: "minimum"),
+        Case(
+            schema: ##"{"$defs":{"P":{"type":"integer"}},"allOf":[{"$ref":"#/$defs/P"}]}"##, instance: "4.5",
+            keyword: "type"),
+        Case(
+            schema: ##"{"type":"array","items":{"anyOf":[{"type":"integer"},{"$ref":"#"}]}}"##,
+            instance: "[1,[2,[3,[]]]]", keyword: nil),
+        Case(
+            schema: ##"{"type":"array","items":{"anyOf":[{"type":"integer"},{"$ref":"#"}]}}"##,
+            instance: #"[1,[2,["x"]]]"#, keyword: "anyOf"),
         Case(schema: #"{"$ref":"https://example.com/remote.json"}"#, instance: "1", keyword: nil),  // unchecked
         Case(schema: ##"{"$ref":"#/$defs/Missing"}"##, instance: "1", keyword: nil),  // unchecked
         // annotations and unchecked keywords never fail a value
         Case(
-            schema: #"{"type":"string","format":"date-time","title":"T","description":"d","examples":["x"],"default":1,"x-vendor":{}}"#,
+            schema:
+                #"{"type":"string","format":"date-time","title":"T","description":"d","examples":["x"],"default":1,"x-vendor":{}}"#,
             instance: #""not a date""#, keyword: nil),
         Case(schema: #"{"unevaluatedProperties":false,"frobnicate":3}"#, instance: #"{"a":1}"#, keyword: nil),
     ]
@@ -170,9 +192,10 @@ struct ValidatorTests {
         #expect(integer.accepts(.number(3.0)))
         #expect(!integer.accepts(.number(3.5)))
         #expect(!integer.accepts(.number(.infinity)))
-        #expect(integer.validate(.number(3.5)).violations.map(\.message) == [
-            "Input should be a valid integer, got a number with a fractional part"
-        ])
+        #expect(
+            integer.validate(.number(3.5)).violations.map(\.message) == [
+                "Input should be a valid integer, got a number with a fractional part"
+            ])
     }
 
     @Test("violations carry a pydantic-style loc, the keyword, a pydantic-worded message and the schema path")
@@ -199,13 +222,15 @@ struct ValidatorTests {
                     message: "Extra inputs are not permitted", schemaPath: "#/additionalProperties"),
                 SchemaViolation(
                     loc: [.key("observation"), .key("step_count")], keyword: "minimum",
-                    message: "Input should be greater than or equal to 0", schemaPath: "#/properties/step_count/minimum"),
+                    message: "Input should be greater than or equal to 0", schemaPath: "#/properties/step_count/minimum"
+                ),
             ])
         #expect(result.violations[1].loc.dotted == "observation.board.1.1")
         #expect(result.violations[1].loc.jsonValue == ["observation", "board", 1, 1])
         #expect(
             "\(result.violations[3])"
-                == "observation.step_count: Input should be greater than or equal to 0 [minimum at #/properties/step_count/minimum]")
+                == "observation.step_count: Input should be greater than or equal to 0 [minimum at #/properties/step_count/minimum]"
+        )
     }
 
     @Test("Optional[Model]: the errors of the model branch, not a summary, as pydantic reports them")
@@ -248,7 +273,8 @@ struct ValidatorTests {
              "id":{"type":"string","pattern":"(?<=x)y"},"n":{"type":"integer","frobnicate":1}},
              "unevaluatedProperties":false,"x-internal":true,"title":"T"}
             """#)
-        #expect(compiled.unchecked.map(\.keyword).sorted() == ["format", "frobnicate", "pattern", "unevaluatedProperties"])
+        #expect(
+            compiled.unchecked.map(\.keyword).sorted() == ["format", "frobnicate", "pattern", "unevaluatedProperties"])
         #expect(compiled.unchecked.first { $0.keyword == "format" }?.schemaPath == "#/properties/when")
         #expect(compiled.unchecked.first { $0.keyword == "format" }?.reason == "format 'date-time' is not checked")
         let result = compiled.validate(try json(#"{"when":"yesterday"}"#))
@@ -304,9 +330,13 @@ struct ValidatorTests {
         #expect(throws: JSONSchemaError.notASchema(at: "#")) { try schema("5") }
         #expect(throws: JSONSchemaError.notASchema(at: "#/properties/a")) { try schema(#"{"properties":{"a":3}}"#) }
         #expect(throws: JSONSchemaError.invalidKeyword(at: "#/type", detail: "")) { try schema(#"{"type":"int"}"#) }
-        #expect(throws: JSONSchemaError.invalidKeyword(at: "#/required", detail: "")) { try schema(#"{"required":"a"}"#) }
+        #expect(throws: JSONSchemaError.invalidKeyword(at: "#/required", detail: "")) {
+            try schema(#"{"required":"a"}"#)
+        }
         #expect(throws: JSONSchemaError.invalidKeyword(at: "#/minimum", detail: "")) { try schema(#"{"minimum":"0"}"#) }
-        #expect(throws: JSONSchemaError.invalidKeyword(at: "#/multipleOf", detail: "")) { try schema(#"{"multipleOf":0}"#) }
+        #expect(throws: JSONSchemaError.invalidKeyword(at: "#/multipleOf", detail: "")) {
+            try schema(#"{"multipleOf":0}"#)
+        }
         var deep: JSONValue = ["type": "integer"]
         for _ in 0..<130 { deep = ["items": deep] }
         #expect(throws: JSONSchemaError.self) { try JSONSchema(deep) }
