@@ -25,8 +25,9 @@ schema describes what reset really returns: a kit can check both cases.
 
 Run:   python ci/python/mcp_tools_env_server.py   (from the 0.10 venv; or
        FIXTURE=mcp_tools OPENENV_REFERENCE=0.10 ci/start-reference-server)
-Env:   HOST (127.0.0.1), PORT (8000), MAX_CONCURRENT_ENVS (100),
-       SESSION_TIMEOUT (unset = no idle reaper)
+Env:   HOST (127.0.0.1), PORT (8000; 0 = any free port), WORKERS (1), MAX_CONCURRENT_ENVS (100),
+       SESSION_TIMEOUT (unset = no idle reaper); served by ci/python/fixture_server.py, which
+       prints "bound http://HOST:PORT pid=N" once the socket is bound
 """
 
 import os
@@ -161,14 +162,9 @@ app = create_fastapi_app(
 
 
 def main() -> None:
-    import uvicorn
+    from fixture_server import serve
 
-    uvicorn.run(
-        app,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.setdefault("PORT", "8000")),
-        timeout_graceful_shutdown=5,
-    )
+    serve(app, "mcp_tools_env_server:app", os.path.dirname(os.path.abspath(__file__)))
 
 
 if __name__ == "__main__":

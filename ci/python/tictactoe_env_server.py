@@ -22,8 +22,9 @@ the benchmark's, so the conformance suite has to work from `/schema` alone.
 
 Run:   python ci/python/tictactoe_env_server.py   (from the 0.10 venv; or
        FIXTURE=tictactoe OPENENV_REFERENCE=0.10 ci/start-reference-server)
-Env:   HOST (127.0.0.1), PORT (8000), MAX_CONCURRENT_ENVS (100),
-       SESSION_TIMEOUT (unset = no idle reaper)
+Env:   HOST (127.0.0.1), PORT (8000; 0 = any free port), WORKERS (1), MAX_CONCURRENT_ENVS (100),
+       SESSION_TIMEOUT (unset = no idle reaper); served by ci/python/fixture_server.py, which
+       prints "bound http://HOST:PORT pid=N" once the socket is bound
 """
 
 import os
@@ -195,14 +196,9 @@ app = create_fastapi_app(
 
 
 def main() -> None:
-    import uvicorn
+    from fixture_server import serve
 
-    uvicorn.run(
-        app,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.setdefault("PORT", "8000")),
-        timeout_graceful_shutdown=5,
-    )
+    serve(app, "tictactoe_env_server:app", os.path.dirname(os.path.abspath(__file__)))
 
 
 if __name__ == "__main__":
