@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
+        .library(name: "EnvSchema", targets: ["EnvSchema"]),
         .library(name: "BenchmarkEnvironment", targets: ["BenchmarkEnvironment"]),
         .library(name: "EchoEnvironment", targets: ["EchoEnvironment"]),
         .library(name: "EnvServer", targets: ["EnvServer"]),
@@ -44,6 +45,9 @@ let package = Package(
         // Wire types, validation, the `Environment` protocol and its type-erased host form.
         // Free of NIO and of any concrete environment, so authors and tools can use it alone.
         .target(name: "EnvProtocol", swiftSettings: swiftSettings),
+        // JSON Schema for the schemas environments serve: a validator for the keywords pydantic
+        // emits and a synthesizer of valid and invalid values. Pure Swift, no NIO.
+        .target(name: "EnvSchema", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         // The benchmark environment of PROTOCOL.md §4 (wait_seconds, pid, session hash, host).
         .target(name: "BenchmarkEnvironment", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         // OpenEnv's echo environment: an MCP tool environment (echo_message, echo_with_length).
@@ -206,6 +210,12 @@ let package = Package(
         .testTarget(
             name: "DeployTests",
             dependencies: ["Deploy", "EnvProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnvSchemaTests",
+            dependencies: ["EnvSchema", "EnvProtocol"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
