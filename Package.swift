@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "EnvTesting",
             dependencies: [
-                "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EnvClient",
+                "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvSchema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -155,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["EnvProtocol", "EnvClient", "EnvServer", "EnvTesting"],
+            dependencies: ["EnvProtocol", "EnvClient", "EnvSchema", "EnvServer", "EnvTesting"],
             path: "Tests/Conformance",
             swiftSettings: swiftSettings
         ),

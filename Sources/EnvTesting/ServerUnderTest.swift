@@ -65,7 +65,7 @@ public enum ServerUnderTest {
         if let remoteURL = settings.remoteURL {
             return try await body(ServerEndpoint(parsing: remoteURL))
         }
-        return try await withTestServer(try await speaking(inProcess)) { endpoint, _ in try await body(endpoint) }
+        return try await withTestServer(try await speaking(inProcess), environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in try await body(endpoint) }
     }
 
     /// An in-process server's configuration with the protocol the cases expect.
@@ -86,7 +86,9 @@ public enum ServerUnderTest {
             return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
         }
         let configuration = try await speaking(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity))
-        return try await withTestServer(configuration) { endpoint, _ in try await body(endpoint) }
+        return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
+            try await body(endpoint)
+        }
     }
 
     /// Runs `body` against a server that reaps idle sessions after ``knownSessionTimeout`` and
@@ -100,7 +102,9 @@ public enum ServerUnderTest {
         }
         let configuration = try await speaking(
             ServerConfiguration(maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout)))
-        return try await withTestServer(configuration) { endpoint, _ in try await body(endpoint) }
+        return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
+            try await body(endpoint)
+        }
     }
 }
 

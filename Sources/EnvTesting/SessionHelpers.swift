@@ -50,18 +50,42 @@ extension WebSocketConnection {
         return try JSONCoding.parse(text)
     }
 
-    /// Resets and returns the observation (`data.observation`), checking the reply type.
+    /// Resets and returns the observation (`data.observation`), checking the reply type and
+    /// the observation against the served schema.
     public mutating func reset(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
-        let reply = try await request(#"{"type":"reset","data":{}}"#, sourceLocation: sourceLocation)
-        #expect(reply["type"] == "observation", "reset reply: \(reply)", sourceLocation: sourceLocation)
-        return reply["data"]?["observation"] ?? .null
+        try await observation(answering: #"{"type":"reset","data":{}}"#, isReset: true, sourceLocation: sourceLocation)
     }
 
     /// Steps the benchmark environment with `wait` seconds and returns the observation.
     public mutating func step(wait: Double = 0, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
-        let reply = try await request(
-            #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#, sourceLocation: sourceLocation)
-        #expect(reply["type"] == "observation", "step reply: \(reply)", sourceLocation: sourceLocation)
+        try await observation(
+            answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#, isReset: false, sourceLocation: sourceLocation)
+    }
+
+    /// Steps with the environment's valid action (``EnvironmentUnderTest/action``) and returns
+    /// the observation, checked against the served schema.
+    public mutating func stepValid(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let message = try await EnvironmentUnderTest.current().stepMessage()
+        return try await observation(answering: message, isReset: false, sourceLocation: sourceLocation)
+    }
+
+    /// Asks for the state and returns it (`data`), checked against the served state schema.
+    public mutating func state(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let reply = try await request(#"{"type":"state"}"#, sourceLocation: sourceLocation)
+        #expect(reply["type"] == "state", "state reply: \(reply)", sourceLocation: sourceLocation)
+        let state = reply["data"] ?? .null
+        await EnvironmentUnderTest.current().expectConforms(state: state, sourceLocation: sourceLocation)
+        return state
+    }
+
+    private mutating func observation(
+        answering message: String, isReset: Bool, sourceLocation: SourceLocation
+    ) async throws -> JSONValue {
+        let reply = try await request(message, sourceLocation: sourceLocation)
+        #expect(reply["type"] == "observation", "\(isReset ? "reset" : "step") reply: \(reply)", sourceLocation: sourceLocation)
+        if let data = reply["data"], reply["type"] == "observation" {
+            await EnvironmentUnderTest.current().expectConforms(envelope: data, isReset: isReset, sourceLocation: sourceLocation)
+        }
         return reply["data"]?["observation"] ?? .null
     }
 

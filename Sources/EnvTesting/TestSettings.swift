@@ -16,6 +16,10 @@ import Foundation
 /// - `OPENENV_MAX_MESSAGE_BYTES`: the remote server's message limit (default 16 MiB, uvicorn's).
 /// - `OPENENV_SCALING=1`, `OPENENV_INFRA`, `OPENENV_SCALING_GRID`, `OPENENV_SCALING_REPS`,
 ///   `OPENENV_SCALING_WAITS`, `OPENENV_RECORD_BASELINE=1`: the Scaling suite (``ScalingSettings``).
+/// - `OPENENV_ENVIRONMENT`: in-process, the environment our server hosts (`benchmark`, default,
+///   or `echo`); remotely, `benchmark` or another name instead of detecting it from `/schema`.
+/// - `OPENENV_ACTION`: a JSON object, the step action for environments whose schema cannot say
+///   what is legal in a state (default: synthesized from the action schema).
 /// - `OPENENV_RELIABILITY_LOAD=1`: run the load-heavy reliability suites.
 /// - `OPENENV_BASELINES`: a directory of baselines instead of the bundled ones.
 public struct TestSettings: Sendable {
@@ -34,6 +38,9 @@ public struct TestSettings: Sendable {
     /// `OPENENV_RELIABILITY_LOAD=1`: the load-heavy reliability suites are selected.
     public var runsReliabilityLoad: Bool
     public var baselinesDirectory: String?
+    public var environmentName: String?
+    /// `OPENENV_ACTION` parsed (`.string` of the raw text when it is not JSON).
+    public var action: JSONValue?
 
     /// The settings of this test process.
     public static let current = TestSettings(ProcessInfo.processInfo.environment)
@@ -49,6 +56,8 @@ public struct TestSettings: Sendable {
         remoteMaxMessageBytes = value("OPENENV_MAX_MESSAGE_BYTES").flatMap(Int.init)
         runsReliabilityLoad = value("OPENENV_RELIABILITY_LOAD") == "1"
         baselinesDirectory = value("OPENENV_BASELINES")
+        environmentName = value("OPENENV_ENVIRONMENT")
+        action = value("OPENENV_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) }
         scaling = ScalingSettings(environment, isRemote: remoteURL != nil)
     }
 

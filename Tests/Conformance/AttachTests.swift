@@ -60,8 +60,11 @@ struct AttachTests {
             if profile.attach {
                 try await expectRefused(unknown, containing: "Unknown session_id: does-not-exist")
             } else {
-                let observation = try await withSession(unknown) { try await $0.reset() }
-                #expect(observation["step_count"] == 0)
+                let state = try await withSession(unknown) { session in
+                    _ = try await session.reset()
+                    return try await session.state()
+                }
+                #expect(state["step_count"] == 0, "\(state)")
             }
         }
     }
@@ -72,11 +75,12 @@ struct AttachTests {
         guard profile.attach else { return }
         try await ServerUnderTest.withServer { endpoint in
             try await withMCPSession(endpoint) { id in
-                let hash = try await withSession(endpoint.attaching(to: id)) { session in
-                    let reset = try await session.reset()
-                    let step = try await session.step()
-                    #expect(step["step_count"] == 1 && step["session_hash"] == reset["session_hash"], "\(step)")
-                    return reset["session_hash"]
+                let episode = try await withSession(endpoint.attaching(to: id)) { session in
+                    _ = try await session.reset()
+                    _ = try await session.stepValid()
+                    let state = try await session.state()
+                    #expect(state["step_count"] == 1, "\(state)")
+                    return state["episode_id"]
                 }
                 try await withAttached(endpoint, id) { session, state in
                     #expect(state["data"]?["step_count"] == 1, "the session kept its step: \(state)")
@@ -84,8 +88,9 @@ struct AttachTests {
                     #expect(try await session.closeCode() == 1000, "close on an attached socket ends only the socket")
                 }
                 try await withAttached(endpoint, id) { session, _ in
-                    let step = try await session.step()
-                    #expect(step["step_count"] == 2 && step["session_hash"] == hash, "\(step)")
+                    _ = try await session.stepValid()
+                    let state = try await session.state()
+                    #expect(state["step_count"] == 2 && state["episode_id"] == episode, "the same episode: \(state)")
                 }
             }
         }
@@ -115,8 +120,9 @@ struct AttachTests {
                 _ = try await session.reset()
                 let closing = try await MCPProbe.closeSession(endpoint, id)
                 #expect(closing["result"]?["closed"] == false && closing["result"]?["closing"] == true, "\(closing)")
-                let step = try await session.step()
-                #expect(step["step_count"] == 1, "an attached socket keeps working after session/close: \(step)")
+                _ = try await session.stepValid()
+                let state = try await session.state()
+                #expect(state["step_count"] == 1, "an attached socket keeps working after session/close: \(state)")
             }
             try await waitUntilUnknown(endpoint, id)
         }
@@ -137,8 +143,11 @@ struct AttachTests {
     func otherQueries() async throws {
         try await ServerUnderTest.withServer { endpoint in
             for query in [[("foo", "bar")], [("session_id", "")]] {
-                let observation = try await withSession(endpoint.withWebSocketQuery(query)) { try await $0.reset() }
-                #expect(observation["step_count"] == 0, "\(query): \(observation)")
+                let state = try await withSession(endpoint.withWebSocketQuery(query)) { session in
+                    _ = try await session.reset()
+                    return try await session.state()
+                }
+                #expect(state["step_count"] == 0, "\(query): \(state)")
             }
         }
     }
@@ -156,17 +165,16 @@ struct AttachTests {
                 // then close); the reference attaches it and answers the step on the owner's environment.
                 let intruderReply = try await withSession(endpoint.attaching(to: id)) { intruder -> JSONValue? in
                     // A refused socket may be closed before the step goes out; its refusal is still read.
-                    try? await intruder.send(text: #"{"type":"step","data":{}}"#)
+                    try? await intruder.send(text: try await EnvironmentUnderTest.current().stepMessage())
                     guard case .text(let text)? = try? await intruder.receive() else { return nil }
                     return try? JSONCoding.parse(text)
                 }
                 expectStrict(
                     intruderReply?.errorCode == ErrorCode.sessionError.rawValue,
                     "a second socket attached to a WebSocket-owned session: \(intruderReply.map { "\($0)" } ?? "no reply")")
-                let step = try await owner.request(#"{"type":"step","data":{}}"#)
-                expectStrict(
-                    step["data"]?["observation"]?["step_count"] == 1,
-                    "the owner's environment was driven by another socket: \(step)")
+                _ = try await owner.stepValid()
+                let state = try await owner.state()
+                expectStrict(state["step_count"] == 1, "the owner's environment was driven by another socket: \(state)")
             }
         }
     }

@@ -15,10 +15,11 @@ struct EnvelopeTests {
             try await withSession(endpoint) { session in
                 let reset = try await session.request(#"{"type":"reset","data":{}}"#)
                 expectMetadataEnvelope(try #require(reset["data"]?.objectValue), profile, .webSocket)
-                let step = try await session.request(#"{"type":"step","data":{"wait_seconds":0}}"#)
+                let step = try await session.request(try await EnvironmentUnderTest.current().stepMessage())
                 expectMetadataEnvelope(try #require(step["data"]?.objectValue), profile, .webSocket)
             }
-            let http = try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{"wait_seconds":0}}"#)
+            let action = try await EnvironmentUnderTest.current().action.get()
+            let http = try await HTTPProbe.post(endpoint, "/step", body: JSONCoding.encodeString(JSONValue.object(["action": action])))
             expectMetadataEnvelope(try #require(http.json?.objectValue), profile, .http)
         }
     }
@@ -47,18 +48,19 @@ struct ProductionModeTests {
     func productionMode() async throws {
         var configuration = try await ServerUnderTest.speaking(ServerConfiguration())
         configuration.mode = .production
-        try await withTestServer(configuration) { endpoint, _ in
+        try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
             #expect(try await HTTPProbe.post(endpoint, "/reset", body: "{}").status == 404)
             #expect(try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{}}"#).status == 404)
             #expect(try await HTTPProbe.get(endpoint, "/state").status == 404)
             let paths = try await HTTPProbe.get(endpoint, "/openapi.json").json?["paths"]?.objectValue ?? [:]
             #expect(paths["/reset"] == nil && paths["/step"] == nil && paths["/state"] == nil && paths["/mcp"] != nil)
             #expect(try await HTTPProbe.get(endpoint, "/schema").status == 200)
-            let observation = try await withSession(endpoint) { session in
+            let state = try await withSession(endpoint) { session in
                 _ = try await session.reset()
-                return try await session.step()
+                _ = try await session.stepValid()
+                return try await session.state()
             }
-            #expect(observation["step_count"] == 1)
+            #expect(state["step_count"] == 1)
             #expect(try await MCPProbe.createSession(endpoint).isEmpty == false)
         }
     }

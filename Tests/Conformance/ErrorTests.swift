@@ -16,8 +16,8 @@ struct ErrorTests {
             try await withSession(endpoint) { session in
                 let reply = try await session.request(text)
                 expectError(reply, code)
-                let after = try await session.reset()
-                #expect(after["step_count"]?.numberValue == 0, "session still usable after \(code)")
+                _ = try await session.reset()
+                #expect(try await session.state()["step_count"] == 0, "session still usable after \(code)")
                 return reply
             }
         }
@@ -45,12 +45,12 @@ struct ErrorTests {
         #expect(reply["data"]?["errors"]?.arrayValue?.isEmpty == false)
     }
 
-    @Test("33 · step with an unknown action field → VALIDATION_ERROR")
+    @Test("33 · step with an unknown action field → VALIDATION_ERROR", .benchmarkOnly)
     func stepUnknownField() async throws {
         _ = try await expectErrorKeepsSession(#"{"type":"step","data":{"bogus_field":1}}"#, .validationError)
     }
 
-    @Test("34 · step with a wrong field type → VALIDATION_ERROR")
+    @Test("34 · step with a wrong field type → VALIDATION_ERROR", .benchmarkOnly)
     func stepWrongType() async throws {
         _ = try await expectErrorKeepsSession(#"{"type":"step","data":{"wait_seconds":"abc"}}"#, .validationError)
     }
@@ -65,7 +65,7 @@ struct ErrorTests {
         _ = try await expectErrorKeepsSession(#"{"type":"\#(type)","data":{}}"#, .validationError)
     }
 
-    @Test("37 · step wrapped as {action: …} → VALIDATION_ERROR")
+    @Test("37 · step wrapped as {action: …} → VALIDATION_ERROR", .benchmarkOnly)
     func wrappedAction() async throws {
         _ = try await expectErrorKeepsSession(
             #"{"type":"step","data":{"action":{"wait_seconds":0}}}"#, .validationError)
@@ -123,8 +123,8 @@ struct ErrorTests {
                 var closeCode: UInt16?
                 if case .close(let code, _)? = event { closeCode = code }
                 expectStrict(closeCode == 1009, "a \(size)-byte frame closed with 1009 (got \(String(describing: event)))")
-                let after = try await bystander.step()
-                #expect(after["step_count"]?.numberValue == 1, "the other session is still served")
+                _ = try await bystander.stepValid()
+                #expect(try await bystander.state()["step_count"] == 1, "the other session is still served")
             }
         }
     }
@@ -141,13 +141,13 @@ struct ErrorTests {
                 var closeCode: UInt16?
                 if case .close(let code, _)? = event { closeCode = code }
                 expectStrict(closeCode == 1007, "invalid UTF-8 closed with 1007 (got \(String(describing: event)))")
-                let after = try await bystander.step()
-                #expect(after["step_count"]?.numberValue == 1, "the other session is still served")
+                _ = try await bystander.stepValid()
+                #expect(try await bystander.state()["step_count"] == 1, "the other session is still served")
             }
         }
     }
 
-    @Test("§4 · negative wait_seconds → VALIDATION_ERROR, session kept (strict)")
+    @Test("§4 · negative wait_seconds → VALIDATION_ERROR, session kept (strict)", .benchmarkOnly)
     func negativeWait() async throws {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
@@ -163,7 +163,7 @@ struct ErrorTests {
     }
 
     @Test(
-        "§4 · NaN literal and a wait above the server's maximum → rejected (strict)",
+        "§4 · NaN literal and a wait above the server's maximum → rejected (strict)", .benchmarkOnly,
         .enabled(if: !ServerUnderTest.isRemote, "the remote server's maximum wait is not known"))
     func nonFiniteAndTooLongWait() async throws {
         try await ServerUnderTest.withServer { endpoint in

@@ -3,6 +3,19 @@ import EnvTesting
 import Testing
 
 extension Trait where Self == ConditionTrait {
+    /// A case of the benchmark environment (PROTOCOL.md §4: waits, pid, session hash, host):
+    /// skipped, with the reason, for any other environment.
+    static var benchmarkOnly: Self {
+        .enabled("benchmark environment only (waits, pid, session_hash, host_url); set OPENENV_ENVIRONMENT=benchmark if detection is wrong") {
+            await EnvironmentUnderTest.current().isBenchmark
+        }
+    }
+
+    /// A case of MCP tool environments: skipped when `tools/list` lists no tools.
+    static var toolEnvironment: Self {
+        .enabled("the environment lists no MCP tools") { !(await EnvironmentUnderTest.current().tools.isEmpty) }
+    }
+
     /// Every Conformance suite: skipped, with the reason, when the server under test is too
     /// small for the suites' parallel sessions (``HarnessTests`` then fails once, saying so).
     static var serverHoldsTheSuites: Self {

@@ -15,12 +15,16 @@ struct WebSocketTests {
         }
     }
 
-    @Test("18 · reset → envelope, step_count 0, 12-hex session_hash")
+    @Test("18 · reset → observation envelope (the benchmark's: step_count 0, 12-hex session_hash, reward null)")
     func reset() async throws {
+        let environment = await EnvironmentUnderTest.current()
         try await ServerUnderTest.withServer { endpoint in
             let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"reset","data":{}}"#) }
             #expect(reply["type"] == "observation")
             let data = try #require(reply["data"])
+            #expect(data["done"]?.boolValue != nil && data["observation"]?.objectValue != nil, "\(data)")
+            environment.expectConforms(envelope: data, isReset: true)
+            guard environment.isBenchmark else { return }
             #expect(data["reward"] == .null)
             #expect(data["done"] == false)
             #expect(data["observation"]?["step_count"]?.numberValue == 0)
@@ -46,7 +50,7 @@ struct WebSocketTests {
         }
     }
 
-    @Test("21 · step wait 0.05 → waited 0.05, step_count 1, same session_hash")
+    @Test("21 · step wait 0.05 → waited 0.05, step_count 1, same session_hash", .benchmarkOnly)
     func step() async throws {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
@@ -60,7 +64,7 @@ struct WebSocketTests {
         }
     }
 
-    @Test("22 · a step takes at least the requested wait")
+    @Test("22 · a step takes at least the requested wait", .benchmarkOnly)
     func stepWaits() async throws {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
@@ -79,15 +83,14 @@ struct WebSocketTests {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
-                _ = try await session.step()
-                let state = try await session.request(#"{"type":"state"}"#)
-                #expect(state["type"] == "state")
-                #expect(state["data"]?["step_count"]?.numberValue == 1)
+                _ = try await session.stepValid()
+                let state = try await session.state()
+                #expect(state["step_count"]?.numberValue == 1)
             }
         }
     }
 
-    @Test("24 · reset after steps → step_count 0, same session_hash")
+    @Test("24 · reset after steps → step_count 0, same session_hash", .benchmarkOnly)
     func resetAfterSteps() async throws {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
@@ -101,7 +104,7 @@ struct WebSocketTests {
         }
     }
 
-    @Test("25 · ten steps → step_count 1…10 in order")
+    @Test("25 · ten steps → step_count 1…10 in order", .benchmarkOnly)
     func tenSteps() async throws {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
@@ -120,7 +123,7 @@ struct WebSocketTests {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
-                try await session.send(text: #"{"type":"step","data":{"wait_seconds":0.1}}"#)
+                try await session.send(text: try await EnvironmentUnderTest.current().stepMessage())
                 try await session.send(text: #"{"type":"state"}"#)
                 let first = try await session.nextJSON()
                 let second = try await session.nextJSON()
