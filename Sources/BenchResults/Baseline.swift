@@ -10,6 +10,9 @@ public struct Baseline: Codable, Sendable, Equatable {
     /// The OpenEnv protocol profile the server spoke (`openenv-0.3`, `openenv-0.10`); `nil`:
     /// not recorded (the seed's runs).
     public var protocolProfile: String?
+    /// What each session sent (`openenv-bench`'s workload name: `benchmark`, `action`,
+    /// `tool:NAME`, …); `nil`: the benchmark's step.
+    public var workload: String?
     public var source: Source
     public var tolerances: Tolerances
     public var grid: Grid?
@@ -176,10 +179,11 @@ public struct Baseline: Codable, Sendable, Equatable {
     public init(
         schema: String, infrastructure: String, description: String?, cores: Int?, workers: Int?, source: Source,
         tolerances: Tolerances, grid: Grid?, cases: [Case], maxBatch: [MaxBatch], latencyBoundedCapacity: [Capacity]?,
-        history: [HistoryEntry]?, protocolProfile: String? = nil
+        history: [HistoryEntry]?, protocolProfile: String? = nil, workload: String? = nil
     ) {
         self.schema = schema
         self.protocolProfile = protocolProfile
+        self.workload = workload
         self.infrastructure = infrastructure
         self.description = description
         self.cores = cores
@@ -198,6 +202,7 @@ public struct Baseline: Codable, Sendable, Equatable {
         case maxBatch = "max_batch"
         case latencyBoundedCapacity = "latency_bounded_capacity"
         case protocolProfile = "protocol"
+        case workload
     }
 }
 

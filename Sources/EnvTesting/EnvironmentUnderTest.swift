@@ -35,6 +35,11 @@ public struct EnvironmentUnderTest: Sendable {
     /// step observation's schema, which nothing promised they match.
     let resetSchemaIsMissing: Bool
 
+    /// Set while a body runs against the server under test (``ServerUnderTest``): the session
+    /// helpers then check what they receive against its schemas, and only then — a test that
+    /// talks to another server (an example, a fixture) is not judged by these schemas.
+    @TaskLocal public static var checksReplies = false
+
     /// The environment our in-process server hosts.
     public static var inProcessEnvironment: HostedEnvironment {
         TestSettings.current.environmentName == "echo" ? .echo() : .benchmark()

@@ -62,10 +62,14 @@ public enum ServerUnderTest {
         inProcess: ServerConfiguration = ServerConfiguration(),
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
-        if let remoteURL = settings.remoteURL {
-            return try await body(ServerEndpoint(parsing: remoteURL))
+        try await checkingReplies {
+            if let remoteURL = settings.remoteURL {
+                return try await body(ServerEndpoint(parsing: remoteURL))
+            }
+            return try await withTestServer(try await speaking(inProcess), environment: EnvironmentUnderTest.inProcessEnvironment) {
+                endpoint, _ in try await body(endpoint)
+            }
         }
-        return try await withTestServer(try await speaking(inProcess), environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in try await body(endpoint) }
     }
 
     /// An in-process server's configuration with the protocol the cases expect.
@@ -82,12 +86,14 @@ public enum ServerUnderTest {
     public static func withCapacityServer<Result: Sendable>(
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
-        if let remoteURL = settings.remoteURL {
-            return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
-        }
-        let configuration = try await speaking(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity))
-        return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
-            try await body(endpoint)
+        try await checkingReplies {
+            if let remoteURL = settings.remoteURL {
+                return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
+            }
+            let configuration = try await speaking(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity))
+            return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) {
+                endpoint, _ in try await body(endpoint)
+            }
         }
     }
 
@@ -97,14 +103,21 @@ public enum ServerUnderTest {
     public static func withIdleTimeoutServer<Result: Sendable>(
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
-        if let remoteURL = settings.remoteURL {
-            return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
+        try await checkingReplies {
+            if let remoteURL = settings.remoteURL {
+                return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
+            }
+            let configuration = try await speaking(
+                ServerConfiguration(maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout)))
+            return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) {
+                endpoint, _ in try await body(endpoint)
+            }
         }
-        let configuration = try await speaking(
-            ServerConfiguration(maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout)))
-        return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
-            try await body(endpoint)
-        }
+    }
+
+    /// Runs `body` with the session helpers checking replies against the environment's schemas.
+    private static func checkingReplies<Result>(_ body: () async throws -> Result) async throws -> Result {
+        try await EnvironmentUnderTest.$checksReplies.withValue(true) { try await body() }
     }
 }
 

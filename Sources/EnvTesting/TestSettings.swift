@@ -74,6 +74,10 @@ public struct TestSettings: Sendable {
 ///   write the baseline file instead of comparing; the run then fails, so a new baseline is never
 ///   accepted silently. `OPENENV_BASELINE_DESCRIPTION`, `OPENENV_CORES` and `OPENENV_WORKERS`
 ///   describe the recorded infrastructure.
+/// - `OPENENV_WORKLOAD` (an action object, or an array of them cycled per step), or
+///   `OPENENV_TOOL` with `OPENENV_TOOL_ARGUMENTS`, and `OPENENV_STEPS`: what each session sends,
+///   as `openenv-bench --action/--tool/--arguments/--steps` (default: the benchmark's step). The
+///   baseline names the workload it was recorded with.
 public struct ScalingSettings: Sendable {
     public var infrastructure: String?
     public var grid: [Int]
@@ -83,6 +87,10 @@ public struct ScalingSettings: Sendable {
     public var recordDescription: String?
     public var recordCores: Int?
     public var recordWorkers: Int?
+    public var workloadAction: String?
+    public var workloadTool: String?
+    public var workloadToolArguments: String?
+    public var workloadSteps: Int
     /// The suite measures load, so it runs only where that was asked for: in a release build
     /// (`swift test -c release --filter Scaling`; a debug build would measure the load
     /// generator), against a remote `OPENENV_URL`, when recording, or with `OPENENV_SCALING=1`.
@@ -98,6 +106,10 @@ public struct ScalingSettings: Sendable {
         recordDescription = value("OPENENV_BASELINE_DESCRIPTION")
         recordCores = value("OPENENV_CORES").flatMap(Int.init)
         recordWorkers = value("OPENENV_WORKERS").flatMap(Int.init)
+        workloadAction = value("OPENENV_WORKLOAD")
+        workloadTool = value("OPENENV_TOOL")
+        workloadToolArguments = value("OPENENV_TOOL_ARGUMENTS")
+        workloadSteps = value("OPENENV_STEPS").flatMap(Int.init) ?? 1
         isEnabled = Self.isReleaseBuild || isRemote || isRecording || value("OPENENV_SCALING") == "1"
     }
 

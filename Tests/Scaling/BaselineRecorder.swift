@@ -39,7 +39,8 @@ enum BaselineRecorder {
                 Baseline.Capacity(mode: $0.mode, waitSeconds: $0.wait, capacity: analysis.latencyBoundedCapacity[$0] ?? nil)
             },
             history: previous.map { [Baseline.HistoryEntry(source: $0.source, cases: $0.cases, maxBatch: $0.maxBatch)] + ($0.history ?? []) },
-            protocolProfile: await ServerUnderTest.protocolProfile().name)
+            protocolProfile: await ServerUnderTest.protocolProfile().name,
+            workload: try ScalingPlan.workload.get().description)
         return try baseline.write(to: ScalingPlan.recordingDirectory)
     }
 }

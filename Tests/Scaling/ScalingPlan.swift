@@ -20,6 +20,13 @@ enum ScalingPlan {
     static let recordWaits = settings.recordWaits
     static let isSelected = settings.isEnabled
 
+    /// What each session sends (``ScalingSettings``' workload variables).
+    static let workload = Result { () throws(WorkloadError) -> Workload in
+        try Workload.parse(
+            action: settings.workloadAction, actionFileContents: nil, tool: settings.workloadTool,
+            arguments: settings.workloadToolArguments, steps: settings.workloadSteps)
+    }
+
     /// The package's `baselines/`, found from this file: recordings are written there.
     static let recordingDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -66,7 +73,7 @@ enum ScalingPlan {
                 if repetition > 1 { try await Task.sleep(for: .milliseconds(500)) }
                 let driver = SessionDriver(
                     mode: scalingCase.mode, wait: scalingCase.wait, timeout: .seconds(120),
-                    batchSize: scalingCase.batch, hardware: "cpu-basic")
+                    batchSize: scalingCase.batch, hardware: "cpu-basic", workload: try workload.get())
                 let (results, wallTime) = await Burst(endpoints: [endpoint], sessions: scalingCase.batch, driver: driver).run()
                 let summary = RunSummary(
                     results: results, mode: scalingCase.mode, url: endpoint.httpURL, numRequests: scalingCase.batch,

@@ -68,6 +68,9 @@ def _tools() -> FastMCP:
         Returns:
             The sum a + b
         """
+        if os.environ.get("DEFECT") == "tool-error":
+            # Seeded defect (ci/fixture-check): a listed tool that always fails.
+            raise RuntimeError("add is broken")
         return a + b
 
     @server.tool

@@ -118,6 +118,11 @@ class TicTacToeEnvironment(Environment[TicTacToeAction, TicTacToeObservation, Ti
             reward = {"X": 1.0, "O": -1.0, "draw": 0.0}[self._winner]
         self._state.board = self._board()
         self._state.winner = self._winner
+        if DEFECT == "observation-type":
+            # Seeded defect: move_count served as a string, against the published schema.
+            return TicTacToeObservation.model_construct(
+                board=self._board(), legal_moves=[], current_player="X", winner=self._winner,
+                last_moves=moves, move_count="many", reward=reward, done=over, metadata={})
         return TicTacToeObservation(
             board=self._board(),
             legal_moves=[] if over else [i for i, c in enumerate(self._cells) if not c],
@@ -173,6 +178,22 @@ class TicTacToeEnvironment(Environment[TicTacToeAction, TicTacToeObservation, Ti
         )
 
 
+# DEFECT seeds one conformance defect for ci/fixture-check to catch (unset: none):
+#   observation-type: an observation field of the wrong type;
+#   unknown-field: the published action schema forbids unknown fields, the server accepts them.
+DEFECT = os.environ.get("DEFECT", "")
+
+
+class _LaxTicTacToeAction(TicTacToeAction):
+    """Accepts unknown fields, but publishes the strict schema (the unknown-field defect)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict:
+        return TicTacToeAction.model_json_schema(*args, **kwargs)
+
+
 def _concurrency() -> dict:
     max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", "100"))
     timeout = os.environ.get("SESSION_TIMEOUT", "")
@@ -187,7 +208,7 @@ def _concurrency() -> dict:
 
 app = create_fastapi_app(
     TicTacToeEnvironment,
-    TicTacToeAction,
+    _LaxTicTacToeAction if DEFECT == "unknown-field" else TicTacToeAction,
     TicTacToeObservation,
     env_name="tictactoe_env",
     state_cls=TicTacToeState,
