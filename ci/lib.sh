@@ -1,8 +1,48 @@
 # Shared by the ci/ scripts that start servers (source it; it defines functions only).
 
-# A free loopback port.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# Servers are started on port 0 and tell their port in a ready line on stdout, one per serving
+# process (openenv-server --workers N prints N, ci/start-reference-server one):
+#   listening http://HOST:PORT pid=N
+
+# ready_port LOG: the port of the first ready line in LOG (empty when there is none).
+ready_port() {
+  sed -nE 's#^listening https?://.*:([0-9]+) pid=[0-9]+$#\1#p' "$1" 2>/dev/null | head -n 1
+}
+
+# start_and_read_ready LOG COUNT CMD [ARG...]: starts CMD (a server told --port 0) in the
+# background, stdout and stderr to LOG, and waits up to 30 s until LOG holds COUNT ready lines.
+# Sets READY_PID (CMD's pid) and READY_PORT; fails, printing the log, when CMD exits first or
+# time runs out. Call it directly, not in $(...): the server must be a child of the caller.
+start_and_read_ready() {
+  local log="$1" count="$2" ready _
+  shift 2
+  "$@" >"$log" 2>&1 &
+  READY_PID=$!
+  for _ in $(seq 300); do
+    ready="$(grep -cE '^listening https?://.*:[0-9]+ pid=[0-9]+$' "$log" 2>/dev/null || true)"
+    if (( ${ready:-0} >= count )); then
+      READY_PORT="$(ready_port "$log")"
+      return 0
+    fi
+    kill -0 "$READY_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "error: $* did not print $count ready line(s) within 30 s (or exited); log $log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# start_reference_server PIDFILE LOG [VAR=VALUE...]: starts a Python reference with
+# ci/start-reference-server on port 0 (the VAR=VALUE settings, e.g. WORKERS=2,
+# OPENENV_REFERENCE=0.10, FIXTURE=echo, go into its environment), which waits for /health and
+# prints one ready line; sets READY_PID and READY_PORT from it.
+start_reference_server() {
+  local pidfile="$1" log="$2" ready
+  shift 2
+  ready="$(env PORT=0 "$@" LOG="$log" ci/start-reference-server "$pidfile")" || return 1
+  READY_PID="$(cat "$pidfile")"
+  READY_PORT="$(printf '%s\n' "$ready" | ready_port /dev/stdin)"
+  [[ -n "$READY_PORT" ]] || { echo "error: no ready line from ci/start-reference-server: $ready" >&2; return 1; }
 }
 
 # stop_servers PID...: TERM each, give it up to 10 s (the reference lets in-flight steps run 5 s),
@@ -48,41 +88,4 @@ peak_rss_kib() {
     total=$((total + ${hwm:-0}))
   done
   echo "$total"
-}
-
-# wait_for_listeners LOG COUNT: until an openenv-server log shows COUNT processes listening
-# (the supervisor and its workers), at most 30 s; fails otherwise.
-wait_for_listeners() {
-  local _
-  for _ in $(seq 300); do
-    (( $(grep -c "Listening on" "$1" 2>/dev/null || true) >= $2 )) && return 0
-    sleep 0.1
-  done
-  echo "error: $2 server processes did not listen within 30 s; log $1:" >&2
-  cat "$1" >&2
-  return 1
-}
-
-# ready_url LINE: the URL of a ready line ("listening http://HOST:PORT pid=N").
-ready_url() {
-  local line="$1"
-  line="${line#listening }"
-  echo "${line%% *}"
-}
-
-# wait_for_ready_url LOG COUNT: waits (at most 30 s) until LOG holds COUNT ready lines (a
-# supervisor and its workers print one each) and prints the first one's URL; fails with the log.
-wait_for_ready_url() {
-  local _ lines
-  for _ in $(seq 300); do
-    lines="$(grep -E '^listening https?://[^ ]+ pid=[0-9]+$' "$1" 2>/dev/null || true)"
-    if (( $(printf '%s' "$lines" | grep -c . || true) >= $2 )); then
-      ready_url "$(printf '%s\n' "$lines" | head -1)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "error: $2 ready line(s) not printed within 30 s; log $1:" >&2
-  cat "$1" >&2
-  return 1
 }
