@@ -3,7 +3,10 @@ import Foundation
 /// The one place that turns bytes into ``JSONValue`` and wire types into bytes, so every
 /// endpoint parses and prints JSON the same way.
 ///
-/// Wire values are parsed by ``JSONParser``: one linear pass, no Foundation.
+/// Wire values (``JSONValue``) are parsed by ``JSONParser`` and printed by ``JSONWriter``: one
+/// linear pass each, no Foundation. The generic ``encode(_:)-(Encodable)`` is for other
+/// `Encodable` types (metadata, reports) and goes through Foundation's `JSONEncoder`, with the
+/// same output format.
 public enum JSONCoding {
     /// Parses a complete JSON document.
     ///
@@ -23,7 +26,31 @@ public enum JSONCoding {
     }
 
     /// Encodes a wire value with sorted keys, so replies are byte-for-byte reproducible.
+    ///
+    /// - Throws: ``JSONEncodingError`` when the value holds a NaN or an infinity, or nests
+    ///   ``JSONWriter/depthLimit`` levels or more. Servers answer that as `EXECUTION_ERROR`.
+    public static func encodeBytes(_ value: JSONValue) throws(JSONEncodingError) -> [UInt8] {
+        try JSONWriter.encode(value)
+    }
+
+    /// Encodes a wire value with sorted keys (``JSONWriter``).
+    ///
+    /// - Important: a value that cannot be encoded (a NaN, an infinity, nesting of 512 levels)
+    ///   stops the process, as it always has here. Values from an environment may hold one:
+    ///   encode those with ``encodeBytes(_:)`` and answer the error.
+    public static func encode(_ value: JSONValue) -> Data {
+        Data(encodeOrTrap(value))
+    }
+
+    /// Encodes a wire value with sorted keys as text (see ``encode(_:)-(JSONValue)``).
+    public static func encodeString(_ value: JSONValue) -> String {
+        String(decoding: encodeOrTrap(value), as: UTF8.self)
+    }
+
+    /// Encodes any `Encodable` value with sorted keys, through Foundation's `JSONEncoder`
+    /// (a ``JSONValue`` passed here goes through ``JSONWriter``; the bytes are the same).
     public static func encode(_ value: some Encodable) -> Data {
+        if let json = value as? JSONValue { return encode(json) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -36,7 +63,16 @@ public enum JSONCoding {
     }
 
     public static func encodeString(_ value: some Encodable) -> String {
-        String(decoding: encode(value), as: UTF8.self)
+        if let json = value as? JSONValue { return encodeString(json) }
+        return String(decoding: encode(value), as: UTF8.self)
+    }
+
+    private static func encodeOrTrap(_ value: JSONValue) -> [UInt8] {
+        do {
+            return try JSONWriter.encode(value)
+        } catch {
+            preconditionFailure("wire value failed to encode: \(error)")
+        }
     }
 }
 
