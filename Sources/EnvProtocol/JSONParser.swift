@@ -654,6 +654,10 @@ private struct ScratchStack<Element> {
         // `reserveCapacity` and `append` are specialized here; `init(unsafeUninitializedCapacity:)`
         // goes through the runtime's generic metadata lookup for every array, which cost more
         // than the rest of parsing for arrays of one element.
+        if moved == 1 {
+            count = start
+            return [(base + start).move()]
+        }
         var array: [Element] = []
         array.reserveCapacity(moved)
         for position in start..<count { array.append((base + position).move()) }
