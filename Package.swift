@@ -127,6 +127,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Prints what parsing each hostile-but-legal 1 MiB message shape costs (ci/json-cost).
+        .executableTarget(name: "json-cost", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "openenv-server",
             dependencies: [

@@ -1,27 +1,37 @@
+import EnvProtocol
 import Foundation
 
-/// Two things about a JSON text that the decoder does not refuse but a strict server must:
-///
-/// - **Nesting deeper than ``maxDepth``.** Validation errors echo the offending input, and the
-///   encoder refuses values nested deeper than its own limit (512), so a 500-level array that
-///   decodes fine would make its error reply unencodable. Refusing deep input up front keeps
-///   every reply encodable (found by the fuzzer: `POST /reset` with 510 nested arrays trapped).
-/// - **A key repeated in one object.** Parsers disagree on `{"type":"state","type":"reset"}`
-///   (Foundation keeps the first, Python the last), so two readers would see two messages.
-///
-/// One pass that follows strings, brackets and commas; it does not validate JSON itself.
-struct JSONStructureCheck {
-    /// Deepest nesting of arrays and objects a message may have.
+/// The JSON path the kit used before ``JSONParser``, kept here only to measure it beside the new
+/// one: a pre-pass for depth and duplicate keys (whose key set is copied on every insert), then
+/// Foundation's `JSONDecoder` into ``JSONValue``.
+enum LegacyJSON {
     static let maxDepth = 128
 
-    /// Deepest nesting seen.
+    static func parse(_ data: Data) throws -> JSONValue {
+        let structure = LegacyStructureCheck(data)
+        guard structure.depth <= maxDepth else {
+            throw LegacyError(reason: "Nesting deeper than \(maxDepth) levels")
+        }
+        let value = try JSONDecoder().decode(JSONValue.self, from: data)
+        if let key = structure.duplicateKey {
+            throw LegacyError(reason: "Duplicate key \"\(key.prefix(100))\" in an object")
+        }
+        return value
+    }
+}
+
+struct LegacyError: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}
+
+/// The former `JSONStructureCheck`, unchanged.
+struct LegacyStructureCheck {
     private(set) var depth = 0
-    /// The first repeated key (unescaped), if any.
     private(set) var duplicateKey: String?
 
     init(_ data: some Collection<UInt8>) {
         let bytes = Array(data)
-        // One entry per open bracket: the keys seen so far for an object, `nil` for an array.
         var open: [Set<String>?] = []
         var expectingKey = false
         var index = 0
@@ -62,8 +72,6 @@ struct JSONStructureCheck {
         }
     }
 
-    /// A key's text: escapes (rare in keys) are resolved by the JSON decoder itself, so
-    /// `"a"` and `"\u0061"` are the same key.
     private static func key(_ literal: ArraySlice<UInt8>) -> String {
         let inner = literal.dropFirst().dropLast()
         guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
