@@ -71,7 +71,9 @@ struct FaultTests {
     @Test("a silent peer (half-open: pings go unanswered) is reaped by the ping timeout; a live one is not")
     func halfOpen() async throws {
         var configuration = ServerConfiguration(maxConcurrentEnvs: 2)
-        configuration.pingInterval = .milliseconds(500)
+        // Long enough that a live client on a loaded CI machine answers every ping in time
+        // (500 ms was missed under load), short enough that reaping the silent one is quick.
+        configuration.pingInterval = .milliseconds(1500)
         try await withTestServer(configuration) { endpoint, server in
             try await withSession(endpoint) { silent in
                 try await silent.expectAlive()
@@ -81,7 +83,7 @@ struct FaultTests {
             }
             try await withSession(endpoint) { live in
                 // A client that keeps talking answers the pings while it waits for replies.
-                for _ in 0..<10 {
+                for _ in 0..<20 {
                     let reply = try await live.request(#"{"type":"state"}"#)
                     #expect(reply["type"] == "state")
                     try await Task.sleep(for: .milliseconds(200))
