@@ -24,11 +24,11 @@ from typing import Any, Optional
 
 from pydantic import Field
 
+from fixture_server import concurrency
 from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.interfaces import Environment
 from openenv.core.env_server.types import (
     Action,
-    ConcurrencyConfig,
     EnvironmentMetadata,
     Observation,
     State,
@@ -113,19 +113,6 @@ class BenchmarkEnvironment(Environment[BenchmarkAction, BenchmarkObservation, St
         )
 
 
-def _concurrency() -> dict:
-    """max_concurrent_envs, or a ConcurrencyConfig when SESSION_TIMEOUT is set
-    (create_fastapi_app refuses both at once)."""
-    max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", "100"))
-    timeout = os.environ.get("SESSION_TIMEOUT", "")
-    if not timeout:
-        return {"max_concurrent_envs": max_envs}
-    return {
-        "concurrency_config": ConcurrencyConfig(
-            max_concurrent_envs=max_envs, session_timeout=float(timeout)
-        )
-    }
-
 
 # create_fastapi_app (not create_app) so the routes never depend on
 # ENABLE_WEB_INTERFACE being set in the caller's environment.
@@ -133,7 +120,7 @@ app = create_fastapi_app(
     BenchmarkEnvironment,
     BenchmarkAction,
     BenchmarkObservation,
-    **_concurrency(),
+    **concurrency(100),
 )
 
 

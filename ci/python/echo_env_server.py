@@ -34,10 +34,11 @@ from typing import Any, Optional
 
 from fastmcp import FastMCP
 
+from fixture_server import concurrency
 from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.mcp_environment import MCPEnvironment
 from openenv.core.env_server.mcp_types import CallToolAction, CallToolObservation
-from openenv.core.env_server.types import Action, ConcurrencyConfig, Observation, State
+from openenv.core.env_server.types import Action, Observation, State
 
 
 def _echo_tools() -> FastMCP:
@@ -125,24 +126,13 @@ class EchoEnvironment(MCPEnvironment):
         return self._state
 
 
-def _concurrency() -> dict:
-    max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", "8"))
-    timeout = os.environ.get("SESSION_TIMEOUT", "")
-    if not timeout:
-        return {"max_concurrent_envs": max_envs}
-    return {
-        "concurrency_config": ConcurrencyConfig(
-            max_concurrent_envs=max_envs, session_timeout=float(timeout)
-        )
-    }
-
 
 app = create_fastapi_app(
     EchoEnvironment,
     CallToolAction,
     CallToolObservation,
     env_name="echo_env",
-    **_concurrency(),
+    **concurrency(8),
 )
 
 

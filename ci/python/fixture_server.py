@@ -10,6 +10,18 @@ import os
 import sys
 
 
+def concurrency(default_max_envs: int) -> dict:
+    """create_fastapi_app's capacity arguments from MAX_CONCURRENT_ENVS (else the default) and
+    SESSION_TIMEOUT (seconds; unset: no idle reaper). Both openenv versions accept them."""
+    max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", str(default_max_envs)))
+    timeout = os.environ.get("SESSION_TIMEOUT", "")
+    if not timeout:
+        return {"max_concurrent_envs": max_envs}
+    from openenv.core.env_server.types import ConcurrencyConfig
+
+    return {"concurrency_config": ConcurrencyConfig(max_concurrent_envs=max_envs, session_timeout=float(timeout))}
+
+
 def serve(app, import_string: str, app_dir: str) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess

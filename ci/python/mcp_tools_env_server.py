@@ -37,10 +37,11 @@ from typing import Annotated, Any, List, Optional
 from fastmcp import FastMCP
 from pydantic import BaseModel, ConfigDict, Field
 
+from fixture_server import concurrency
 from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.mcp_environment import MCPEnvironment
 from openenv.core.env_server.mcp_types import CallToolAction, CallToolObservation
-from openenv.core.env_server.types import Action, ConcurrencyConfig, Observation, State
+from openenv.core.env_server.types import Action, Observation, State
 
 WORDS = ["Apple", "apricot", "banana", "blueberry", "cherry", "grape", "Grapefruit", "pineapple"]
 TOOL_NAMES = ["add", "lookup"]
@@ -142,17 +143,6 @@ class McpToolsEnvironment(MCPEnvironment):
         return self._state
 
 
-def _concurrency() -> dict:
-    max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", "100"))
-    timeout = os.environ.get("SESSION_TIMEOUT", "")
-    if not timeout:
-        return {"max_concurrent_envs": max_envs}
-    return {
-        "concurrency_config": ConcurrencyConfig(
-            max_concurrent_envs=max_envs, session_timeout=float(timeout)
-        )
-    }
-
 
 app = create_fastapi_app(
     McpToolsEnvironment,
@@ -160,7 +150,7 @@ app = create_fastapi_app(
     CallToolObservation,
     env_name="mcp_tools_env",
     reset_observation_cls=Observation,
-    **_concurrency(),
+    **concurrency(100),
 )
 
 

@@ -33,11 +33,11 @@ from typing import Annotated, Any, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fixture_server import concurrency
 from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.interfaces import Environment
 from openenv.core.env_server.types import (
     Action,
-    ConcurrencyConfig,
     EnvironmentMetadata,
     Observation,
     State,
@@ -194,17 +194,6 @@ class _LaxTicTacToeAction(TicTacToeAction):
         return TicTacToeAction.model_json_schema(*args, **kwargs)
 
 
-def _concurrency() -> dict:
-    max_envs = int(os.environ.get("MAX_CONCURRENT_ENVS", "100"))
-    timeout = os.environ.get("SESSION_TIMEOUT", "")
-    if not timeout:
-        return {"max_concurrent_envs": max_envs}
-    return {
-        "concurrency_config": ConcurrencyConfig(
-            max_concurrent_envs=max_envs, session_timeout=float(timeout)
-        )
-    }
-
 
 app = create_fastapi_app(
     TicTacToeEnvironment,
@@ -212,7 +201,7 @@ app = create_fastapi_app(
     TicTacToeObservation,
     env_name="tictactoe_env",
     state_cls=TicTacToeState,
-    **_concurrency(),
+    **concurrency(100),
 )
 
 
