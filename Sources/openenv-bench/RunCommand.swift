@@ -256,6 +256,10 @@ struct RunCommand: AsyncParsableCommand {
             await redraws.value
             try writeSummary([], url: url, startedAt: startedAt, checks: checks, interruption: "interrupted before the first run")
             throw cancelled
+        } catch {
+            // The line is erased before the error is printed.
+            await redraws.value
+            throw error
         }
         await redraws.value
         print("\n" + SweepReport.table(summaries))
