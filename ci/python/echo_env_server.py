@@ -34,7 +34,7 @@ from typing import Any, Optional
 
 from fastmcp import FastMCP
 
-from fixture_server import concurrency
+from fixture_server import CountsSteps, concurrency
 from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.mcp_environment import MCPEnvironment
 from openenv.core.env_server.mcp_types import CallToolAction, CallToolObservation
@@ -73,7 +73,7 @@ def _echo_tools() -> FastMCP:
     return server
 
 
-class EchoEnvironment(MCPEnvironment):
+class EchoEnvironment(CountsSteps, MCPEnvironment):
     SUPPORTS_CONCURRENT_SESSIONS = True
 
     def __init__(self) -> None:
@@ -107,24 +107,10 @@ class EchoEnvironment(MCPEnvironment):
             },
         )
 
-    # Both paths count the step: HTTP /step and /mcp use step_async (MCPEnvironment
-    # overrides it), a direct caller may use step.
-    def step(
-        self, action: Action, timeout_s: Optional[float] = None, **kwargs: Any
-    ) -> Observation:
-        self._state.step_count += 1
-        return super().step(action, timeout_s=timeout_s, **kwargs)
-
-    async def step_async(
-        self, action: Action, timeout_s: Optional[float] = None, **kwargs: Any
-    ) -> Observation:
-        self._state.step_count += 1
-        return await super().step_async(action, timeout_s=timeout_s, **kwargs)
 
     @property
     def state(self) -> State:
         return self._state
-
 
 
 app = create_fastapi_app(

@@ -22,6 +22,19 @@ def concurrency(default_max_envs: int) -> dict:
     return {"concurrency_config": ConcurrencyConfig(max_concurrent_envs=max_envs, session_timeout=float(timeout))}
 
 
+class CountsSteps:
+    """Mixin for the MCPEnvironment fixtures: every step, by either path, counts in
+    ``state.step_count`` (HTTP /step and /ws use step_async, a direct caller step)."""
+
+    def step(self, action, timeout_s=None, **kwargs):
+        self._state.step_count += 1
+        return super().step(action, timeout_s=timeout_s, **kwargs)
+
+    async def step_async(self, action, timeout_s=None, **kwargs):
+        self._state.step_count += 1
+        return await super().step_async(action, timeout_s=timeout_s, **kwargs)
+
+
 def serve(app, import_string: str, app_dir: str) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess

@@ -37,7 +37,7 @@ from typing import Annotated, Any, List, Optional
 from fastmcp import FastMCP
 from pydantic import BaseModel, ConfigDict, Field
 
-from fixture_server import concurrency
+from fixture_server import CountsSteps, concurrency
 from openenv.core.env_server.http_server import create_fastapi_app
 from openenv.core.env_server.mcp_environment import MCPEnvironment
 from openenv.core.env_server.mcp_types import CallToolAction, CallToolObservation
@@ -97,7 +97,7 @@ def _tools() -> FastMCP:
     return server
 
 
-class McpToolsEnvironment(MCPEnvironment):
+class McpToolsEnvironment(CountsSteps, MCPEnvironment):
     SUPPORTS_CONCURRENT_SESSIONS = True
 
     def __init__(self) -> None:
@@ -126,22 +126,10 @@ class McpToolsEnvironment(MCPEnvironment):
             metadata={"error": f"Unknown action type: {type(action).__name__}"},
         )
 
-    def step(
-        self, action: Action, timeout_s: Optional[float] = None, **kwargs: Any
-    ) -> Observation:
-        self._state.step_count += 1
-        return super().step(action, timeout_s=timeout_s, **kwargs)
-
-    async def step_async(
-        self, action: Action, timeout_s: Optional[float] = None, **kwargs: Any
-    ) -> Observation:
-        self._state.step_count += 1
-        return await super().step_async(action, timeout_s=timeout_s, **kwargs)
 
     @property
     def state(self) -> State:
         return self._state
-
 
 
 app = create_fastapi_app(

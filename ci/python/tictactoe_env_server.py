@@ -194,7 +194,6 @@ class _LaxTicTacToeAction(TicTacToeAction):
         return TicTacToeAction.model_json_schema(*args, **kwargs)
 
 
-
 app = create_fastapi_app(
     TicTacToeEnvironment,
     _LaxTicTacToeAction if DEFECT == "unknown-field" else TicTacToeAction,
