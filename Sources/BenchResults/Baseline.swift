@@ -14,6 +14,21 @@ public struct Baseline: Codable, Sendable, Equatable {
     /// `tool:NAME`, …); `nil`: the benchmark's step.
     public var workload: String?
     public var source: Source
+
+    /// The workload name of the benchmark's own step (``workload`` `nil`).
+    public static let benchmarkWorkload = "benchmark"
+
+    /// The workload this baseline was recorded with.
+    public var recordedWorkload: String { workload ?? Self.benchmarkWorkload }
+
+    /// Why results of workload `sent` cannot be judged against this baseline, or `nil` when
+    /// they can: a tool call's latency says nothing about a `wait_seconds` step's.
+    public func workloadMismatch(sent: String) -> String? {
+        guard sent != recordedWorkload else { return nil }
+        return "baseline '\(infrastructure)' was recorded with workload '\(recordedWorkload)', the results sent '\(sent)': "
+            + "compare like with like, or record a baseline for this workload (ci/update-baselines NAME --url URL, "
+            + "with OPENENV_WORKLOAD or OPENENV_TOOL/OPENENV_TOOL_ARGUMENTS/OPENENV_STEPS set as for the run)"
+    }
     public var tolerances: Tolerances
     public var grid: Grid?
     public var cases: [Case]
@@ -51,17 +66,39 @@ public struct Baseline: Codable, Sendable, Equatable {
         public var p99RiseFraction: Double
         /// Max batch may fall by at most this many grid steps.
         public var maxBatchGridSteps: Int
+        /// Seconds p99 may rise on top of ``p99RiseFraction``: workloads that do not wait have
+        /// p99s of milliseconds, where a fraction alone would judge scheduling noise. `0` when a
+        /// baseline does not say (those recorded before this field).
+        public var p99RiseSeconds: Double
 
-        public init(successDropPoints: Double = 2, p99RiseFraction: Double = 0.5, maxBatchGridSteps: Int = 0) {
+        public init(
+            successDropPoints: Double = 2, p99RiseFraction: Double = 0.5, maxBatchGridSteps: Int = 0,
+            p99RiseSeconds: Double = 0.1
+        ) {
             self.successDropPoints = successDropPoints
             self.p99RiseFraction = p99RiseFraction
             self.maxBatchGridSteps = maxBatchGridSteps
+            self.p99RiseSeconds = p99RiseSeconds
+        }
+
+        /// The highest p99 that is not a regression against `base`.
+        public func p99Ceiling(_ base: Double) -> Double {
+            base * (1 + p99RiseFraction) + p99RiseSeconds
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            successDropPoints = try container.decode(Double.self, forKey: .successDropPoints)
+            p99RiseFraction = try container.decode(Double.self, forKey: .p99RiseFraction)
+            maxBatchGridSteps = try container.decode(Int.self, forKey: .maxBatchGridSteps)
+            p99RiseSeconds = try container.decodeIfPresent(Double.self, forKey: .p99RiseSeconds) ?? 0
         }
 
         enum CodingKeys: String, CodingKey {
             case successDropPoints = "success_drop_points"
             case p99RiseFraction = "p99_rise_fraction"
             case maxBatchGridSteps = "max_batch_grid_steps"
+            case p99RiseSeconds = "p99_rise_seconds"
         }
     }
 

@@ -46,7 +46,7 @@ public struct BaselineComparison: Sendable, Equatable {
             }
         }
         if let base = expected?.p99Total {
-            let ceiling = base * (1 + tolerances.p99RiseFraction)
+            let ceiling = tolerances.p99Ceiling(base)
             if let p99 {
                 cells.append(
                     Cell(

@@ -18,12 +18,19 @@ public struct SweepState: Sendable, Equatable {
     /// `raw.jsonl` lines (1-based, inclusive) written by interrupted runs. A resumed sweep runs
     /// those runs again, so these rows are superseded.
     public var partialRawLines: [ClosedRange<Int>] = []
+    /// What every session of the sweep sent (``Baseline/workload``'s names); `nil` in a state
+    /// written before workloads were recorded, which means the benchmark.
+    public var workload: String?
 
     public var isComplete: Bool { interruptedRun == nil && Set(finished) == Set(runs.indices) }
 
-    public init(runs: [String]) {
+    public init(runs: [String], workload: String? = nil) {
         self.runs = runs
+        self.workload = workload
     }
+
+    /// The workload, with states written before workloads were recorded read as the benchmark.
+    public var sentWorkload: String { workload ?? Baseline.benchmarkWorkload }
 
     static let fileName = "run-state.json"
 
@@ -39,6 +46,7 @@ public struct SweepState: Sendable, Equatable {
         var state = SweepState(runs: runs)
         state.finished = finished
         state.interruptedRun = json["interrupted_run"]?.integerValue
+        state.workload = json["workload"]?.stringValue
         state.partialRawLines = (json["partial_raw_lines"]?.arrayValue ?? []).compactMap { range in
             guard let first = range.arrayValue?.first?.integerValue, let last = range.arrayValue?.last?.integerValue,
                 first <= last
@@ -55,6 +63,7 @@ public struct SweepState: Sendable, Equatable {
             "finished_runs": .array(finished.map(JSONValue.integer)),
             "interrupted_run": interruptedRun.map(JSONValue.integer) ?? .null,
             "partial_raw_lines": .array(partialRawLines.map { [.integer($0.lowerBound), .integer($0.upperBound)] }),
+            "workload": workload.map(JSONValue.string) ?? .null,
         ]
         try JSONCoding.encode(json).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
     }

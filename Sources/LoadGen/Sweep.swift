@@ -116,12 +116,17 @@ public struct SweepPlan: Sendable {
         onRun: (_ index: Int, _ total: Int, _ outcome: RunOutcome) -> Void = { _, _, _ in }
     ) async throws -> [RunSummary] {
         let runs = self.runs
-        var state = SweepState(runs: runDescriptions)
+        var state = SweepState(runs: runDescriptions, workload: workload.description)
         if resume, let writer, let saved = try SweepState.load(from: writer.directory) {
             guard saved.runs == state.runs else {
                 throw SweepStateError(
                     path: writer.directory.path,
                     reason: "--resume: holds a different sweep (\(saved.runs.count) runs: \(saved.runs.prefix(3).joined(separator: ", "))…)")
+            }
+            guard saved.sentWorkload == state.sentWorkload else {
+                throw SweepStateError(
+                    path: writer.directory.path,
+                    reason: "--resume: holds a sweep of workload '\(saved.sentWorkload)', this run sends '\(state.sentWorkload)'")
             }
             state = saved
             state.interruptedRun = nil

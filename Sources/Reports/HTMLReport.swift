@@ -53,7 +53,7 @@ public enum HTMLReport {
     /// Where each line of the report comes from.
     public static func sourcesTable(_ report: Report) -> ReportTable {
         ReportTable(
-            title: "Sources", columns: ["Name", "Kind", "From", "Cores", "Description"],
+            title: "Sources", columns: ["Name", "Kind", "From", "Workload", "Cores", "Description"],
             rows: report.sources.map { source in
                 let (kind, from): (String, String)
                 switch source.origin {
@@ -61,7 +61,10 @@ public enum HTMLReport {
                 case .baseline(let cited):
                     (kind, from) = ("baseline", [cited.document, cited.run, cited.date].compactMap { $0 }.joined(separator: ", "))
                 }
-                return [source.name, kind, from, source.cores.map(String.init) ?? Format.notMeasured, source.description ?? ""]
+                return [
+                    source.name, kind, from, source.workload ?? "not recorded", source.cores.map(String.init) ?? Format.notMeasured,
+                    source.description ?? "",
+                ]
             })
     }
 }

@@ -41,6 +41,9 @@ public struct ReportSource: Sendable, Equatable {
     public var origin: Origin
     public var description: String?
     public var cores: Int?
+    /// What each session sent (``Baseline/workload``'s names); `nil` when the source does not
+    /// say (results without a `run-state.json`, such as the seed's).
+    public var workload: String?
     /// Cells by (mode, wait), then batch size.
     public var cells: [Key: [Int: Cell]]
     /// Largest batch with ≥ 95 % mean success; a present `nil` means none qualified, an absent
@@ -59,6 +62,7 @@ public struct ReportSource: Sendable, Equatable {
     public init(results directory: URL, name: String? = nil, cores: Int? = nil) throws {
         let summaries = try RunSummary.read(resultsDirectory: directory)
         self.init(summaries: summaries, name: name ?? directory.standardizedFileURL.lastPathComponent, directory: directory.path, cores: cores)
+        workload = try SweepState.load(from: directory)?.sentWorkload
     }
 
     public init(summaries: [RunSummary], name: String, directory: String, cores: Int?) {
@@ -80,6 +84,7 @@ public struct ReportSource: Sendable, Equatable {
         origin = .baseline(baseline.source)
         description = baseline.description
         cores = baseline.cores
+        workload = baseline.recordedWorkload
         var cells: [Key: [Int: Cell]] = [:]
         for expected in baseline.cases {
             cells[Key(mode: expected.mode, wait: expected.waitSeconds), default: [:]][expected.batchSize] = Cell(

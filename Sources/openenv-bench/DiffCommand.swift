@@ -26,7 +26,17 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let baseline = try Baseline.resolve(baseline, directory: BaselineDirectory.resolve(override: baselinesDirectory))
-        let summaries = try RunSummary.read(resultsDirectory: URL(fileURLWithPath: resultsDir))
+        let directory = URL(fileURLWithPath: resultsDir)
+        let summaries = try RunSummary.read(resultsDirectory: directory)
+        // Results without a run state (the seed's, or copied summaries) do not say what they sent.
+        if let sent = try SweepState.load(from: directory)?.sentWorkload {
+            if let mismatch = baseline.workloadMismatch(sent: sent) {
+                throw ResultsFileError(path: directory.path, reason: mismatch)
+            }
+            print("Workload: \(sent) (as the baseline's)\n")
+        } else {
+            print("Workload: not recorded in \(resultsDir) (no run-state.json); assumed '\(baseline.recordedWorkload)', the baseline's\n")
+        }
         let diff = RegressionDiff(baseline: baseline, summaries: summaries)
         print(diff.markdown)
         if diff.hasRegression { throw ExitCode(3) }

@@ -7,7 +7,7 @@ import Testing
 /// The comparison the Scaling suite asserts with must be able to fail.
 @Suite("Baseline comparison")
 struct BaselineComparisonTests {
-    private let tolerances = Baseline.Tolerances(successDropPoints: 2, p99RiseFraction: 0.5, maxBatchGridSteps: 0)
+    private let tolerances = Baseline.Tolerances(successDropPoints: 2, p99RiseFraction: 0.5, maxBatchGridSteps: 0, p99RiseSeconds: 0)
 
     private func run(success: Double, p99: Double, n: Int = 512) -> RunSummary {
         var summary = RunSummary(
@@ -40,6 +40,18 @@ struct BaselineComparisonTests {
         #expect(BaselineComparison(case: expected, runs: [run(success: 1, p99: 3.01)], tolerances: tolerances).hasRegression)
         let nothing = BaselineComparison(case: expected, runs: [run(success: 0, p99: 0)], tolerances: tolerances)
         #expect(nothing.cells.allSatisfy { $0.verdict == .regression })
+    }
+
+    @Test("p99_rise_seconds adds absolute slack for millisecond p99s; baselines without it get none")
+    func absoluteP99Slack() throws {
+        let fast = Baseline.Case(mode: .ws, waitSeconds: 0, batchSize: 512, successRate: 1, p99Total: 0.004)
+        let slack = Baseline.Tolerances(successDropPoints: 2, p99RiseFraction: 0.5, maxBatchGridSteps: 0, p99RiseSeconds: 0.1)
+        #expect(!BaselineComparison(case: fast, runs: [run(success: 1, p99: 0.09)], tolerances: slack).hasRegression)
+        #expect(BaselineComparison(case: fast, runs: [run(success: 1, p99: 0.11)], tolerances: slack).hasRegression)
+        #expect(BaselineComparison(case: fast, runs: [run(success: 1, p99: 0.09)], tolerances: tolerances).hasRegression)
+        let old = #"{"success_drop_points": 2, "p99_rise_fraction": 0.5, "max_batch_grid_steps": 0}"#
+        let decoded = try JSONDecoder().decode(Baseline.Tolerances.self, from: Data(old.utf8))
+        #expect(decoded == tolerances)
     }
 
     @Test("cells the baseline does not give are not compared, never guessed")

@@ -76,6 +76,18 @@ struct InterruptResumeCLITests {
         #expect(output.contains("holds a different sweep"), "\(output)")
     }
 
+    @Test("--resume refuses a directory whose sweep sent another workload")
+    func resumeDifferentWorkload() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try SweepState(runs: ["ws N=2 wait=0.0 rep=1"], workload: "tool:echo_message").save(to: directory)
+        let (status, output) = try await LaunchedProcess.run(
+            "openenv-bench", ["-n", "2", "-w", "0", "-o", directory.path, "--resume"])
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("holds a sweep of workload 'tool:echo_message', this run sends 'benchmark'"), "\(output)")
+    }
+
     private func rawRows(_ directory: URL) throws -> [SessionResult] {
         try String(contentsOf: directory.appendingPathComponent("raw.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try SessionResult(jsonLine: String($0)) }

@@ -113,6 +113,23 @@ struct OpenEnvBenchCLITests {
         #expect(clean == 0 && cleanOutput.contains("No regression against 'local-swift'."), "\(cleanOutput)")
     }
 
+    @Test("diff judges results only against a baseline of the workload they sent (run-state.json says which)")
+    func diffChecksWorkload() async throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.tinyRun), to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let runs = ["ws N=16 wait=0.5 rep=1"]
+        try SweepState(runs: runs, workload: "tool:echo_message").save(to: directory)
+        let (status, output) = try await bench(["diff", "local-swift", directory.path])
+        #expect(status == 1, "\(output)")
+        #expect(
+            output.contains("recorded with workload 'benchmark', the results sent 'tool:echo_message'")
+                && output.split(separator: "\n").count == 1, "one line naming both workloads: \(output)")
+        try SweepState(runs: runs, workload: "benchmark").save(to: directory)
+        let (same, sameOutput) = try await bench(["diff", "local-swift", directory.path])
+        #expect(same == 0 && sameOutput.hasPrefix("Workload: benchmark (as the baseline's)"), "\(sameOutput)")
+    }
+
     @Test("report writes one HTML page; --format markdown prints the tables; log-entry prints the template")
     func reportAndLogEntry() async throws {
         let directory = temporaryDirectory()

@@ -25,8 +25,9 @@ enum BaselineRecorder {
             workers: ScalingPlan.settings.recordWorkers ?? previous?.workers ?? 1,
             source: Baseline.Source(
                 date: String(Timestamp.now().prefix(10)), document: "measured", run: "ci/update-baselines \(name)",
-                command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name) OPENENV_SCALING_GRID="
+                command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name)\(workloadVariables) OPENENV_SCALING_GRID="
                     + ScalingPlan.grid.map(String.init).joined(separator: ",")
+                    + " OPENENV_SCALING_WAITS=" + ScalingPlan.recordWaits.map { String($0) }.joined(separator: ",")
                     + " OPENENV_SCALING_REPS=\(ScalingPlan.repetitions) swift test -c release --filter Scaling",
                 machine: "\(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(where_)"),
             tolerances: previous?.tolerances ?? Baseline.Tolerances(),
@@ -42,5 +43,19 @@ enum BaselineRecorder {
             protocolProfile: await ServerUnderTest.protocolProfile().name,
             workload: try ScalingPlan.workload.get().description)
         return try baseline.write(to: ScalingPlan.recordingDirectory)
+    }
+
+    /// The workload variables of this recording, as shell words (` NAME='value'` each), so the
+    /// recorded command reproduces what the sessions sent.
+    private static var workloadVariables: String {
+        let settings = ScalingPlan.settings
+        let variables: [(String, String?)] = [
+            ("OPENENV_WORKLOAD", settings.workloadAction), ("OPENENV_TOOL", settings.workloadTool),
+            ("OPENENV_TOOL_ARGUMENTS", settings.workloadToolArguments),
+            ("OPENENV_STEPS", settings.workloadSteps == 1 ? nil : String(settings.workloadSteps)),
+        ]
+        return variables.compactMap { name, value in
+            value.map { " \(name)='\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+        }.joined()
     }
 }
