@@ -1,6 +1,7 @@
-"""Side-by-side table of two `openenv-bench` sweeps (ci/bench-vs-reference): our server and the
-Python reference, per burst size, with ratios. Reads DIR/{swift,reference}/summary.csv and
-resources.json; prints Markdown. A missing side prints as "not measured".
+"""Side-by-side table of `openenv-bench` sweeps (ci/bench-vs-reference): our server and the
+Python references (openenv-core 0.3.0 and openenv 0.10.0), per burst size, with ratios. Reads
+DIR/{swift,reference-0.3,reference-0.10}/summary.csv and resources.json (an older DIR/reference
+is read as the 0.3 reference); prints Markdown. A missing side prints as "not measured".
 
 Usage: side_by_side.py DIR WAIT_SECONDS
 """
@@ -14,17 +15,19 @@ out, wait = sys.argv[1], float(sys.argv[2])
 bound = 2 * (wait + 0.5)  # the latency bound of the Scaling suite and issue targets
 
 
-def load(name):
-    path = os.path.join(out, name, "summary.csv")
-    if not os.path.exists(path):
-        return None, None
-    runs = defaultdict(list)
-    with open(path, newline="") as f:
-        for row in csv.DictReader(f):
-            runs[int(row["num_requests"])].append(row)
-    resources_path = os.path.join(out, name, "resources.json")
-    resources = json.load(open(resources_path)) if os.path.exists(resources_path) else {}
-    return runs, resources
+def load(*names):
+    """The first of `names` that has a summary.csv: (runs by N, resources), or (None, {})."""
+    for name in names:
+        path = os.path.join(out, name, "summary.csv")
+        if not os.path.exists(path):
+            continue
+        runs = defaultdict(list)
+        with open(path, newline="") as f:
+            for row in csv.DictReader(f):
+                runs[int(row["num_requests"])].append(row)
+        resources_path = os.path.join(out, name, "resources.json")
+        return runs, (json.load(open(resources_path)) if os.path.exists(resources_path) else {})
+    return None, {}
 
 
 def aggregate(rows):
@@ -43,49 +46,47 @@ def bounded_capacity(runs):
     return max(ok) if ok else 0
 
 
-swift, swift_res = load("swift")
-ref, ref_res = load("reference")
-sizes = sorted(set(swift or {}) | set(ref or {}))
+sides = [("ours", *load("swift")), ("openenv 0.10", *load("reference-0.10")),
+         ("openenv-core 0.3", *load("reference-0.3", "reference"))]
+ours_runs = sides[0][1]
+references = sides[1:]
+sizes = sorted(set().union(*[set(runs or {}) for _, runs, _ in sides]))
+reps = next((len(rows) for _, runs, _ in sides if runs for rows in runs.values()), 0)
 
 
-def cell(runs, n):
-    if runs is None or n not in runs:
-        return "not measured", None
-    success, p99, p50, rate = aggregate(runs[n])
-    return f"{success:6.1%} | {p50:6.2f} | {p99:6.2f} | {rate:7.0f}", (p99, rate)
+def figures(runs, n):
+    return aggregate(runs[n]) if runs is not None and n in runs else None
 
 
 print(f"Bursts of N sessions (connect, reset, step(wait={wait:g} s), close); latency bound p99 ≤ {bound:g} s; "
-      f"{len(next(iter((swift or ref or {0: [0]}).values())))} reps per N\n")
-print("| N | ours: success | p50 s | p99 s | sessions/s | reference: success | p50 s | p99 s | sessions/s "
-      "| p99 ratio (ref/ours) | throughput ratio (ours/ref) |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      f"{reps} reps per N\n")
+header = "| N | " + " | ".join(f"{name}: success | p50 s | p99 s | sessions/s" for name, _, _ in sides)
+header += "".join(f" | p99 ratio ({name}/ours) | throughput ratio (ours/{name})" for name, _, _ in references)
+print(header + " |")
+print("|---:" * (1 + 4 * len(sides) + 2 * len(references)) + "|")
 for n in sizes:
-    ours_text, ours = cell(swift, n)
-    ref_text, theirs = cell(ref, n)
-    if ours_text == "not measured":
-        ours_text = "not measured | | |"
-    if ref_text == "not measured":
-        ref_text = "not measured | | |"
-    p99_ratio = f"{theirs[0] / ours[0]:.1f}×" if ours and theirs and ours[0] > 0 else "–"
-    rate_ratio = f"{ours[1] / theirs[1]:.1f}×" if ours and theirs and theirs[1] > 0 else "–"
-    print(f"| {n} | {ours_text} | {ref_text} | {p99_ratio} | {rate_ratio} |")
+    ours = figures(ours_runs, n)
+    cells = []
+    for _, runs, _ in sides:
+        f = figures(runs, n)
+        cells.append(f"{f[0]:6.1%} | {f[2]:6.2f} | {f[1]:6.2f} | {f[3]:7.0f}" if f else "not measured | | |")
+    for _, runs, _ in references:
+        theirs = figures(runs, n)
+        cells.append(f"{theirs[1] / ours[1]:.1f}×" if ours and theirs and ours[1] > 0 else "–")
+        cells.append(f"{ours[3] / theirs[3]:.1f}×" if ours and theirs and theirs[3] > 0 else "–")
+    print(f"| {n} | " + " | ".join(cells) + " |")
 
 print()
-print("| | ours | reference | ratio |")
-print("|---|---:|---:|---:|")
-ours_cap = bounded_capacity(swift) if swift else None
-ref_cap = bounded_capacity(ref) if ref else None
-ratio = f"{ours_cap / ref_cap:.0f}×" if ours_cap and ref_cap else "–"
-print(f"| latency-bounded capacity (sessions) | {ours_cap if ours_cap is not None else 'not measured'} "
-      f"| {ref_cap if ref_cap is not None else 'not measured'} | {ratio} |")
+print("| | " + " | ".join(name for name, _, _ in sides) + " |")
+print("|---" + "|---:" * len(sides) + "|")
+caps = [bounded_capacity(runs) if runs else None for _, runs, _ in sides]
+print("| latency-bounded capacity (sessions) | "
+      + " | ".join(str(c) if c is not None else "not measured" for c in caps) + " |")
 for key, label, scale, unit in [
     ("server_peak_rss_kib", "server peak RSS (all processes)", 1 / 1024, "MiB"),
     ("server_cpu_seconds", "server CPU-seconds (whole sweep)", 1, "s"),
     ("client_peak_rss_kib", "client peak RSS", 1 / 1024, "MiB"),
     ("client_cpu_seconds", "client CPU-seconds (whole sweep)", 1, "s"),
 ]:
-    a, b = swift_res.get(key) if swift_res else None, ref_res.get(key) if ref_res else None
-    fa = f"{a * scale:.0f} {unit}" if a is not None else "not measured"
-    fb = f"{b * scale:.0f} {unit}" if b is not None else "not measured"
-    print(f"| {label} | {fa} | {fb} | {f'{b / a:.1f}× (ref/ours)' if a and b else '–'} |")
+    values = [resources.get(key) for _, _, resources in sides]
+    print(f"| {label} | " + " | ".join(f"{v * scale:.0f} {unit}" if v is not None else "not measured" for v in values) + " |")
