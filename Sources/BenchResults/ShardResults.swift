@@ -73,7 +73,13 @@ public struct ShardResults: Sendable {
                 }
                 throw ShardMergeError(.unreadable, path: rawURL.path, reason: "line \(number) is not a raw.jsonl row")
             }
-            rows.append((number, SessionResult(json: json)))
+            let row = SessionResult(json: json)
+            // Bounded so that offsetting ids and summing burst sizes over shards cannot overflow.
+            guard (0..<(1 << 40)).contains(row.requestID), (0..<(1 << 40)).contains(row.batchSize) else {
+                throw ShardMergeError(
+                    .unreadable, path: rawURL.path, reason: "line \(number): request_id or batch_size is out of range")
+            }
+            rows.append((number, row))
         }
         var next = 0
         runs = []

@@ -91,10 +91,11 @@ import Testing
     @Test("percentiles are taken over the union of the shards' sessions, not averaged")
     func percentilesOverTheUnion() throws {
         let a = try shard([ShardRun(rows: rows([1, 2, 3]))])
-        let b = try shard([ShardRun(rows: rows([10], host: "node2:8001"))])
+        let b = try shard([ShardRun(rows: rows([10, nil, nil], host: "node2:8001"))])
         defer { remove(a, b) }
         let summary = try #require(try merge([a, b]).summaries.first)
-        // Union [1, 2, 3, 10]: p50 at rank 1.5 = 2.5; the shards' own p50s (2 and 10) average 6.
+        #expect(summary.successful == 4 && summary.failed == 2)
+        // Successful union [1, 2, 3, 10]: p50 at rank 1.5 = 2.5; the shards' own p50s (2 and 10) average 6.
         #expect(summary.totalP50 == 2.5)
         #expect(summary.totalP99 == Percentile.of([1, 2, 3, 10], 99))
         #expect(summary.totalMin == 1 && summary.totalMax == 10 && summary.totalAvg == 4)
@@ -174,7 +175,19 @@ import Testing
         let garbageRaw = garbage.appendingPathComponent("raw.jsonl")
         let garbageLines = try String(contentsOf: garbageRaw, encoding: .utf8).split(separator: "\n")
         try (garbageLines[0] + "\n{\"request_id\": 1, \"mo\n" + garbageLines[1] + "\n").write(to: garbageRaw, atomically: true, encoding: .utf8)
-        defer { remove(empty, noRaw, short, garbage) }
+        let nanCount = try shard([ShardRun(rows: rows([1]))])
+        let summaryURL = nanCount.appendingPathComponent("summary.csv")
+        let csv = try String(contentsOf: summaryURL, encoding: .utf8).components(separatedBy: "\r\n")
+        var fields = csv[1].components(separatedBy: ",")
+        fields[RunSummary.columns.firstIndex(of: "num_requests")!] = "nan"
+        try [csv[0], fields.joined(separator: ","), ""].joined(separator: "\r\n").write(to: summaryURL, atomically: true, encoding: .utf8)
+        let hugeID = try shard([ShardRun(rows: rows([1]))])
+        let hugeRaw = hugeID.appendingPathComponent("raw.jsonl")
+        try String(contentsOf: hugeRaw, encoding: .utf8).replacingOccurrences(of: #""request_id": 0"#, with: #""request_id": 9223372036854775807"#)
+            .write(to: hugeRaw, atomically: true, encoding: .utf8)
+        defer { remove(empty, noRaw, short, garbage, nanCount, hugeID) }
+        #expect(expectError(.unreadable) { _ = try ShardResults(directory: nanCount) }.contains("num_requests 'nan' is not a count"))
+        #expect(expectError(.unreadable) { _ = try ShardResults(directory: hugeID) }.contains("line 1: request_id or batch_size is out of range"))
         #expect(expectError(.unreadable) { _ = try ShardResults(directory: empty) }.contains("no summary.csv"))
         #expect(expectError(.unreadable) { _ = try ShardResults(directory: noRaw) }.contains("no raw.jsonl"))
         let message = expectError(.unreadable) { _ = try ShardResults(directory: short) }

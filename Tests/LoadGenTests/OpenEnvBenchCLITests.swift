@@ -173,7 +173,7 @@ struct OpenEnvBenchCLITests {
         let json = root.appendingPathComponent("merged.json")
         let (status, output) = try await bench(["merge", a.path, b.path, "--output", merged.path, "--summary-json", json.path])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("[2/2] [WS] N=10 wait=0.05s rep=1 -> 10/10 success"), "\(output)")
+        #expect(output.contains("[2/2] [WS] N=10, wait=0.05s, rep=1 -> 10/10 success"), "\(output)")
         #expect(output.contains("Merged 2 shards: 2 runs, 16 rows"), "\(output)")
         let summaries = try RunSummary.read(resultsDirectory: merged)
         #expect(summaries.map(\.numRequests) == [6, 10] && summaries.allSatisfy { $0.successful == $0.numRequests })
