@@ -199,6 +199,12 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // The results files' logic alone (no NIO): summaries, merging shards.
+        .testTarget(
+            name: "BenchResultsTests",
+            dependencies: ["BenchResults", "EnvProtocol"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChartsTests",
             dependencies: ["Charts"],

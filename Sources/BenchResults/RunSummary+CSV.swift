@@ -43,14 +43,23 @@ extension RunSummary {
             guard let number = Double(value) else { throw ResultsFileError(reason: "\(column) '\(value)' is not a number") }
             return number
         }
+        // A count: `Int(_:)` of NaN, an infinity or 1e300 would trap, and a negative count
+        // means nothing (the seed wrote counts as integers, some tools as `32.0`).
+        func count(_ column: String) throws -> Int {
+            let value = try number(column)
+            guard value >= 0, value <= Double(1 << 53), value.rounded() == value else {
+                throw ResultsFileError(reason: "\(column) '\(try text(column))' is not a count")
+            }
+            return Int(value)
+        }
         let modeText = try text("mode")
         guard let mode = LoadMode(rawValue: modeText) else { throw ResultsFileError(reason: "mode '\(modeText)' is not ws or http") }
         self.init(
-            results: [], mode: mode, url: try text("url"), numRequests: Int(try number("num_requests")),
-            waitSeconds: try number("wait_seconds"), repetition: Int(try number("repetition")), totalWallTime: 0,
+            results: [], mode: mode, url: try text("url"), numRequests: try count("num_requests"),
+            waitSeconds: try number("wait_seconds"), repetition: try count("repetition"), totalWallTime: 0,
             hardware: try text("hardware"), timestamp: try text("timestamp"))
-        successful = Int(try number("successful"))
-        failed = Int(try number("failed"))
+        successful = try count("successful")
+        failed = try count("failed")
         errorRate = try number("error_rate")
         totalWallTime = try number("total_wall_time")
         connect = try Quantiles(p50: number("connect_p50"), p95: number("connect_p95"), p99: number("connect_p99"))
@@ -65,9 +74,9 @@ extension RunSummary {
         totalP99 = try number("total_p99")
         requestsPerSecond = try number("requests_per_second")
         effectiveConcurrency = try number("effective_concurrency")
-        uniquePIDs = Int(try number("unique_pids"))
-        uniqueSessions = Int(try number("unique_sessions"))
-        uniqueHosts = Int(try number("unique_hosts"))
+        uniquePIDs = try count("unique_pids")
+        uniqueSessions = try count("unique_sessions")
+        uniqueHosts = try count("unique_hosts")
     }
 }
 

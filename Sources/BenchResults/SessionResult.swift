@@ -82,7 +82,11 @@ public struct SessionResult: Sendable, Equatable {
 
     /// Parses a `raw.jsonl` line (ours or the seed's).
     public init(jsonLine: String) throws {
-        let object = try JSONCoding.parse(jsonLine)
+        self.init(json: try JSONCoding.parse(jsonLine))
+    }
+
+    /// One `raw.jsonl` row already parsed; absent or mistyped fields read as 0, empty or `false`.
+    public init(json object: JSONValue) {
         func number(_ key: String) -> Double { object[key]?.numberValue ?? 0 }
         func integer(_ key: String) -> Int { object[key]?.integerValue ?? 0 }
         self.init(

@@ -18,3 +18,39 @@ public enum Timestamp {
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
     }
 }
+
+extension Timestamp {
+    /// Reads a timestamp written by ``format(_:)`` (or the seed: seconds' fraction and `Z`
+    /// optional), as seconds since 1970; `nil` when `text` is not one.
+    public static func parse(_ text: String) -> Double? {
+        var body = Substring(text)
+        if body.hasSuffix("Z") { body = body.dropLast() }
+        let dateAndTime = body.split(separator: "T", omittingEmptySubsequences: false)
+        guard dateAndTime.count == 2 else { return nil }
+        let date = dateAndTime[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        let secondsAndFraction = dateAndTime[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard secondsAndFraction.count <= 2 else { return nil }
+        let time = secondsAndFraction[0].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard date.count == 3, time.count == 3, let year = date[0], let month = date[1], let day = date[2],
+            let hour = time[0], let minute = time[1], let second = time[2],
+            (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second)
+        else { return nil }
+        var fraction = 0.0
+        if secondsAndFraction.count == 2 {
+            let digits = secondsAndFraction[1]
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+                let value = Double("0." + digits)
+            else { return nil }
+            fraction = value
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        return Double(timegm(&parts)) + fraction
+    }
+}

@@ -154,6 +154,7 @@ struct OpenEnvBenchCLITests {
         (["diff", "no-such-baseline", "/tmp"], "baseline 'no-such-baseline': not in"),
         (["diff", "local-swift", "/nonexistent-results"], "no summary.csv"),
         (["log-entry", "/nonexistent-results", "--infra", "x"], "no summary.csv"),
+        (["merge", "/nonexistent-results", "--output", "/nonexistent-merged"], "no summary.csv"),
     ])
     func unreadable(arguments: [String], message: String) async throws {
         let (status, output) = try await bench(arguments)
@@ -165,11 +166,48 @@ struct OpenEnvBenchCLITests {
 
     @Test("a usage error exits 64 with ArgumentParser's usage text", arguments: [
         ["report", "--baseline", "local-swift", "--compare", "a"], ["diff"], ["--requests-grid", "1,x"], ["--bogus-flag"],
+        ["merge", "--output", "/tmp/merged"], ["merge", "/tmp/shard"],
     ])
     func usageErrors(arguments: [String]) async throws {
         let (status, output) = try await bench(arguments)
         #expect(status == 64, "\(output)")
         #expect(output.contains("Usage:") || output.contains("USAGE:"), "\(output)")
+    }
+
+    @Test("merge: two shards started together become one run per grid point holding every row; report reads it")
+    func mergeShards() async throws {
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (a, b, other, merged) = (
+            root.appendingPathComponent("a"), root.appendingPathComponent("b"), root.appendingPathComponent("other"),
+            root.appendingPathComponent("merged")
+        )
+        let start = String(Int(Date().timeIntervalSince1970))
+        for (shard, grid) in [(a, "3,5"), (b, "3,5"), (other, "3")] {
+            let (status, output) = try await bench(["--requests-grid", grid, "-w", "0.05", "--pause", "0", "--start-at", start, "-o", shard.path])
+            #expect(status == 0, "\(output)")
+        }
+        let json = root.appendingPathComponent("merged.json")
+        let (status, output) = try await bench(["merge", a.path, b.path, "--output", merged.path, "--summary-json", json.path])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("[2/2] [WS] N=10, wait=0.05s, rep=1 -> 10/10 success"), "\(output)")
+        #expect(output.contains("Merged 2 shards: 2 runs, 16 rows"), "\(output)")
+        let summaries = try RunSummary.read(resultsDirectory: merged)
+        #expect(summaries.map(\.numRequests) == [6, 10] && summaries.allSatisfy { $0.successful == $0.numRequests })
+        func rows(_ directory: URL) throws -> Int {
+            try String(contentsOf: directory.appendingPathComponent("raw.jsonl"), encoding: .utf8).split(separator: "\n").count
+        }
+        #expect(try rows(merged) == 16 && rows(a) + rows(b) == 16)
+        let document = try JSONCoding.parse(try Data(contentsOf: json))
+        #expect(try (document["runs"]?.arrayValue ?? []).map(RunSummary.init(jsonFigures:)) == summaries)
+        let (reported, markdown) = try await bench(["report", "merged=\(merged.path)", "--format", "markdown"])
+        #expect(reported == 0 && markdown.contains("| merged | ws | 0.05 | 10 |"), "\(markdown)")
+
+        let (mismatch, message) = try await bench(["merge", a.path, other.path, "--output", root.appendingPathComponent("x").path])
+        #expect(mismatch == 1 && message.contains("1 finished runs") && message.split(separator: "\n").count == 1, "\(message)")
+        let (again, exists) = try await bench(["merge", a.path, b.path, "--output", merged.path])
+        #expect(again == 1 && exists.contains("already exists"), "\(exists)")
+        #expect(try rows(merged) == 16, "never appended to")
     }
 
     @Test("named baselines resolve from any working directory; --baselines and OPENENV_BASELINES override")
