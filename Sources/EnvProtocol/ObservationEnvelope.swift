@@ -56,4 +56,50 @@ public struct ObservationEnvelope: Sendable, Equatable {
         }
         return .object(envelope)
     }
+
+    /// Appends ``json(_:_:)``'s bytes to `sink`, writing the envelope's own keys as constant
+    /// text instead of building and sorting an object per reply.
+    ///
+    /// - Throws: ``JSONEncodingError`` when the observation holds a value JSON cannot carry
+    ///   (an environment's NaN or infinity); servers answer it as an execution error.
+    public func write(
+        _ profile: ProtocolProfile, _ transport: Transport, into sink: inout some JSONByteSink
+    ) throws(JSONEncodingError) {
+        try write(profile, transport, depth: 0, into: &sink)
+    }
+
+    /// - Parameter depth: the envelope's nesting in the document being written, so the
+    ///   writer's depth limit and error paths match encoding ``json(_:_:)`` there.
+    func write(
+        _ profile: ProtocolProfile, _ transport: Transport, depth: Int, into sink: inout some JSONByteSink
+    ) throws(JSONEncodingError) {
+        // Keys in byte order: "done" < "metadata" < "observation" < "reward".
+        JSONWriter.append(done ? #"{"done":true"# : #"{"done":false"#, to: &sink)
+        var observation = observation
+        if profile.metadataEnvelope {
+            switch (transport, metadata.isEmpty) {
+            case (.http, true): JSONWriter.append(#","metadata":null"#, to: &sink)
+            case (_, false):
+                JSONWriter.append(#","metadata":"#, to: &sink)
+                try Self.member("metadata", .object(metadata), depth: depth, into: &sink)
+            case (.webSocket, true): break
+            }
+            observation["metadata"] = .object(metadata)
+        }
+        JSONWriter.append(#","observation":"#, to: &sink)
+        try Self.member("observation", .object(observation), depth: depth, into: &sink)
+        JSONWriter.append(#","reward":"#, to: &sink)
+        try Self.member("reward", reward.map(JSONValue.number) ?? .null, depth: depth, into: &sink)
+        sink.append(UInt8(ascii: "}"))
+    }
+
+    private static func member(
+        _ key: String, _ value: JSONValue, depth: Int, into sink: inout some JSONByteSink
+    ) throws(JSONEncodingError) {
+        do {
+            try JSONWriter.write(value, depth: depth + 1, into: &sink)
+        } catch {
+            throw error.inside(key: key)
+        }
+    }
 }

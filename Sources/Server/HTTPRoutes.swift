@@ -20,21 +20,21 @@ package struct HTTPRoutes {
         }
         if configuration.mode == .simulation {
             router.get("/state") { _, _ in
-                JSONResponse.ok(try environment.session(for: process()).state())
+                try JSONResponse.encoding(.object(try environment.session(for: process()).state()))
             }
             router.post("/reset") { request, _ in
                 let envelope = try await Self.reset(body: try await body(of: request), environment: environment, process: process())
-                return JSONResponse.ok(envelope.json(profile, .http))
+                return try JSONResponse.encoding(envelope, profile)
             }
             router.post("/step") { request, _ in
                 let envelope = try await Self.step(body: try await body(of: request), environment: environment, process: process())
-                return JSONResponse.ok(envelope.json(profile, .http))
+                return try JSONResponse.encoding(envelope, profile)
             }
         }
         router.post("/mcp") { request, _ in
             // Whatever the content type, as the reference: anything that is not JSON is a parse error.
             let bytes = try await bytes(of: request)
-            return JSONResponse.ok(await mcp.answer(httpBody: try? JSONCoding.parse(Data(bytes.readableBytesView))))
+            return try JSONResponse.encoding(await mcp.answer(httpBody: try? JSONCoding.parse(Data(bytes.readableBytesView))))
         }
         if profile.taskAPI {
             TaskRoutes(environment: environment, body: body(of:)).add(to: router)
@@ -111,8 +111,29 @@ struct MetricsRoute {
 
 /// JSON responses with the content type every OpenEnv client expects.
 enum JSONResponse {
+    /// For values the server makes itself (discovery documents, error bodies).
     static func ok(_ value: some Encodable) -> Response {
         make(.ok, value)
+    }
+
+    /// For values that come from an environment, which may hold a number JSON cannot carry.
+    ///
+    /// - Throws: ``JSONEncodingError`` for a NaN, an infinity or nesting too deep; the error
+    ///   middleware answers it `500 {"detail": "Internal Server Error: …"}` like any other
+    ///   failure of the environment, instead of the process trapping.
+    static func encoding(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws(JSONEncodingError) -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(256)
+        try JSONWriter.write(value, into: &buffer)
+        return respond(status, buffer)
+    }
+
+    /// An observation envelope as `profile` writes it on HTTP (see ``encoding(_:status:)``).
+    static func encoding(_ envelope: ObservationEnvelope, _ profile: ProtocolProfile) throws(JSONEncodingError) -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(256)
+        try envelope.write(profile, .http, into: &buffer)
+        return respond(.ok, buffer)
     }
 
     static func make(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
@@ -120,5 +141,9 @@ enum JSONResponse {
             status: status,
             headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
+    }
+
+    private static func respond(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 }

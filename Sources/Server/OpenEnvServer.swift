@@ -93,8 +93,7 @@ public struct OpenEnvServer: Sendable {
         let session = { @Sendable (logger: Logger, channel: any Channel) in
             WebSocketSession(
                 environment: environment, process: process.current, slots: slots, sessions: sessions, mcp: mcp,
-                metrics: metrics, configuration: configuration, logger: logger,
-                connection: ConnectionWatch(channel: channel))
+                metrics: metrics, configuration: configuration, logger: logger, channel: channel)
         }
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageBytes,

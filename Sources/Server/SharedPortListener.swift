@@ -59,6 +59,11 @@ struct SharedPortListener<Child: ServerChildChannel>: Service {
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Each connection keeps its last receive buffers for reuse; NIO starts them at 2 KiB.
+            // Requests and messages are mostly far smaller, and thousands of idle sessions each
+            // keeping 2 KiB buffers add up, so start small: a connection that reads more grows
+            // its buffers again (up to 64 KiB).
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
             .bind(host: host, port: port, serverBackPressureStrategy: nil) { channel in
                 child.setup(channel: channel, logger: logger)
             }

@@ -38,7 +38,7 @@ struct TaskRoutes {
             return JSONResponse.make(.notFound, ["detail": .string("unknown environment '\(name)'")] as JSONValue)
         }
         do {
-            return JSONResponse.ok(try await call(environment.tasks))
+            return try JSONResponse.encoding(try await call(environment.tasks))
         } catch let unsupported as TaskMethodNotSupported {
             return JSONResponse.make(.notImplemented, ["detail": .string(unsupported.description)] as JSONValue)
         } catch let outOfRange as TaskIndexOutOfRange {

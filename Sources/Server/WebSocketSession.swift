@@ -2,6 +2,8 @@ import EnvProtocol
 import Foundation
 import HummingbirdWebSocket
 import Logging
+import NIOCore
+import NIOWebSocket
 
 /// Serves one `/ws` connection, messages answered strictly in order (PROTOCOL.md §3): either
 /// its own environment instance, holding a capacity slot exactly as long as this runs, or —
@@ -17,7 +19,7 @@ struct WebSocketSession {
     let configuration: ServerConfiguration
     let logger: Logger
     /// The connection, so a vanished client cancels its step and a non-reading one is dropped.
-    let connection: ConnectionWatch
+    let channel: any Channel
 
     private var profile: ProtocolProfile { configuration.protocolProfile }
 
@@ -44,28 +46,19 @@ struct WebSocketSession {
         defer { slots.release() }
         let ownID = OwnSessionID(sessions: sessions)
         defer { ownID.release() }
-        try await watched {
-            let activity = SessionActivity()
-            guard let idleLimit = configuration.sessionTimeout else {
-                try await serveOwnEnvironment(inbound: inbound, outbound: outbound, activity: activity, ownID: ownID)
-                return
-            }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await serveOwnEnvironment(inbound: inbound, outbound: outbound, activity: activity, ownID: ownID)
-                }
-                // Reaping ends the session at once: the slot is free without waiting for the
-                // client's side of the closing handshake.
-                group.addTask { await activity.closeWhenIdle(longerThan: idleLimit, outbound: outbound) }
-                defer { group.cancelAll() }
-                try await group.next()
-            }
+        let watch = ConnectionWatch(
+            channel: channel, writeTimeout: configuration.replyWriteTimeout, idleTimeout: configuration.sessionTimeout
+        ) {
+            try? await outbound.close(.normalClosure, reason: "session idle timeout")
+        }
+        try await watched(by: watch) {
+            try await serveOwnEnvironment(inbound: inbound, outbound: outbound, watch: watch, ownID: ownID)
         }
     }
 
     /// One environment instance for the connection, and its messages.
     private func serveOwnEnvironment(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, activity: SessionActivity,
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, watch: ConnectionWatch,
         ownID: OwnSessionID
     ) async throws {
         var session: any EnvironmentSession
@@ -78,7 +71,7 @@ struct WebSocketSession {
             try? await outbound.close(.unexpectedServerError, reason: nil)
             return
         }
-        try await serveMessages(inbound: inbound, outbound: outbound, activity: activity) { text in
+        try await serveMessages(inbound: inbound, outbound: outbound, watch: watch) { text in
             await answer(text, &session, ownID: ownID.id)
         }
     }
@@ -101,8 +94,9 @@ struct WebSocketSession {
                 ), outbound)
         }
         defer { sessions.detach(sessionID) }
-        try await watched {
-            try await serveMessages(inbound: inbound, outbound: outbound, activity: SessionActivity()) { text in
+        let watch = ConnectionWatch(channel: channel, writeTimeout: configuration.replyWriteTimeout)
+        try await watched(by: watch) {
+            try await serveMessages(inbound: inbound, outbound: outbound, watch: watch) { text in
                 await shared.use { session in await answer(text, &session, ownID: sessionID) }
             }
         }
@@ -110,8 +104,8 @@ struct WebSocketSession {
 
     /// Runs the session so that a client dropping its connection mid-step cancels the step:
     /// its slot is free at once.
-    private func watched(_ body: sending @escaping () async throws -> Void) async throws {
-        let outcome: Result<Void, any Error> = await connection.cancellingOnClose { [logger] in
+    private func watched(by watch: ConnectionWatch, _ body: sending @escaping () async throws -> Void) async throws {
+        let outcome: Result<Void, any Error> = await watch.run { [logger] in
             do {
                 try await body()
                 return .success(())
@@ -135,12 +129,12 @@ struct WebSocketSession {
 
     /// Reads messages until close, answering each with `answer` (`nil`: the client's `close`).
     private func serveMessages(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, activity: SessionActivity,
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, watch: ConnectionWatch,
         answer: (String) async -> ServerMessage?
     ) async throws {
         for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
-            activity.begin()
-            defer { activity.end() }
+            watch.begin()
+            defer { watch.end() }
             let reply: ServerMessage
             switch message {
             case .binary:
@@ -155,11 +149,34 @@ struct WebSocketSession {
                 }
                 reply = answer
             }
-            if case .error(let error) = reply { metrics.errorReplied(error.code) }
-            try await connection.withDeadline(configuration.replyWriteTimeout) {
-                try await outbound.write(.text(reply.text(profile)))
+            let (frame, error) = self.frame(reply)
+            if let error { metrics.errorReplied(error) }
+            try await watch.withDeadline {
+                try await outbound.write(.custom(frame))
             }
         }
+    }
+
+    /// The reply as one text frame, encoded straight into its buffer, and the code of the error
+    /// it carries, if any. A reply JSON cannot carry — an environment's NaN or infinity — is
+    /// answered `EXECUTION_ERROR` instead: the session goes on.
+    private func frame(_ reply: ServerMessage) -> (WebSocketFrame, ErrorCode?) {
+        var buffer = channel.allocator.buffer(capacity: 256)
+        var code: ErrorCode?
+        do {
+            try reply.write(profile, into: &buffer)
+            if case .error(let error) = reply { code = error.code }
+        } catch {
+            buffer.clear()
+            code = .executionError
+            let failure = WireError(code: .executionError, message: "Error encoding the reply: \(error)")
+            // An error holds only strings and integers, which always encode.
+            if (try? ServerMessage.error(failure).write(profile, into: &buffer)) == nil {
+                buffer.clear()
+                buffer.writeString(#"{"data":{"code":"EXECUTION_ERROR","message":"Error encoding the reply"},"type":"error"}"#)
+            }
+        }
+        return (WebSocketFrame(fin: true, opcode: .text, data: buffer), code)
     }
 
     /// Sends one error right after the upgrade, then closes with 1000.
@@ -170,7 +187,7 @@ struct WebSocketSession {
 
     private func send(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async {
         do {
-            try await outbound.write(.text(message.text(profile)))
+            try await outbound.write(.custom(frame(message).0))
         } catch {
             logger.debug("could not send \(message): \(error)")
         }

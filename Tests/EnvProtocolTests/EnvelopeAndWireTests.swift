@@ -43,11 +43,59 @@ struct EnvelopeAndWireTests {
     }
 
     @Test("server messages carry type and data")
-    func serverMessages() {
-        #expect(ServerMessage.state(["step_count": 1]).text(.openenv010) == #"{"data":{"step_count":1},"type":"state"}"#)
-        let full = ServerMessage.error(.capacityReached(active: 2, max: 2)).text(.openenv010)
+    func serverMessages() throws {
+        #expect(try ServerMessage.state(["step_count": 1]).text(.openenv010) == #"{"data":{"step_count":1},"type":"state"}"#)
+        let full = try ServerMessage.error(.capacityReached(active: 2, max: 2)).text(.openenv010)
         #expect(full.contains(#""code":"CAPACITY_REACHED""#))
         #expect(full.contains(#""active_sessions":2"#) && full.contains(#""max_sessions":2"#))
+    }
+
+    @Test("a message written directly has exactly the bytes of its JSON value, in every profile and transport")
+    func directWriteMatchesTree() throws {
+        let envelopes = [
+            ObservationEnvelope(observation: ["text": "a\"b", "n": 3], reward: 0.5, done: true),
+            ObservationEnvelope(observation: [:], reward: nil, done: false, metadata: ["k": [1, 2.5]]),
+            ObservationEnvelope(observation: ["z": .null], reward: -0.0, done: false, metadata: [:]),
+        ]
+        let messages: [ServerMessage] =
+            envelopes.map(ServerMessage.observation) + [
+                .state(["episode_id": "e", "step_count": 2]), .error(.capacityReached(active: 1, max: 1)),
+                .mcp(["jsonrpc": "2.0", "id": 1, "result": ["tools": []]]),
+            ]
+        for profile in [ProtocolProfile.openenv03, .openenv010] {
+            for message in messages {
+                var direct: [UInt8] = []
+                try message.write(profile, into: &direct)
+                let tree = try JSONWriter.encode(message.json(profile))
+                #expect(direct == tree, "\(message) in \(profile)")
+            }
+            for envelope in envelopes {
+                for transport in [ObservationEnvelope.Transport.http, .webSocket] {
+                    var direct: [UInt8] = []
+                    try envelope.write(profile, transport, into: &direct)
+                    let tree = try JSONWriter.encode(envelope.json(profile, transport))
+                    #expect(direct == tree, "\(envelope) on \(transport) in \(profile)")
+                }
+            }
+        }
+    }
+
+    @Test("an observation holding a NaN or an infinity throws, naming where it is, instead of trapping")
+    func nonFiniteObservation() {
+        let nan = ServerMessage.observation(ObservationEnvelope(observation: ["score": .number(.nan)], reward: 1, done: false))
+        do {
+            _ = try nan.text(.current)
+            Issue.record("encoded a NaN")
+        } catch {
+            #expect(error == .nonFiniteNumber && error.path == "$.data.observation.score")
+        }
+        var bytes: [UInt8] = []
+        do {
+            try ObservationEnvelope(observation: [:], reward: .infinity, done: true).write(.current, .http, into: &bytes)
+            Issue.record("encoded an infinite reward")
+        } catch {
+            #expect(error == .nonFiniteNumber && error.path == "$.reward")
+        }
     }
 
     @Test("JSON values keep integers apart from other numbers and round-trip")

@@ -40,7 +40,7 @@ struct FuzzTests {
             }
             let reply = await MessageDispatcher.answer(text, session: &session)
             // Encoding the reply is part of answering: it must not trap either.
-            let encoded = reply.map { $0.text(.current) } ?? "close"
+            let encoded = try reply.map { try $0.text(.current) } ?? "close"
             outcomes[Self.kind(of: reply), default: 0] += 1
             #expect(!encoded.isEmpty)
             executed += 1
