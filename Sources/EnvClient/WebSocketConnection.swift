@@ -165,29 +165,16 @@ public struct WebSocketConnection: ~Copyable {
     private static func connect(
         to endpoint: ServerEndpoint, configuration: Configuration, group: any EventLoopGroup
     ) async throws -> NIOAsyncChannel<WebSocketFrame, WebSocketFrame> {
-        let sslContext: NIOSSLContext? =
-            endpoint.isSecure
-            ? try NIOSSLContext(configuration: configuration.tls ?? .makeClientConfiguration()) : nil
-        let upgrade: EventLoopFuture<(UpgradeResult, NIOLoopBound<InputClosedRelay>)> = try await ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            // A server that rejects a session writes its error, its close frame and FIN at once,
-            // often while the upgrade is still completing. With half-closure the EOF only ends
-            // the inbound stream after those frames, instead of closing the channel under them.
-            .channelOption(.allowRemoteHalfClosure, value: true)
+        let sslContext = try WebSocketPipeline.sslContext(for: endpoint, tls: configuration.tls)
+        let upgrade: EventLoopFuture<(WebSocketPipeline.Outcome<NIOAsyncChannel<WebSocketFrame, WebSocketFrame>>, NIOLoopBound<InputClosedRelay>)> =
+            try await WebSocketPipeline.bootstrap(group: group, configuration: configuration)
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        let serverName = endpoint.host.first?.isNumber == true ? nil : endpoint.host
-                        try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
+                    let (upgrade, relay) = try WebSocketPipeline.prepare(
+                        channel: channel, endpoint: endpoint, configuration: configuration, sslContext: sslContext
+                    ) { channel in
+                        try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
                     }
-                    // Before the HTTP handlers: an EOF must not reach them while they still hold
-                    // the frames that arrived with the 101 (see InputClosedRelay).
-                    let relay = InputClosedRelay()
-                    try channel.pipeline.syncOperations.addHandler(relay)
-                    let upgrade = try configureUpgrade(
-                        channel: channel, endpoint: endpoint, configuration: configuration)
                     // A server that accepts TCP but never answers the upgrade must not hang us.
                     let deadline = channel.eventLoop.scheduleTask(
                         in: .nanoseconds(configuration.connectTimeout.nanoseconds)
@@ -206,39 +193,5 @@ public struct WebSocketConnection: ~Copyable {
         case .notUpgraded:
             throw WebSocketClientError.notUpgraded("server at \(endpoint.webSocketURL) refused the WebSocket upgrade")
         }
-    }
-
-    private enum UpgradeResult {
-        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
-        case notUpgraded
-    }
-
-    private static func configureUpgrade(
-        channel: any Channel, endpoint: ServerEndpoint, configuration: Configuration
-    ) throws -> EventLoopFuture<UpgradeResult> {
-        let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeResult>(
-            maxFrameSize: configuration.maxFrameSize,
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    .webSocket(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
-                }
-            })
-        var headers = HTTPHeaders()
-        let defaultPort = endpoint.isSecure ? 443 : 80
-        headers.add(name: "Host", value: endpoint.port == defaultPort ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
-        headers.add(name: "Content-Length", value: "0")
-        let request = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.webSocketPath, headers: headers)
-        let upgradeConfiguration = NIOTypedHTTPClientUpgradeConfiguration<UpgradeResult>(
-            upgradeRequestHead: request,
-            upgraders: [upgrader],
-            notUpgradingCompletionHandler: { channel in
-                channel.eventLoop.makeCompletedFuture { .notUpgraded }
-            })
-        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: upgradeConfiguration)
-        // NIO drops bytes that arrive together with the 101 response by default. Servers that
-        // speak first (an unsolicited CAPACITY_REACHED and close right after the upgrade, as the
-        // Python reference does) put their first frames exactly there.
-        pipeline.leftOverBytesStrategy = .forwardBytes
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
     }
 }

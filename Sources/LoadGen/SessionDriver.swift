@@ -7,6 +7,9 @@ import NIOSSL
 
 /// Runs one session — connect, reset, the ``Workload``'s steps, close — and reports it as
 /// exactly one ``SessionResult``, whatever happens.
+///
+/// Bursts and open-model runs drive WebSocket sessions on the event loops
+/// (``WebSocketSession``); hold mode and HTTP mode use async tasks.
 public struct SessionDriver: Sendable {
     public var mode: LoadMode
     public var wait: Double
@@ -44,19 +47,11 @@ public struct SessionDriver: Sendable {
     ) async -> SessionResult {
         switch mode {
         case .ws:
-            return await webSocketRow(requestID: requestID, endpoint: endpoint, scheduledStart: scheduledStart) {
-                connection, row in
-                let mark = ContinuousClock.now
-                for index in 0..<workload.steps {
-                    let message = workload.webSocketMessage(step: index, wait: wait)
-                    if workload.readsObservations {
-                        try row.record(try await connection.observation(answering: message), strict: workload.isBenchmark)
-                    } else {
-                        try await connection.toolResult(answering: message)
-                    }
-                }
-                row.stepLatency = (ContinuousClock.now - mark).seconds
-            }
+            var schedule: (@Sendable (Int) -> ContinuousClock.Instant)?
+            if let scheduledStart { schedule = { @Sendable _ in scheduledStart } }
+            let rows = await runWebSocketSessions(count: 1, firstID: requestID, endpoints: [endpoint], schedule: schedule)
+            // Cancelled before it started: the session still has its row.
+            return rows.first ?? interruptedRow(requestID: requestID)
         case .http:
             return await row(requestID: requestID, scheduledStart: scheduledStart) { row, _ in
                 try await httpSession(endpoint, http, &row)
@@ -64,8 +59,8 @@ public struct SessionDriver: Sendable {
         }
     }
 
-    /// One WebSocket session as one row: connect and reset (timed), then `steps`, then a polite
-    /// close. Bursts step once; hold mode steps for a duration.
+    /// One WebSocket session as an async task, as one row: connect and reset (timed), then
+    /// `steps`, then a polite close. Hold mode steps for a duration this way.
     package func webSocketRow(
         requestID: Int, endpoint: ServerEndpoint, scheduledStart: ContinuousClock.Instant? = nil,
         steps: (inout WebSocketConnection, inout SessionResult) async throws -> Void
@@ -81,6 +76,15 @@ public struct SessionDriver: Sendable {
                 try await connection.closeExpectingNoMoreReplies(timeout: min(timeout, .seconds(5)))
             }
         }
+    }
+
+    private func interruptedRow(requestID: Int) -> SessionResult {
+        var row = SessionResult(
+            requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait, batchSize: batchSize,
+            hardware: hardware)
+        row.errorType = .interrupted
+        row.errorMessage = "run interrupted"
+        return row
     }
 
     /// What every session shares: one row, timed from the (scheduled) start; a failure is
@@ -178,51 +182,7 @@ extension WebSocketConnection {
             guard !isTimedOut, let pending = try? await receive(timeout: .seconds(1)) else { throw sendError }
             event = pending
         }
-        switch event {
-        case .text(let text):
-            guard let reply = try? JSONCoding.parse(text) else {
-                throw SessionFailure(.invalidReply, "not JSON: \(text.prefix(300))")
-            }
-            switch reply["type"]?.stringValue {
-            case "observation":
-                return reply["data"]?["observation"] ?? .null
-            case "error":
-                throw SessionFailure(
-                    FailureKind(rawValue: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR"),
-                    reply["data"]?["message"]?.stringValue ?? text)
-            default:
-                throw SessionFailure(.invalidReply, "unexpected reply: \(text.prefix(300))")
-            }
-        case .close(let code, let reason):
-            throw SessionFailure(
-                .closedBeforeReply, "closed with \(code.map(String.init) ?? "no code") \(reason)")
-        case .binary, .pong:
-            throw SessionFailure(.invalidReply, "unexpected \(event)")
-        }
-    }
-}
-
-extension WebSocketConnection {
-    /// Sends a `{"type":"mcp"}` tools/call and checks the `mcp` reply carries a result.
-    ///
-    /// - Throws: ``SessionFailure``: `MCPError` for a JSON-RPC error, the server's code for an
-    ///   `error` reply, `InvalidReply` for anything else.
-    mutating func toolResult(answering message: String) async throws {
-        try await send(text: message)
-        let event = try await receive()
-        guard case .text(let text) = event, let reply = try? JSONCoding.parse(text) else {
-            throw SessionFailure(.invalidReply, "unexpected \(String(describing: event).prefix(300))")
-        }
-        switch reply["type"]?.stringValue {
-        case "mcp":
-            try SessionDriver.judgeToolResponse(reply["data"] ?? .null)
-        case "error":
-            throw SessionFailure(
-                FailureKind(rawValue: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR"),
-                reply["data"]?["message"]?.stringValue ?? text)
-        default:
-            throw SessionFailure(.invalidReply, "unexpected reply: \(text.prefix(300))")
-        }
+        return try WebSocketSession.observation(event)
     }
 }
 

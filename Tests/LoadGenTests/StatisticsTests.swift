@@ -157,6 +157,18 @@ struct ResultFileTests {
     @Test("timestamps are UTC with microseconds and a Z")
     func timestamps() {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_768_306_002.5)) == "2026-01-13T12:06:42.500000Z")
+        // Every field zero-padded to its width.
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 946_688_461 + 0x1p-16)) == "2000-01-01T01:01:01.000015Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000000Z")
+    }
+
+    @Test("now() is the current time in the same format")
+    func timestampNow() throws {
+        let before = Timestamp.format(Date())
+        let now = Timestamp.now()
+        let after = Timestamp.format(Date())
+        #expect(now.utf8.count == 27 && now.hasSuffix("Z"), "\(now)")
+        #expect(before <= now && now <= after, "\(before) \(now) \(after)")
     }
 }
 
