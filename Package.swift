@@ -159,7 +159,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Cost gates (package-benchmark; ci/cost-gates): malloc counts per wire message (WireCost)
-        // checked against Benchmarks/Thresholds.
+        // and per loopback session (SessionCost), checked against Benchmarks/Thresholds.
         .target(
             name: "CostGateSupport",
             dependencies: [.product(name: "Benchmark", package: "benchmark")],
@@ -170,6 +170,17 @@ let package = Package(
             name: "WireCost",
             dependencies: ["CostGateSupport", "EnvProtocol", "EchoEnvironment", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/WireCost",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Runs openenv-server in a child process for its client-only gate: build that product first.
+        .executableTarget(
+            name: "SessionCost",
+            dependencies: [
+                "CostGateSupport", "EnvClient", "EnvServer", "EnvTesting", "LoadGen", "BenchResults",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SessionCost",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
