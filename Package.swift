@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Cost gates (Benchmarks/, ci/cost-gates): malloc counts through the interposer; its
+        // RuntimeInterposer trait (ARC counts) is left off.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Wire types, validation, the `Environment` protocol and its type-erased host form.
@@ -155,6 +158,32 @@ let package = Package(
             path: "Examples/CounterServer",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
+        ),
+        // Cost gates (package-benchmark; ci/cost-gates): malloc counts per wire message (WireCost)
+        // and per loopback session (SessionCost), checked against Benchmarks/Thresholds.
+        .target(
+            name: "CostGateSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/CostGateSupport",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WireCost",
+            dependencies: ["CostGateSupport", "EnvProtocol", "EchoEnvironment", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/WireCost",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Runs openenv-server in a child process for its client-only gate: build that product first.
+        .executableTarget(
+            name: "SessionCost",
+            dependencies: [
+                "CostGateSupport", "EnvClient", "EnvServer", "EnvTesting", "LoadGen", "BenchResults",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SessionCost",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(
             name: "ConformanceTests",
