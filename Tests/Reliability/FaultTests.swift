@@ -6,6 +6,7 @@ import BenchResults
 import EnvClient
 import LoadGen
 import NIOCore
+import Synchronization
 import Testing
 
 /// Clients that misbehave at the transport level: each must give its slot back (so
@@ -98,6 +99,7 @@ struct FaultTests {
         let sessions = 20
         let clock = ContinuousClock()
         var shutdownStarted = clock.now
+        let stepsSent = Counter()
         let outcomes = try await withThrowingTaskGroup(of: String.self, returning: [String].self) { group in
             try await withTestServer(ServerConfiguration(maxConcurrentEnvs: sessions)) { endpoint, server in
                 for _ in 0..<sessions {
@@ -108,6 +110,7 @@ struct FaultTests {
                         try? await withSession(endpoint) { session in
                             try await session.expectAlive()
                             try await session.send(text: #"{"type":"step","data":{"wait_seconds":1}}"#)
+                            stepsSent.increment()
                             switch try await session.receive() {
                             case .text(let text): outcome = (try? JSONCoding.parse(text))?["type"]?.stringValue ?? text
                             case .close(let code, _): outcome = "close \(code.map(String.init) ?? "-")"
@@ -117,7 +120,11 @@ struct FaultTests {
                         return outcome
                     }
                 }
-                try await waitUntil { server.slots.activeCount == sessions }
+                // Shut down only once every session is mid-step: a slot is taken at the upgrade,
+                // before the reset's reply, and a shutdown then would close a session that had
+                // not yet stepped (on a loaded machine that window is wide).
+                try await waitUntil { server.slots.activeCount == sessions && stepsSent.value == sessions }
+                try await Task.sleep(for: .milliseconds(100))
                 shutdownStarted = clock.now
             }
             let shutdownTook = clock.now - shutdownStarted
@@ -130,4 +137,11 @@ struct FaultTests {
             #expect(outcome == "observation" || outcome == "close 1000", "\(outcome)")
         }
     }
+}
+
+/// A count shared by a test's tasks.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
