@@ -38,6 +38,9 @@ public struct ShardMerge: Sendable {
     public var shards: [ShardResults]
     /// When the earliest shard's first run started (seconds since 1970).
     public var startedAt: Double
+    /// What every shard's sessions sent, when their `run-state.json` says; written to the
+    /// merged `run-state.json` so `diff` can check it against a baseline.
+    public var workload: String?
 
     /// Merges `shards` run by run.
     ///
@@ -53,6 +56,13 @@ public struct ShardMerge: Sendable {
                 throw ShardMergeError(.mismatch, path: shard.directory, reason: "given twice: each shard counts once")
             }
         }
+        let workloads = Set(shards.compactMap(\.workload))
+        guard workloads.count <= 1 else {
+            throw ShardMergeError(
+                .mismatch, path: first.directory,
+                reason: "the shards sent different workloads (\(workloads.sorted().joined(separator: ", "))): shards of one load send the same")
+        }
+        workload = workloads.first
         for shard in shards.dropFirst() {
             guard shard.runs.count == first.runs.count else {
                 throw ShardMergeError(
@@ -134,5 +144,10 @@ public struct ShardMerge: Sendable {
         }
         let writer = try ResultsWriter(directory: directory)
         for run in runs { try writer.append(results: run.rows, summary: run.summary) }
+        guard let workload else { return }
+        let names = runs.map { "\($0.summary.mode.rawValue) N=\($0.summary.numRequests) wait=\($0.summary.waitSeconds) rep=\($0.summary.repetition)" }
+        var state = SweepState(runs: names, workload: workload)
+        state.finished = Array(runs.indices)
+        try state.save(to: directory)
     }
 }

@@ -35,6 +35,8 @@ public struct ShardResults: Sendable {
     public var supersededRows = 0
     /// Rows after the last finished run: a run that never finished; dropped.
     public var unfinishedRows = 0
+    /// What the shard's sessions sent (`run-state.json`); `nil` when the shard does not say.
+    public var workload: String?
 
     /// Reads `summary.csv`, `raw.jsonl` and (when present) `run-state.json` of `directory`.
     ///
@@ -53,6 +55,7 @@ public struct ShardResults: Sendable {
         guard let data = FileManager.default.contents(atPath: rawURL.path) else {
             throw ShardMergeError(.unreadable, path: rawURL.path, reason: "no raw.jsonl beside summary.csv")
         }
+        workload = state?.sentWorkload
         let partial = state?.partialRawLines ?? []
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let lastIsTerminated = lines.last?.isEmpty ?? true

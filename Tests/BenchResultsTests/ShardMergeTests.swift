@@ -227,6 +227,22 @@ import Testing
         #expect(shard.runs.first?.rows.allSatisfy(\.success) == true)
     }
 
+    @Test("the shards' workload (run-state.json) must agree and is written to the merged run-state.json")
+    func workloads() throws {
+        let a = try shard([ShardRun(rows: rows([1, 1]))])
+        let b = try shard([ShardRun(rows: rows([1, 1]))])
+        let other = try shard([ShardRun(rows: rows([1, 1]))])
+        let merged = directory()
+        defer { remove(a, b, other, merged) }
+        for url in [a, b] { try SweepState(runs: ["ws N=2 wait=0.1 rep=1"], workload: "tool:add").save(to: url) }
+        try SweepState(runs: ["ws N=2 wait=0.1 rep=1"], workload: "benchmark").save(to: other)
+        let message = expectError(.mismatch) { _ = try merge([a, other]) }
+        #expect(message.contains("different workloads (benchmark, tool:add)"), "\(message)")
+        try merge([a, b]).write(to: merged)
+        let state = try #require(try SweepState.load(from: merged))
+        #expect(state.workload == "tool:add" && state.isComplete && state.runs == ["ws N=4 wait=0.1 rep=1"])
+    }
+
     @Test("an output directory that already holds results is refused, never appended to")
     func outputExists() throws {
         let a = try shard([ShardRun(rows: rows([1]))])
