@@ -96,7 +96,7 @@ public struct WebSocketConnection: ~Copyable {
             channel.close(promise: nil)
         }
         defer { deadline.cancel() }
-        var fragments: (opcode: WebSocketOpcode, data: ByteBuffer)?
+        var assembler = WebSocketMessageAssembler()
         do {
             while let frame = try await inbound.next() {
                 switch frame.opcode {
@@ -107,17 +107,7 @@ public struct WebSocketConnection: ~Copyable {
                 case .connectionClose:
                     return close(frame)
                 case .text, .binary, .continuation:
-                    var data = frame.unmaskedData
-                    if var partial = fragments {
-                        partial.data.writeBuffer(&data)
-                        fragments = partial
-                    } else {
-                        fragments = (frame.opcode, data)
-                    }
-                    if frame.fin, let message = fragments {
-                        return message.opcode == .binary
-                            ? .binary(Array(buffer: message.data)) : .text(String(buffer: message.data))
-                    }
+                    if let event = assembler.add(frame) { return event }
                 default:
                     continue
                 }

@@ -12,7 +12,7 @@ final class WebSocketEventCodec: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
 
-    private var fragments: (opcode: WebSocketOpcode, data: ByteBuffer)?
+    private var assembler = WebSocketMessageAssembler()
 
     init() {}
 
@@ -37,19 +37,7 @@ final class WebSocketEventCodec: ChannelDuplexHandler, RemovableChannelHandler {
             }
             context.fireChannelRead(wrapInboundOut(.close(code: code, reason: reason)))
         case .text, .binary, .continuation:
-            var data = frame.unmaskedData
-            if var partial = fragments {
-                partial.data.writeBuffer(&data)
-                fragments = partial
-            } else {
-                fragments = (frame.opcode, data)
-            }
-            if frame.fin, let message = fragments {
-                fragments = nil
-                let event: WebSocketEvent =
-                    message.opcode == .binary ? .binary(Array(buffer: message.data)) : .text(String(buffer: message.data))
-                context.fireChannelRead(wrapInboundOut(event))
-            }
+            if let event = assembler.add(frame) { context.fireChannelRead(wrapInboundOut(event)) }
         default:
             break
         }
