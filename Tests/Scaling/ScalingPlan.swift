@@ -66,9 +66,9 @@ enum ScalingPlan {
     }()
 
     /// Runs one case `repetitions` times against the server under test.
-    static func measure(_ scalingCase: ScalingCase) async throws -> [(summary: RunSummary, results: [SessionResult])] {
+    static func measure(_ scalingCase: ScalingCase) async throws -> [MeasuredRun] {
         try await withServer(capacityFor: scalingCase.batch) { endpoint in
-            var runs: [(RunSummary, [SessionResult])] = []
+            var runs: [MeasuredRun] = []
             for repetition in 1...repetitions {
                 if repetition > 1 { try await Task.sleep(for: .milliseconds(500)) }
                 let driver = SessionDriver(
@@ -84,6 +84,15 @@ enum ScalingPlan {
         }
     }
 
+    /// A case's runs against its baseline case and tolerances; `nil` when recording.
+    static func comparison(_ scalingCase: ScalingCase, _ runs: [MeasuredRun]) throws -> BaselineComparison? {
+        if isRecording { return nil }
+        let baseline = try baseline.get()
+        return BaselineComparison(
+            case: baseline.expected(mode: scalingCase.mode, wait: scalingCase.wait, batch: scalingCase.batch),
+            runs: runs.map(\.summary), tolerances: baseline.tolerances)
+    }
+
     /// The remote server, or a fresh in-process one that can hold the whole burst.
     private static func withServer<Result: Sendable>(
         capacityFor batch: Int, _ body: (ServerEndpoint) async throws -> Result
@@ -95,6 +104,9 @@ enum ScalingPlan {
     }
 
 }
+
+/// One repetition of a case: its summary and every session's row.
+typealias MeasuredRun = (summary: RunSummary, results: [SessionResult])
 
 /// One grid cell of a Scaling run.
 struct ScalingCase: Sendable, Hashable, CustomTestStringConvertible {

@@ -34,24 +34,42 @@ struct ScalingTests {
             "baseline '\(baseline.infrastructure)' has no case with a batch size in OPENENV_SCALING_GRID \(ScalingPlan.grid)")
     }
 
+    /// A regression must reproduce: a case that regresses is measured once more and judged on
+    /// that second measurement, so one noisy minute on a shared machine does not fail CI while a
+    /// real rise (which the second measurement shows again) does. Both tables are printed.
     @Test(arguments: ScalingPlan.cases)
     func scalingCase(_ scalingCase: ScalingCase) async throws {
-        let runs = try await ScalingPlan.measure(scalingCase)
-        let summaries = runs.map(\.summary)
-        await MeasuredRuns.shared.add(scalingCase, summaries)
-        Attachment.record(runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(), named: "\(scalingCase.fileStem)-raw.jsonl")
-        Attachment.record(
-            CSV.line(RunSummary.columns) + summaries.map { CSV.line($0.csvFields) }.joined(),
-            named: "\(scalingCase.fileStem)-summary.csv")
-        if ScalingPlan.isRecording { return }
-        let baseline = try ScalingPlan.baseline.get()
-        let comparison = BaselineComparison(
-            case: baseline.expected(mode: scalingCase.mode, wait: scalingCase.wait, batch: scalingCase.batch),
-            runs: summaries, tolerances: baseline.tolerances)
+        var runs = try await ScalingPlan.measure(scalingCase)
+        var comparison = try ScalingPlan.comparison(scalingCase, runs)
+        var unconfirmed: BaselineComparison?
+        if let first = comparison, first.hasRegression {
+            print("\(scalingCase.testDescription): regression measured; measuring again to confirm it\n\(first.markdown)")
+            record(runs, of: scalingCase, as: "first-attempt-")
+            unconfirmed = first
+            runs = try await ScalingPlan.measure(scalingCase)
+            comparison = try ScalingPlan.comparison(scalingCase, runs)
+        }
+        await MeasuredRuns.shared.add(scalingCase, runs.map(\.summary))
+        record(runs, of: scalingCase)
+        guard let comparison else { return }  // recording
         Attachment.record(comparison.markdown, named: "\(scalingCase.fileStem)-comparison.md")
         if comparison.hasRegression {
-            Issue.record("\(scalingCase.testDescription): regression against '\(baseline.infrastructure)'\n\(comparison.markdown)")
+            let infrastructure = try ScalingPlan.baseline.get().infrastructure
+            let tables = unconfirmed.map { "first measurement:\n\($0.markdown)\nsecond measurement:\n" } ?? ""
+                + comparison.markdown
+            Issue.record("\(scalingCase.testDescription): regression against '\(infrastructure)'\n\(tables)")
+        } else if unconfirmed != nil {
+            print("\(scalingCase.testDescription): the regression did not reproduce; judged on the second measurement\n\(comparison.markdown)")
         }
+    }
+
+    /// Attaches a case's `raw.jsonl` and `summary.csv` rows.
+    private func record(_ runs: [MeasuredRun], of scalingCase: ScalingCase, as prefix: String = "") {
+        Attachment.record(
+            runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(), named: "\(prefix)\(scalingCase.fileStem)-raw.jsonl")
+        Attachment.record(
+            CSV.line(RunSummary.columns) + runs.map { CSV.line($0.summary.csvFields) }.joined(),
+            named: "\(prefix)\(scalingCase.fileStem)-summary.csv")
     }
 
     @Test("max batch and latency-bounded capacity hold (or, when recording, the baseline is written)")

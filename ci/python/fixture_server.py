@@ -51,6 +51,11 @@ def serve(app, import_string: str, app_dir: str) -> None:
         port=int(os.environ.get("PORT", "8000")),
         workers=workers,
         timeout_graceful_shutdown=5,
+        # A worker answers the supervisor's health pings only after it has imported this module,
+        # i.e. all of openenv (multiprocessing's spawn re-imports the main module). On a busy
+        # 2-core machine that takes longer than uvicorn's 5 s default, and the supervisor kills
+        # and restarts the worker in a loop: fewer workers serve than were asked for.
+        timeout_worker_healthcheck=60,
     )
     sock = config.bind_socket()
     port = sock.getsockname()[1]
