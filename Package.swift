@@ -132,7 +132,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Prints what parsing each hostile-but-legal 1 MiB message shape costs (ci/json-cost).
-        .executableTarget(name: "json-cost", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
+        .executableTarget(name: "json-cost", dependencies: ["EnvProtocol", "HostileJSON"], swiftSettings: swiftSettings),
+        // JSON documents shaped to find super-linear parsing (json-cost and the Reliability suite).
+        .target(name: "HostileJSON", swiftSettings: swiftSettings),
         .executableTarget(
             name: "openenv-server",
             dependencies: [
@@ -209,7 +211,7 @@ let package = Package(
             name: "ReliabilityTests",
             dependencies: [
                 "EnvProtocol", "BenchmarkEnvironment", "EnvServer", "EnvClient", "BenchResults", "LoadGen",
-                "EnvTesting",
+                "EnvTesting", "HostileJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],

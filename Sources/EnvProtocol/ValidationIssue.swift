@@ -39,26 +39,40 @@ public struct ValidationIssue: Codable, Sendable, Equatable {
 }
 
 /// Validation failed: one or more ``ValidationIssue``s.
+///
+/// At most ``reportedLimit`` issues are kept; the rest are only counted. The reference (pydantic)
+/// reports every one, so a 1 MiB object of 96,000 unknown keys would be answered with a 12 MB
+/// error: an amplification a strict server refuses. A client still sees the first issues and
+/// how many more there were.
 public struct ValidationFailure: Error, Sendable, Equatable {
-    public var issues: [ValidationIssue]
+    public static let reportedLimit = 100
+
+    public private(set) var issues: [ValidationIssue]
+    /// Issues found beyond ``reportedLimit``.
+    public private(set) var omitted: Int
 
     public init(_ issues: [ValidationIssue]) {
-        self.issues = issues
+        self.issues = Array(issues.prefix(Self.reportedLimit))
+        self.omitted = max(0, issues.count - Self.reportedLimit)
     }
 
-    /// The first issue's message, for logs and the WebSocket `message` field.
+    /// Every reported issue's message, for logs and the WebSocket `message` field.
     public var summary: String {
-        issues.map { issue in
+        let messages = issues.map { issue in
             let path = issue.loc.map { $0.stringValue ?? "\($0.numberValue.map { Int($0) } ?? 0)" }
             return path.isEmpty ? issue.msg : "\(path.joined(separator: ".")): \(issue.msg)"
-        }.joined(separator: "; ")
+        }
+        let more = omitted > 0 ? ["and \(omitted) more issues"] : []
+        return (messages + more).joined(separator: "; ")
     }
 
     public func prefixed(by prefix: JSONValue...) -> ValidationFailure {
-        ValidationFailure(issues.map { issue in
+        var copy = self
+        copy.issues = issues.map { issue in
             var copy = issue
             copy.loc = prefix + issue.loc
             return copy
-        })
+        }
+        return copy
     }
 }

@@ -1,6 +1,6 @@
 // json-cost: what parsing one message costs, by shape (issue 15, target 6 "Linear JSON").
 //
-// For each shape of Shapes.swift, filled to just under the 1 MiB message limit, prints the CPU
+// For each shape of HostileJSON's HostileShape, filled to just under the 1 MiB message limit, prints the CPU
 // time JSONParser needs per MiB (median of repeated runs, process CPU clock) and, with --old,
 // what the former path (structure pre-pass + Foundation's JSONDecoder) needed for the same bytes
 // (one run: it can take tens of seconds). A benchmark, not a test: ci/json-cost runs it.
@@ -10,6 +10,7 @@
 
 import EnvProtocol
 import Foundation
+import HostileJSON
 
 #if canImport(Glibc)
 import Glibc
@@ -78,7 +79,7 @@ print("json-cost: CPU ms per MiB of message, \(size)-byte documents, limit \(lim
 print("| shape | bytes | new ms/MiB | old ms/MiB | new parser's result | old path's result |")
 print("| --- | ---: | ---: | ---: | --- | --- |")
 var over: [String] = []
-for shape in Shape.all where only.map({ shape.name.contains($0) }) ?? true {
+for shape in HostileShape.all() where only.map({ shape.name.contains($0) }) ?? true {
     let bytes = shape.build(size)
     let data = Data(bytes)
     let newResult = outcome { try JSONParser.parse(bytes) }

@@ -61,4 +61,18 @@ struct ClientMessageTests {
             #expect(kinds == [#"extra_forbidden@["x"]"#, #"missing@["data"]"#])
         }
     }
+
+    @Test("a VALIDATION_ERROR reports the first 100 issues and counts the rest, so a reply never multiplies its message")
+    func validationIssuesAreCapped() throws {
+        var reader = FieldReader(Dictionary(uniqueKeysWithValues: (0..<250).map { ("k\($0)", JSONValue.null) }))
+        reader.allowOnly([])
+        let failure = ValidationFailure(reader.issues)
+        #expect(failure.issues.count == ValidationFailure.reportedLimit)
+        #expect(failure.omitted == 150)
+        #expect(failure.summary.hasSuffix("; and 150 more issues"))
+        let prefixed = failure.prefixed(by: "data")
+        #expect(prefixed.omitted == 150 && prefixed.issues.allSatisfy { $0.loc.first == "data" })
+        let wire = WireError.validation(failure)
+        #expect(wire.errors?.count == 100)
+    }
 }
