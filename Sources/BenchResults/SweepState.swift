@@ -21,6 +21,10 @@ public struct SweepState: Sendable, Equatable {
     /// What every session of the sweep sent (``Baseline/workload``'s names); `nil` in a state
     /// written before workloads were recorded, which means the benchmark.
     public var workload: String?
+    /// Set just before a run's rows are written and cleared once they and the state are: when
+    /// a run finds it set, the process was killed mid-write (`kill -9`), and the files are cut
+    /// back to these sizes before the run is done again.
+    public var pendingWrite: ResultsWriter.Offsets?
 
     public var isComplete: Bool { interruptedRun == nil && Set(finished) == Set(runs.indices) }
 
@@ -47,6 +51,11 @@ public struct SweepState: Sendable, Equatable {
         state.finished = finished
         state.interruptedRun = json["interrupted_run"]?.integerValue
         state.workload = json["workload"]?.stringValue
+        if let pending = json["pending_write"], let raw = pending["raw_bytes"]?.integerValue,
+            let summary = pending["summary_bytes"]?.integerValue, raw >= 0, summary >= 0
+        {
+            state.pendingWrite = ResultsWriter.Offsets(raw: UInt64(raw), summary: UInt64(summary))
+        }
         state.partialRawLines = (json["partial_raw_lines"]?.arrayValue ?? []).compactMap { range in
             guard let first = range.arrayValue?.first?.integerValue, let last = range.arrayValue?.last?.integerValue,
                 first <= last
@@ -64,6 +73,8 @@ public struct SweepState: Sendable, Equatable {
             "interrupted_run": interruptedRun.map(JSONValue.integer) ?? .null,
             "partial_raw_lines": .array(partialRawLines.map { [.integer($0.lowerBound), .integer($0.upperBound)] }),
             "workload": workload.map(JSONValue.string) ?? .null,
+            "pending_write": pendingWrite.map { ["raw_bytes": .integer(Int($0.raw)), "summary_bytes": .integer(Int($0.summary))] }
+                ?? .null,
         ]
         try JSONCoding.encode(json).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
     }

@@ -130,6 +130,11 @@ public struct SweepPlan: Sendable {
             }
             state = saved
             state.interruptedRun = nil
+            // Killed while writing a run: cut that write back; the run is done again below.
+            if let pending = state.pendingWrite {
+                try writer.truncate(to: pending)
+                state.pendingWrite = nil
+            }
         }
         // Resumed: the finished runs' summaries count too, for the table and the threshold checks.
         var summaries: [RunSummary] = []
@@ -158,16 +163,22 @@ public struct SweepPlan: Sendable {
                 mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition, progress: progress)
             if Task.isCancelled {
                 if let writer {
+                    try state.beginWrite(writer)
                     if let lines = try writer.append(rows: outcome.results) { state.partialRawLines.append(lines) }
                     state.interruptedRun = index
+                    state.pendingWrite = nil
                     try state.save(to: writer.directory)
                 }
                 throw SweepInterrupted(
                     finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: index,
                     rowsWritten: outcome.results.count, summaries: summaries)
             }
-            try writer?.append(results: outcome.results, summary: outcome.summary)
+            if let writer {
+                try state.beginWrite(writer)
+                try writer.append(results: outcome.results, summary: outcome.summary)
+            }
             state.finished.append(index)
+            state.pendingWrite = nil
             if let writer { try state.save(to: writer.directory) }
             summaries.append(outcome.summary)
             onRun(index + 1, runs.count, outcome)
@@ -222,5 +233,15 @@ public struct SweepInterrupted: Error, CustomStringConvertible {
         }
         return "interrupted during run \(interruptedRun + 1)/\(totalRuns): \(finishedRuns) runs finished, "
             + "\(rowsWritten) rows of the interrupted run written"
+    }
+}
+
+extension SweepState {
+    /// Records where the writer's files end before a run is written, so a kill mid-write can be
+    /// undone by `--resume`.
+    mutating func beginWrite(_ writer: ResultsWriter) throws {
+        try writer.dropTornTails()
+        pendingWrite = writer.offsets()
+        try save(to: writer.directory)
     }
 }

@@ -24,7 +24,11 @@ public struct LogEntry: Sendable {
         end = summaries.map(\.timestamp).max()
         let rawURL = directory.appendingPathComponent("raw.jsonl")
         if let raw = try? String(contentsOf: rawURL, encoding: .utf8) {
-            start = try raw.split(separator: "\n").map { try SessionResult(jsonLine: String($0)).timestamp }.filter { !$0.isEmpty }.min()
+            // A torn last line (a run killed mid-write) has no newline; every whole line must parse.
+            var lines = raw.split(separator: "\n", omittingEmptySubsequences: false)
+            if !(lines.last?.isEmpty ?? true) { lines.removeLast() }
+            start = try lines.filter { !$0.isEmpty }.map { try SessionResult(jsonLine: String($0)).timestamp }
+                .filter { !$0.isEmpty }.min()
         }
     }
 

@@ -229,6 +229,9 @@ struct RunCommand: AsyncParsableCommand {
         let checks = SweepChecks(
             minSuccess: minSuccess, maxP99: maxP99, expectedHosts: expectedHosts, requireHosts: requireHosts)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
+        for file in try writer?.dropTornTails() ?? [] {
+            print("note: dropped the torn last line of \(file) (a run killed while writing it)")
+        }
         print(
             "Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps, workload \(plan.workload)) against \(url)")
         // Progress appears as runs finish, also when the output is a file or a pipe

@@ -64,6 +64,65 @@ struct InterruptResumeCLITests {
         #expect(summary.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3)
     }
 
+    @Test("kill -9 mid-run leaves only whole lines of finished runs; --resume runs the killed run again")
+    func killThenResume() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let killed = try LaunchedProcess("openenv-bench", Self.arguments + ["-o", directory.path])
+        try await killed.waitForOutput(containing: "[1/2]")
+        try await Task.sleep(for: .seconds(1))
+        killed.send(SIGKILL)
+        _ = try await killed.waitForExit()
+        // SIGKILL cannot be caught: the killed run's sessions have no rows, the finished run's do.
+        var state = try #require(try SweepState.load(from: directory))
+        #expect(state.finished == [0] && state.interruptedRun == nil && state.pendingWrite == nil, "\(state)")
+        #expect(try rawRows(directory).count == 4)
+
+        let (status, output) = try await LaunchedProcess.run(
+            "openenv-bench", Self.arguments + ["-o", directory.path, "--resume"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("[2/2]") && !output.contains("[1/2]"), "only the killed run: \(output)")
+        state = try #require(try SweepState.load(from: directory))
+        #expect(state.isComplete)
+        let rows = try rawRows(directory)
+        #expect(rows.count == 8 && rows.allSatisfy(\.success), "\(rows.count) rows")
+        #expect(try summaryLines(directory) == 3, "header and two runs")
+    }
+
+    @Test("a write cut short by a kill (torn last lines, the state's pending write) is cut back by --resume")
+    func tornWriteThenResume() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (firstStatus, firstOutput) = try await LaunchedProcess.run(
+            "openenv-bench", ["-n", "4", "--wait-grid", "0,0", "--pause", "0", "-o", directory.path])
+        #expect(firstStatus == 0, "\(firstOutput)")
+        // What a kill in the middle of writing run 2 leaves: the state says run 2's write began
+        // where run 1's rows end, and both files end past that in a torn line.
+        let raw = directory.appendingPathComponent("raw.jsonl")
+        let summary = directory.appendingPathComponent("summary.csv")
+        let rawBytes = try Data(contentsOf: raw)
+        let summaryBytes = try Data(contentsOf: summary)
+        let run1End = ResultsWriter.Offsets(
+            raw: UInt64(try #require(offset(afterLine: 4, in: rawBytes))),
+            summary: UInt64(try #require(offset(afterLine: 2, in: summaryBytes))))
+        try rawBytes.prefix(try #require(offset(afterLine: 5, in: rawBytes)) + 10).write(to: raw)  // row 5 whole, row 6 torn
+        try summaryBytes.prefix(Int(run1End.summary) + 6).write(to: summary)
+        var state = try #require(try SweepState.load(from: directory))
+        state.finished = [0]
+        state.pendingWrite = run1End
+        try state.save(to: directory)
+
+        let (status, output) = try await LaunchedProcess.run(
+            "openenv-bench", ["-n", "4", "--wait-grid", "0,0", "--pause", "0", "-o", directory.path, "--resume"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("dropped the torn last line of raw.jsonl"), "\(output)")
+        let rows = try rawRows(directory)
+        #expect(rows.count == 8 && rows.allSatisfy(\.success), "every line whole, none of the cut write kept: \(rows.count)")
+        #expect(try summaryLines(directory) == 3)
+        state = try #require(try SweepState.load(from: directory))
+        #expect(state.isComplete && state.pendingWrite == nil)
+    }
+
     @Test("--resume refuses a directory that holds a different sweep")
     func resumeDifferentSweep() async throws {
         let directory = temporaryDirectory()
@@ -88,6 +147,22 @@ struct InterruptResumeCLITests {
         #expect(output.contains("holds a sweep of workload 'tool:echo_message', this run sends 'benchmark'"), "\(output)")
     }
 
+    private func summaryLines(_ directory: URL) throws -> Int {
+        try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }.count
+    }
+
+    /// The byte offset just past the `line`-th newline of `data`.
+    private func offset(afterLine line: Int, in data: Data) -> Int? {
+        var seen = 0
+        for (index, byte) in data.enumerated() where byte == 0x0A {
+            seen += 1
+            if seen == line { return index + 1 }
+        }
+        return nil
+    }
+
+    /// Every line of `raw.jsonl` must be a whole row: a torn one fails the parse.
     private func rawRows(_ directory: URL) throws -> [SessionResult] {
         try String(contentsOf: directory.appendingPathComponent("raw.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try SessionResult(jsonLine: String($0)) }
