@@ -43,7 +43,6 @@ public struct WebSocketConnection: ~Copyable {
     }
 
     private var inbound: NIOAsyncChannelInboundStream<WebSocketFrame>.AsyncIterator
-    private let outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
     private let channel: any Channel
     private let configuration: Configuration
     /// Set once the server's close frame has been seen.
@@ -60,9 +59,9 @@ public struct WebSocketConnection: ~Copyable {
         _ body: (inout WebSocketConnection) async throws -> Result
     ) async throws -> Result {
         let channel = try await connect(to: endpoint, configuration: configuration, group: eventLoopGroup)
-        return try await channel.executeThenClose { inbound, outbound in
+        return try await channel.executeThenClose { inbound, _ in
             var connection = WebSocketConnection(
-                inbound: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel,
+                inbound: inbound.makeAsyncIterator(), channel: channel.channel,
                 configuration: configuration)
             return try await body(&connection)
         }
@@ -73,12 +72,19 @@ public struct WebSocketConnection: ~Copyable {
         try await send(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)))
     }
 
-    /// Sends a raw frame (masked, as a client must).
+    /// Sends a raw frame (masked, as a client must) and returns once the socket took it, so a
+    /// server that stops reading holds the sender back instead of letting it queue without
+    /// bound (the async channel's writer returned at once and queued 1 MiB per call).
     public func send(_ frame: WebSocketFrame) async throws {
         if isTimedOut { throw WebSocketClientError.timedOutEarlier }
         var frame = frame
         frame.maskKey = .random()
-        try await outbound.write(frame)
+        do {
+            try await channel.writeAndFlush(frame).get()
+        } catch let error as IOError where [ECONNRESET, EPIPE].contains(error.errnoCode) {
+            // The server ended the connection during this write (e.g. close 1009 for a frame over
+            // its limit): what it said is read by the next receive, as it would be without the wait.
+        }
     }
 
     /// The next message or control event; pings are answered with pongs along the way.

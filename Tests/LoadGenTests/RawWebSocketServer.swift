@@ -7,17 +7,21 @@ import NIOPosix
 /// `framesAfterUpgrade` in the *same* write as the 101 response, then reads and ignores
 /// everything. Real servers that speak first (the Python reference's CAPACITY_REACHED) produce
 /// exactly this byte stream, and no well-behaved server library lets a test force it.
+/// With `stopReadingFor`, it stops reading once upgraded, a server that never drains its socket,
+/// and drops the connection after that long.
 struct RawWebSocketServer {
     let channel: any Channel
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    static func start(framesAfterUpgrade: [UInt8], closeAfterWrite: Bool = false) async throws -> RawWebSocketServer {
+    static func start(
+        framesAfterUpgrade: [UInt8], closeAfterWrite: Bool = false, stopReadingFor: TimeAmount? = nil
+    ) async throws -> RawWebSocketServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        UpgradeThenSpeak(frames: framesAfterUpgrade, closeAfterWrite: closeAfterWrite))
+                        UpgradeThenSpeak(frames: framesAfterUpgrade, closeAfterWrite: closeAfterWrite, stopReadingFor: stopReadingFor))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -41,12 +45,14 @@ private final class UpgradeThenSpeak: ChannelInboundHandler {
 
     private let frames: [UInt8]
     private let closeAfterWrite: Bool
+    private let stopReadingFor: TimeAmount?
     private var request = ""
     private var upgraded = false
 
-    init(frames: [UInt8], closeAfterWrite: Bool) {
+    init(frames: [UInt8], closeAfterWrite: Bool, stopReadingFor: TimeAmount?) {
         self.frames = frames
         self.closeAfterWrite = closeAfterWrite
+        self.stopReadingFor = stopReadingFor
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -67,5 +73,10 @@ private final class UpgradeThenSpeak: ChannelInboundHandler {
         out.writeBytes(frames)
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
         if closeAfterWrite { context.close(promise: nil) }
+        if let stopReadingFor {
+            let channel = context.channel
+            channel.setOption(.autoRead, value: false).whenFailure { _ in }
+            channel.eventLoop.scheduleTask(in: stopReadingFor) { channel.close(promise: nil) }
+        }
     }
 }
