@@ -1,3 +1,4 @@
+import EnvServer
 import EnvTesting
 import Foundation
 import BenchResults
@@ -59,6 +60,62 @@ struct ServerWorkersTests {
         }
     }
 
+    @Test("a worker killed with SIGKILL is restarted; sessions on the other processes are unaffected")
+    func killedWorkerRestarts() async throws {
+        try await withServer(workers: 3) { server in
+            let endpoint = ServerEndpoint(host: "127.0.0.1", port: server.port)
+            let supervisor = Int(server.process.processIdentifier)
+            let before = try await server.launched.readyLines(3).map(\.pid)
+            let victim = try #require(before.first { $0 != supervisor })
+            // Sessions held open across the kill: each resets (learning the pid that serves it),
+            // waits at the gate while the worker is killed and restarted, then steps.
+            let gate = Gate(expected: 24)
+            let outcomes = try await withThrowingTaskGroup(of: (pid: Int, stepped: Bool).self) { group in
+                for _ in 0..<24 {
+                    group.addTask {
+                        try await withSession(endpoint) { session in
+                            let pid = try await session.reset()["pid"]?.integerValue ?? 0
+                            await gate.arriveAndWait()
+                            return (pid, (try? await session.step()) != nil)
+                        }
+                    }
+                }
+                await gate.allArrived()
+                let killedAt = ContinuousClock.now
+                kill(pid_t(victim), SIGKILL)
+                let after = try await server.launched.readyLines(4, within: .seconds(30)).map(\.pid)
+                let restarted = try #require(after.last)
+                #expect(!before.contains(restarted) && isAlive(restarted), "a new worker: \(after)")
+                print("worker restart: killed pid \(victim), pid \(restarted) serving \(ContinuousClock.now - killedAt) later")
+                await gate.open()
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(outcomes.map(\.pid)).count >= 2, "sessions spread over the processes: \(outcomes.map(\.pid))")
+            let survivors = outcomes.filter { $0.pid != victim }
+            let survivorFailures = survivors.filter { !$0.stepped }.count
+            let killedButStepped = outcomes.filter { $0.pid == victim && $0.stepped }.count
+            #expect(survivorFailures == 0, "\(survivorFailures) of \(survivors.count) sessions on the surviving processes failed")
+            #expect(killedButStepped == 0, "the killed worker's sessions cannot have stepped")
+            print("worker restart: \(survivorFailures) of \(survivors.count) surviving sessions failed")
+            let failed = await burst(64, against: server).filter { !$0.success }.count
+            #expect(failed == 0, "the server serves at full strength again")
+        }
+    }
+
+    @Test("restarts back off, doubling per quick death in a row; the fifth in a row is a crash loop; a long life resets it")
+    func crashLoopBackoff() {
+        var loop = CrashLoop()
+        let quick = WorkerExit(slot: 1, pid: 10, status: SIGKILL, bySignal: true, lived: .seconds(1))
+        let delays = (1..<CrashLoop.limit).map { _ in loop.record(quick) }
+        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
+        #expect(loop.record(quick) == nil, "the fifth quick death in a row stops the restarts")
+        var other = CrashLoop()
+        _ = other.record(quick)
+        _ = other.record(quick)
+        #expect(other.record(WorkerExit(slot: 1, pid: 11, status: 1, bySignal: false, lived: .seconds(600))) == .milliseconds(500))
+        #expect(other.record(WorkerExit(slot: 2, pid: 12, status: 1, bySignal: false, lived: .seconds(1))) == .milliseconds(500), "slots count apart")
+    }
+
     @Test("a worker whose supervisor is killed outright does not live on holding the port")
     func orphanedWorkerStops() async throws {
         try await withServer(workers: 2) { server in
@@ -69,5 +126,35 @@ struct ServerWorkersTests {
             for _ in 0..<200 where isAlive(worker) { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!isAlive(worker), "worker \(worker) exits once its supervisor is gone")
         }
+    }
+
+}
+
+/// Holds tasks until all have arrived and the test opens it.
+private actor Gate {
+    let expected: Int
+    private var arrived = 0
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var allArrivedWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(expected: Int) { self.expected = expected }
+
+    func arriveAndWait() async {
+        arrived += 1
+        if arrived == expected { allArrivedWaiters.forEach { $0.resume() } }
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func allArrived() async {
+        if arrived >= expected { return }
+        await withCheckedContinuation { allArrivedWaiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        waiting.forEach { $0.resume() }
+        waiting = []
     }
 }
