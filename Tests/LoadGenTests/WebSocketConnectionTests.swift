@@ -4,6 +4,10 @@ import LoadGen
 import NIOCore
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("WebSocket client", .timeLimit(.minutes(1)))
 struct WebSocketConnectionTests {
     @Test(
@@ -45,9 +49,19 @@ struct WebSocketConnectionTests {
 
     @Test("a refused connection fails fast with an error")
     func refused() async throws {
-        let server = try await RawWebSocketServer.start(framesAfterUpgrade: [])
-        let port = server.port
-        try await server.stop()
+        // A port bound but not listening refuses connections, and no parallel test can take it
+        // meanwhile (a stopped server's port could be reused by another test's server).
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         await #expect(throws: (any Error).self) {
             try await WebSocketConnection.withConnection(to: ServerEndpoint(host: "127.0.0.1", port: port)) { _ in }
         }
