@@ -13,7 +13,8 @@ import NIOWebSocket
 /// - A message is answered in a task that prefers the loop (``EventLoopTaskExecutor``): the
 ///   environment runs there and the reply is written without a hand-off.
 /// - The ping, idle, write and close-handshake deadlines share one lazy timer: it is re-armed
-///   only when it fires or when a deadline earlier than its own appears, never per message.
+///   only when it fires or when a deadline earlier than its own appears, never per message,
+///   and never cancelled.
 final class WebSocketSessionHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -52,7 +53,6 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
     private var closingSince: NIODeadline?
     private var nextPing: NIODeadline?
     private var pingSentAt: NIODeadline?
-    private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
 
     /// - Parameter attachTo: the `session_id` the upgrade request asked to attach to.
@@ -105,11 +105,9 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    /// The connection is gone: so is the timer, and the session once its work has stopped.
+    /// The connection is gone: so is the session, once its work has stopped.
     private func connectionClosed() {
         phase = .closed
-        timer?.cancel()
-        timer = nil
         pending = nil
         if let answering {
             // The session ends when the cancelled answer returns (see `answered`).
@@ -368,17 +366,19 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         if let deadline = nextDeadline(now: .now()) { armTimer(at: deadline) }
     }
 
-    /// Makes sure the timer fires by `deadline`; a later timer is moved, an earlier one kept.
+    /// Makes sure a check runs by `deadline`. A later check already scheduled is not cancelled
+    /// (NIO's cancel searches the loop's whole timer heap): when it fires it finds itself stale
+    /// and does nothing. Nor is a check cancelled when the connection closes: it holds the
+    /// handler weakly, so a closed session's memory is gone at once.
     private func armTimer(at deadline: NIODeadline) {
         guard let context, phase != .closed else { return }
         if let timerDeadline, timerDeadline <= deadline { return }
-        timer?.cancel()
         timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.timerFired() }
+        context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.timerFired(deadline) }
     }
 
-    private func timerFired() {
-        timer = nil
+    private func timerFired(_ deadline: NIODeadline) {
+        guard deadline == timerDeadline else { return }
         timerDeadline = nil
         guard let context, phase != .closed else { return }
         let now = NIODeadline.now()
