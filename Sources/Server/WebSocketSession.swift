@@ -83,8 +83,71 @@ final class WebSocketSession {
         return false
     }
 
-    /// The reply to one text message; `nil` for the client's `close`.
-    func answer(_ text: String) async -> ServerMessage? {
+    /// How answering a text message starts.
+    enum Start {
+        /// Answered at once (`nil`: the client's `close`).
+        case answered(ServerMessage?)
+        /// A step timed by plan: after this wait, ``finishTimedStep()`` is the reply.
+        case timedStep(Duration)
+        /// Needs the environment's async code: ``answer(_:)``.
+        case async(ClientMessage)
+    }
+
+    private var timedStepStarted = ContinuousClock.now
+
+    /// Answers what needs no waiting at once, and starts a step the environment times by plan
+    /// (``TimedStepEnvironment``), so the handler can time its wait on the event loop.
+    func start(_ text: String) -> Start {
+        let message: ClientMessage
+        do {
+            message = try ClientMessage.decode(text)
+        } catch {
+            return .answered(.error(error))
+        }
+        guard case .own(var environment, let ownID) = served else { return .async(message) }
+        switch message {
+        case .close:
+            return .answered(nil)
+        case .state:
+            return .answered(.state(environment.state()))
+        case .step(let action):
+            served = .own(NoEnvironment(), ownID)
+            defer { served = .own(environment, ownID) }
+            let started = ContinuousClock.now
+            switch MessageDispatcher.beginTimedStep(
+                action, session: &environment, started: started, stepTook: services.metrics.stepTook)
+            {
+            case .wait(let wait)?:
+                timedStepStarted = started
+                return .timedStep(wait)
+            case .replied(let reply)?:
+                return .answered(reply)
+            case nil:
+                return .async(message)
+            }
+        case .reset, .mcp:
+            return .async(message)
+        }
+    }
+
+    /// The reply to the step ``start(_:)`` began, its wait over.
+    func finishTimedStep() -> ServerMessage {
+        guard case .own(var environment, let ownID) = served else {
+            preconditionFailure("a timed step is only begun on a session's own environment")
+        }
+        served = .own(NoEnvironment(), ownID)
+        defer { served = .own(environment, ownID) }
+        return MessageDispatcher.finishTimedStep(
+            session: &environment, started: timedStepStarted, stepTook: services.metrics.stepTook)
+    }
+
+    /// The connection went while the timed step waited: its time still counts.
+    func abandonTimedStep() {
+        services.metrics.stepTook(ContinuousClock.now - timedStepStarted)
+    }
+
+    /// The reply to a message that needs the environment's async code; `nil` for `close`.
+    func answer(_ message: ClientMessage) async -> ServerMessage? {
         let mcp = services.mcp
         let stepTook = services.metrics.stepTook
         switch served {
@@ -93,13 +156,13 @@ final class WebSocketSession {
             served = .own(NoEnvironment(), ownID)
             defer { served = .own(environment, ownID) }
             return await MessageDispatcher.answer(
-                text, session: &environment,
+                message, session: &environment,
                 mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID.id, session: &session) },
                 stepTook: stepTook)
         case .attached(let id, let shared):
             return await shared.use { session in
                 await MessageDispatcher.answer(
-                    text, session: &session,
+                    message, session: &session,
                     mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: id, session: &session) },
                     stepTook: stepTook)
             }

@@ -10,7 +10,9 @@ import NIOWebSocket
 ///   for the socket, the handler asks for no more input, so a flood cannot queue unbounded
 ///   memory; NIO still reports a reset or FIN meanwhile, so a vanished client cancels its
 ///   step (and frees its slot) at once.
-/// - A message is answered in a task that prefers the loop (``EventLoopTaskExecutor``): the
+/// - A message that needs no waiting is answered at once; a step the environment times by plan
+///   (``TimedStepEnvironment``, the benchmark's `wait_seconds`) waits on a timer of the loop;
+///   anything else runs in a task that prefers the loop (``EventLoopTaskExecutor``): the
 ///   environment runs there and the reply is written without a hand-off.
 /// - The ping, idle, write and close-handshake deadlines share one lazy timer: it is re-armed
 ///   only when it fires or when a deadline earlier than its own appears, never per message,
@@ -39,6 +41,8 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
     private var busy = false
     /// The running answer, cancelled when the connection goes.
     private var answering: Task<Void, Never>?
+    /// A step timed by plan is waiting on this loop's timer.
+    private var timedStepPending = false
     /// A read the handler is holding back until it can take another message.
     private var readHeld = false
     /// The client half-closed: close once the message being answered is.
@@ -113,8 +117,24 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
             // The session ends when the cancelled answer returns (see `answered`).
             answering.cancel()
         } else {
-            endSession()
+            endIdleSession()
         }
+    }
+
+    /// Closes the connection, the session first when no answer is running: whoever sees the
+    /// connection end then also sees the slot free.
+    private func closeConnection(_ context: ChannelHandlerContext) {
+        if answering == nil { endIdleSession() }
+        context.close(promise: nil)
+    }
+
+    /// Ends a session with no answer running (a timed step's wait is simply dropped).
+    private func endIdleSession() {
+        if timedStepPending {
+            timedStepPending = false
+            session?.abandonTimedStep()
+        }
+        endSession()
     }
 
     private func endSession() {
@@ -148,7 +168,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         case .text, .binary, .connectionClose:
             guard phase == .open else {
                 // Closing: only the peer's close frame matters now.
-                if frame.opcode == .connectionClose { context.close(promise: nil) }
+                if frame.opcode == .connectionClose { closeConnection(context) }
                 return
             }
             if canTakeMessage && pending?.isEmpty != false {
@@ -166,7 +186,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         switch event {
         case ChannelEvent.inputClosed:
             inputClosed = true
-            if phase != .open || (canTakeMessage && pending?.isEmpty != false) { context.close(promise: nil) }
+            if phase != .open || (canTakeMessage && pending?.isEmpty != false) { closeConnection(context) }
         case is ChannelShouldQuiesceEvent:
             // Graceful shutdown: a message being answered is answered first.
             closeWhenIdle = true
@@ -187,7 +207,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
             default: fail(.protocolError, context: context)
             }
         default:
-            context.close(promise: nil)
+            closeConnection(context)
         }
     }
 
@@ -224,15 +244,38 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
 
     private func answer(_ text: String, context: ChannelHandlerContext) {
         guard let session else { return }
-        busy = true
-        let executor = self.executor ?? EventLoopTaskExecutor(context.eventLoop)
-        self.executor = executor
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let boundSession = NIOLoopBound(session, eventLoop: context.eventLoop)
-        answering = Task(executorPreference: executor) {
-            let reply = await boundSession.value.answer(text)
-            handler.value.answered(reply)
+        switch session.start(text) {
+        case .answered(let reply):
+            guard let reply else { return startClose(.normalClosure, context: context) }
+            self.reply(reply, context: context)
+        case .timedStep(let wait) where wait <= .zero:
+            reply(session.finishTimedStep(), context: context)
+        case .timedStep(let wait):
+            // The wait is a timer on this loop. It is not cancelled if the client vanishes (NIO's
+            // cancel searches the whole timer heap): the session ends at once, and the timer,
+            // holding the handler weakly, then finds nothing to do.
+            busy = true
+            timedStepPending = true
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(wait.nanoseconds)) { [weak self] in
+                self?.timedStepWaited()
+            }
+        case .async(let message):
+            busy = true
+            let executor = self.executor ?? EventLoopTaskExecutor(context.eventLoop)
+            self.executor = executor
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let boundSession = NIOLoopBound(session, eventLoop: context.eventLoop)
+            answering = Task(executorPreference: executor) {
+                let reply = await boundSession.value.answer(message)
+                handler.value.answered(reply)
+            }
         }
+    }
+
+    private func timedStepWaited() {
+        guard timedStepPending, let session else { return }
+        timedStepPending = false
+        answered(session.finishTimedStep())
     }
 
     /// On the loop: the message's answer is ready (`nil`: the client's `close`).
@@ -272,7 +315,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         }
         guard canTakeMessage else { return }
         if closeWhenIdle { return startClose(.normalClosure, context: context) }
-        if inputClosed { return context.close(promise: nil) }
+        if inputClosed { return closeConnection(context) }
         if readHeld {
             readHeld = false
             context.read()
@@ -313,7 +356,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         closingSince = now
         armTimer(at: now + closeTimeout)
         let written = context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)))
-        written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        written.assumeIsolated().whenComplete { _ in self.closeConnection(context) }
     }
 
     /// Starts the closing handshake: the peer has the close timeout to answer.
@@ -325,7 +368,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         closingSince = now
         context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
         armTimer(at: now + closeTimeout)
-        if inputClosed { return context.close(promise: nil) }
+        if inputClosed { return closeConnection(context) }
         if readHeld {
             readHeld = false
             context.read()
@@ -384,10 +427,10 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         let now = NIODeadline.now()
         if let stalledSince, now >= stalledSince + writeTimeout {
             // The client has not taken its reply: it cannot keep its slot.
-            return context.close(promise: nil)
+            return closeConnection(context)
         }
         if phase == .closing, let closingSince, now >= closingSince + closeTimeout {
-            return context.close(promise: nil)
+            return closeConnection(context)
         }
         if phase == .open, let pingInterval { ping(now: now, every: pingInterval, context: context) }
         if phase == .open, let idleTimeout, !busy, stalledSince == nil, now >= lastActive + idleTimeout {
