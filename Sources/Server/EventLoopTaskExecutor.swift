@@ -1,8 +1,8 @@
 import NIOCore
 
-/// Runs tasks that prefer it on one event loop, so a session's environment code runs on its
-/// connection's loop: a step that is answered at once, or resumes after a wait, costs no hand-off
-/// to Swift's global pool and back.
+/// Runs tasks that prefer it on one event loop: a task working with one connection (its
+/// session's environment code, the listener's task that awaits the connection's futures) then
+/// resumes on that connection's loop, with no hand-off to Swift's global pool and back.
 final class EventLoopTaskExecutor: TaskExecutor {
     let eventLoop: any EventLoop
 

@@ -88,7 +88,11 @@ struct HTTP1WebSocketChannel: ServerChildChannel, HTTPChannelHandler {
         do {
             switch try await value.negotiated.get() {
             case .http(let http):
-                await handleHTTP(asyncChannel: http, logger: logger)
+                // The routes run on Swift's pool, not on the connection's event loop (which the
+                // listener's task prefers): a route may parse a large body.
+                await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    await handleHTTP(asyncChannel: http, logger: logger)
+                }
             case .failedUpgrade(let http):
                 await refuseUpgrade(http, logger: logger)
             case .webSocket:
