@@ -121,12 +121,6 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Closes the connection, the session first when no answer is running: whoever sees the
-    /// connection end then also sees the slot free.
-    private func closeConnection(_ context: ChannelHandlerContext) {
-        if answering == nil { endIdleSession() }
-        context.close(promise: nil)
-    }
 
     /// Ends a session with no answer running (a timed step's wait is simply dropped).
     private func endIdleSession() {
@@ -168,7 +162,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         case .text, .binary, .connectionClose:
             guard phase == .open else {
                 // Closing: only the peer's close frame matters now.
-                if frame.opcode == .connectionClose { closeConnection(context) }
+                if frame.opcode == .connectionClose { context.close(promise: nil) }
                 return
             }
             if canTakeMessage && pending?.isEmpty != false {
@@ -186,7 +180,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         switch event {
         case ChannelEvent.inputClosed:
             inputClosed = true
-            if phase != .open || (canTakeMessage && pending?.isEmpty != false) { closeConnection(context) }
+            if phase != .open || (canTakeMessage && pending?.isEmpty != false) { context.close(promise: nil) }
         case is ChannelShouldQuiesceEvent:
             // Graceful shutdown: a message being answered is answered first.
             closeWhenIdle = true
@@ -207,7 +201,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
             default: fail(.protocolError, context: context)
             }
         default:
-            closeConnection(context)
+            context.close(promise: nil)
         }
     }
 
@@ -282,8 +276,8 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
     private func answered(_ reply: ServerMessage?) {
         answering = nil
         busy = false
-        guard phase != .closed, let context else { return endSession() }
-        guard phase == .open else { return }
+        // Closing or closed meanwhile: the session ended with its close frame (or connection).
+        guard phase == .open, let context else { return endSession() }
         guard let reply else { return startClose(.normalClosure, context: context) }
         self.reply(reply, context: context)
         proceed(context: context)
@@ -315,7 +309,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         }
         guard canTakeMessage else { return }
         if closeWhenIdle { return startClose(.normalClosure, context: context) }
-        if inputClosed { return closeConnection(context) }
+        if inputClosed { return context.close(promise: nil) }
         if readHeld {
             readHeld = false
             context.read()
@@ -356,7 +350,7 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         closingSince = now
         armTimer(at: now + closeTimeout)
         let written = context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)))
-        written.assumeIsolated().whenComplete { _ in self.closeConnection(context) }
+        written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     /// Starts the closing handshake: the peer has the close timeout to answer.
@@ -364,11 +358,14 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         guard phase == .open else { return }
         phase = .closing
         pending = nil
+        // The session is over once its close frame is sent: its slot does not wait for the
+        // peer's side of the handshake (a running answer ends it when it returns).
+        if answering == nil { endIdleSession() }
         let now = NIODeadline.now()
         closingSince = now
         context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
         armTimer(at: now + closeTimeout)
-        if inputClosed { return closeConnection(context) }
+        if inputClosed { return context.close(promise: nil) }
         if readHeld {
             readHeld = false
             context.read()
@@ -427,17 +424,16 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
         let now = NIODeadline.now()
         if let stalledSince, now >= stalledSince + writeTimeout {
             // The client has not taken its reply: it cannot keep its slot.
-            return closeConnection(context)
+            return context.close(promise: nil)
         }
         if phase == .closing, let closingSince, now >= closingSince + closeTimeout {
-            return closeConnection(context)
+            return context.close(promise: nil)
         }
         if phase == .open, let pingInterval { ping(now: now, every: pingInterval, context: context) }
         if phase == .open, let idleTimeout, !busy, stalledSince == nil, now >= lastActive + idleTimeout {
+            // Ends the session at once: the slot is free without waiting for the client's side
+            // of the closing handshake.
             startClose(.normalClosure, reason: "session idle timeout", context: context)
-            // Reaping ends the session at once: the slot is free without waiting for the
-            // client's side of the closing handshake.
-            endSession()
         }
         armTimer()
     }
