@@ -5,7 +5,7 @@ import Foundation
 /// process, host and session served it, so load tests can count workers and backends.
 ///
 /// The wait is `Task.sleep`: thousands of sessions can wait at once on a few threads.
-public struct BenchmarkEnvironment: Environment {
+public struct BenchmarkEnvironment: TimedStepEnvironment {
     /// Per-server settings every session shares.
     public struct Configuration: Sendable {
         /// `"<hostname>:<port>"` of the serving process.
@@ -44,6 +44,14 @@ public struct BenchmarkEnvironment: Environment {
     }
 
     public mutating func step(_ action: BenchmarkAction) async throws -> BenchmarkObservation {
+        let wait = try stepWait(for: action)
+        if wait > .zero {
+            try await Task.sleep(for: wait)
+        }
+        return try finishStep(action)
+    }
+
+    public func stepWait(for action: BenchmarkAction) throws -> Duration {
         guard action.waitSeconds <= configuration.maxWaitSeconds else {
             throw ValidationFailure([
                 ValidationIssue(
@@ -52,9 +60,10 @@ public struct BenchmarkEnvironment: Environment {
                     input: .number(action.waitSeconds), ctx: ["le": .number(configuration.maxWaitSeconds)])
             ])
         }
-        if action.waitSeconds > 0 {
-            try await Task.sleep(for: .seconds(action.waitSeconds))
-        }
+        return .seconds(action.waitSeconds)
+    }
+
+    public mutating func finishStep(_ action: BenchmarkAction) throws -> BenchmarkObservation {
         stepCount += 1
         return observation(waited: action.waitSeconds)
     }

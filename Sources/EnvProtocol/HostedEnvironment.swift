@@ -36,7 +36,7 @@ public struct HostedEnvironment: Sendable {
         self.tasks = tasks
         self.resetObservationSchema = resetObservationSchema
         self.tools = (E.self as? any ToolEnvironment.Type)?.tools
-        self.makeSession = { process in TypedSession(environment: try make(process)) }
+        self.makeSession = { process in typedSession(try make(process)) }
     }
 
     /// `GET /schema` as `profile` serves it: openenv ≥ 0.8 adds `reset_observation`, the
@@ -74,6 +74,57 @@ package protocol EnvironmentSession {
     ///
     /// - Throws: ``JSONRPCError/noMCP`` when the environment has no tools.
     mutating func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue
+    /// Starts a step the environment times by a plan (``TimedStepEnvironment``): validates
+    /// it and returns its wait, after which ``finishTimedStep()`` completes it; `nil` when the
+    /// environment has no such plan (then use ``step(_:)``).
+    mutating func beginTimedStep(_ action: [String: JSONValue]) throws -> Duration?
+    /// Completes the step ``beginTimedStep(_:)`` started, once its wait is over.
+    mutating func finishTimedStep() throws -> ObservationEnvelope
+}
+
+extension EnvironmentSession {
+    package mutating func beginTimedStep(_ action: [String: JSONValue]) throws -> Duration? { nil }
+    package mutating func finishTimedStep() throws -> ObservationEnvelope {
+        preconditionFailure("finishTimedStep without a timed step begun")
+    }
+}
+
+/// The session for `environment`: one that can time its steps by plan when it is a
+/// ``TimedStepEnvironment``.
+private func typedSession<E: Environment>(_ environment: E) -> any EnvironmentSession {
+    guard let timed = environment as? any TimedStepEnvironment else { return TypedSession(environment: environment) }
+    return timedSession(timed)
+}
+
+private func timedSession<E: TimedStepEnvironment>(_ environment: E) -> any EnvironmentSession {
+    TimedTypedSession(base: TypedSession(environment: environment))
+}
+
+/// A ``TypedSession`` whose steps can also be run as their wait and their work.
+private struct TimedTypedSession<E: TimedStepEnvironment>: EnvironmentSession {
+    var base: TypedSession<E>
+    /// The action of the step begun, until it is finished.
+    var pending: E.Action?
+
+    mutating func reset(_ options: ResetOptions) async throws -> ObservationEnvelope { try await base.reset(options) }
+    mutating func step(_ action: [String: JSONValue]) async throws -> ObservationEnvelope { try await base.step(action) }
+    func state() -> [String: JSONValue] { base.state() }
+    mutating func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue {
+        try await base.callTool(name, arguments: arguments)
+    }
+
+    mutating func beginTimedStep(_ fields: [String: JSONValue]) throws -> Duration? {
+        let action = try E.Action(validating: fields)
+        let wait = try base.environment.stepWait(for: action)
+        pending = action
+        return wait
+    }
+
+    mutating func finishTimedStep() throws -> ObservationEnvelope {
+        guard let action = pending else { preconditionFailure("finishTimedStep without a timed step begun") }
+        pending = nil
+        return ObservationEnvelope(try base.environment.finishStep(action))
+    }
 }
 
 private struct TypedSession<E: Environment>: EnvironmentSession {

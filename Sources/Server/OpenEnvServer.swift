@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -90,26 +89,12 @@ public struct OpenEnvServer: Sendable {
             .add(to: router)
         MetricsRoute(metrics: metrics, slots: slots).add(to: router)
 
-        let session = { @Sendable (logger: Logger, channel: any Channel) in
-            WebSocketSession(
-                environment: environment, process: process.current, slots: slots, sessions: sessions, mcp: mcp,
-                metrics: metrics, configuration: configuration, logger: logger, channel: channel)
-        }
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxMessageBytes,
-            autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
-            closeTimeout: configuration.closeTimeout,
-            validateUTF8: true)
-        let http = HTTP1WebSocketUpgradeChannel(
+        let services = WebSocketSessionServices(
+            environment: environment, process: { process.current }, slots: slots, sessions: sessions, mcp: mcp,
+            metrics: metrics, configuration: configuration)
+        let http = HTTP1WebSocketChannel(
             responder: HTTPResponderAdapter(router: router, serverName: "openenv-swift", logger: logger).respond,
-            configuration: .init(ws: webSocket)
-        ) { request, channel, _ in
-            guard let path = request.path, path.split(separator: "?").first == "/ws" else { return .dontUpgrade }
-            let attachTo = WebSocketSession.attachRequest(path: path)
-            return .upgrade([:]) { inbound, outbound, context in
-                try await session(context.logger, channel).run(inbound: inbound, outbound: outbound, attachTo: attachTo)
-            }
-        }
+            services: services)
         let onListening = { @Sendable (port: Int) in
             process.bound(to: port)
             await onServerRunning(port)

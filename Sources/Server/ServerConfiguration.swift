@@ -25,9 +25,10 @@ public struct ServerConfiguration: Sendable {
     public var closeTimeout: Duration
     /// Serve HTTPS and `wss` with this configuration; `nil` serves plain HTTP and `ws`.
     public var tls: TLSConfiguration?
-    /// Ping every session this often and close it when a ping goes unanswered for as long:
-    /// reaps half-open connections (a peer that vanished without a FIN or RST) even without
-    /// `sessionTimeout`. `nil` disables pings.
+    /// Ping every idle session this often and close it when nothing (no pong, no message) has
+    /// come back for two intervals after a ping: reaps half-open connections (a peer that
+    /// vanished without a FIN or RST) even without `sessionTimeout`, while a live client that is
+    /// briefly starved of CPU is kept. `nil` disables pings.
     public var pingInterval: Duration?
     /// A reply the client has not taken within this long closes the connection: a client that
     /// stops reading cannot hold its slot (and socket buffers) forever.

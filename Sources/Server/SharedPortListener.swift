@@ -74,8 +74,17 @@ struct SharedPortListener<Child: ServerChildChannel>: Service {
             await withDiscardingTaskGroup { connections in
                 do {
                     try await listener.executeThenClose { accepted in
+                        // Each connection's task prefers its event loop: awaiting the
+                        // connection's futures (its upgrade, its close) then costs no hand-off to
+                        // Swift's pool and back. Work that may be heavy moves off it (the HTTP routes).
+                        var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
                         for try await connection in accepted {
-                            connections.addTask { await child.handle(value: connection, logger: logger) }
+                            let loop = connection.channel.eventLoop
+                            let executor = executors[ObjectIdentifier(loop)] ?? EventLoopTaskExecutor(loop)
+                            executors[ObjectIdentifier(loop)] = executor
+                            connections.addTask(executorPreference: executor) {
+                                await child.handle(value: connection, logger: logger)
+                            }
                         }
                     }
                 } catch {

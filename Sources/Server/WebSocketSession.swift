@@ -1,195 +1,184 @@
 import EnvProtocol
 import Foundation
-import HummingbirdWebSocket
-import Logging
 import NIOCore
-import NIOWebSocket
 
-/// Serves one `/ws` connection, messages answered strictly in order (PROTOCOL.md §3): either
-/// its own environment instance, holding a capacity slot exactly as long as this runs, or —
-/// with `?session_id=` under openenv ≥ 0.5 — an MCP session created over HTTP, attached
-/// without a slot of its own (PROTOCOL-0.10.md rows 5–6).
-struct WebSocketSession {
-    let environment: HostedEnvironment
-    let process: ServingProcess
-    let slots: SessionSlots
-    let sessions: MCPSessions
-    let mcp: MCPEndpoint
-    let metrics: ServerMetrics
-    let configuration: ServerConfiguration
-    let logger: Logger
-    /// The connection, so a vanished client cancels its step and a non-reading one is dropped.
-    let channel: any Channel
-
-    private var profile: ProtocolProfile { configuration.protocolProfile }
-
-    /// - Parameter attachTo: the `session_id` query value; ignored by profiles without attach.
-    /// - Throws: whatever ended the inbound stream. Rethrowing matters: the WebSocket layer
-    ///   turns a protocol error (invalid UTF-8, oversized message) into its close code
-    ///   (1007, 1009) only when the error leaves the handler.
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, attachTo sessionID: String?) async throws {
-        if let sessionID, profile.attach {
-            try await runAttached(to: sessionID, inbound: inbound, outbound: outbound)
-            return
-        }
-        if case .failure = slots.acquire() {
-            // An idle HTTP-created session may be holding the slot this connection needs.
-            sessions.reapIdle()
-            if case .failure(let full) = slots.acquire() {
-                metrics.rejectedForCapacity()
-                metrics.errorReplied(.capacityReached)
-                // Capacity is signalled inside the socket, never by refusing the upgrade.
-                await refuse(.capacityReached(active: full.active, max: full.capacity), outbound)
-                return
-            }
-        }
-        defer { slots.release() }
-        let ownID = OwnSessionID(sessions: sessions)
-        defer { ownID.release() }
-        let watch = ConnectionWatch(
-            channel: channel, writeTimeout: configuration.replyWriteTimeout, idleTimeout: configuration.sessionTimeout
-        ) {
-            try? await outbound.close(.normalClosure, reason: "session idle timeout")
-        }
-        try await watched(by: watch) {
-            try await serveOwnEnvironment(inbound: inbound, outbound: outbound, watch: watch, ownID: ownID)
-        }
+/// What one `/ws` connection serves, messages answered strictly in order (PROTOCOL.md §3):
+/// either its own environment instance, holding a capacity slot exactly as long as the session
+/// lives, or — with `?session_id=` under openenv ≥ 0.5 — an MCP session created over HTTP,
+/// attached without a slot of its own (PROTOCOL-0.10.md rows 5–6).
+///
+/// Free of framing: ``WebSocketSessionHandler`` feeds it messages on the connection's event loop.
+final class WebSocketSession {
+    /// How a connection starts.
+    enum Opening {
+        case serving(WebSocketSession)
+        /// An error for the socket, then close 1000 (capacity is signalled inside the socket,
+        /// never by refusing the upgrade).
+        case refused(WireError)
+        /// An error for the socket, then close 1011: the environment could not be created.
+        case failed(WireError)
     }
 
-    /// One environment instance for the connection, and its messages.
-    private func serveOwnEnvironment(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, watch: ConnectionWatch,
-        ownID: OwnSessionID
-    ) async throws {
-        var session: any EnvironmentSession
-        do {
-            session = try environment.session(for: process)
-        } catch {
-            await send(
-                .error(WireError(code: .factoryError, message: "Failed to create environment: \(error)")),
-                to: outbound)
-            try? await outbound.close(.unexpectedServerError, reason: nil)
-            return
+    private enum Served {
+        case own(any EnvironmentSession, OwnSessionID)
+        case attached(id: String, SharedEnvironment)
+    }
+
+    private var served: Served
+    private let services: WebSocketSessionServices
+    private var ended = false
+
+    private init(_ served: Served, services: WebSocketSessionServices) {
+        self.served = served
+        self.services = services
+    }
+
+    /// Takes a capacity slot (or attaches to `attachTo`) and creates the environment.
+    /// - Parameter attachTo: the `session_id` query value; ignored by profiles without attach.
+    static func open(attachTo sessionID: String?, services: WebSocketSessionServices) -> Opening {
+        if let sessionID, services.configuration.protocolProfile.attach {
+            return attach(to: sessionID, services: services)
         }
-        try await serveMessages(inbound: inbound, outbound: outbound, watch: watch) { text in
-            await answer(text, &session, ownID: ownID.id)
+        let slots = services.slots
+        if case .failure = slots.acquire() {
+            // An idle HTTP-created session may be holding the slot this connection needs.
+            services.sessions.reapIdle()
+            if case .failure(let full) = slots.acquire() {
+                services.metrics.rejectedForCapacity()
+                services.metrics.errorReplied(.capacityReached)
+                return .refused(.capacityReached(active: full.active, max: full.capacity))
+            }
+        }
+        do {
+            let environment = try services.environment.session(for: services.process())
+            return .serving(WebSocketSession(.own(environment, OwnSessionID(sessions: services.sessions)), services: services))
+        } catch {
+            slots.release()
+            return .failed(WireError(code: .factoryError, message: "Failed to create environment: \(error)"))
         }
     }
 
     /// A socket attached to an HTTP-created session: no slot of its own, no idle reaping (as
     /// in the reference); when it ends, the session lives on unless it was closed meanwhile.
-    private func runAttached(
-        to sessionID: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
-    ) async throws {
-        let shared: SharedEnvironment
-        switch sessions.attach(sessionID) {
-        case .attached(let environment): shared = environment
-        case .unknown: return await refuse(.sessionError("Unknown session_id: \(sessionID)"), outbound)
+    private static func attach(to sessionID: String, services: WebSocketSessionServices) -> Opening {
+        switch services.sessions.attach(sessionID) {
+        case .attached(let environment):
+            return .serving(WebSocketSession(.attached(id: sessionID, environment), services: services))
+        case .unknown:
+            return .refused(.sessionError("Unknown session_id: \(sessionID)"))
         case .alreadyAttached:
-            return await refuse(.sessionError("Session \(sessionID) already has an attached WebSocket"), outbound)
+            return .refused(.sessionError("Session \(sessionID) already has an attached WebSocket"))
         case .ownedBySocket:
-            return await refuse(
+            return .refused(
                 .sessionError(
                     "Session \(sessionID) belongs to another WebSocket connection: only sessions created with openenv/session/create can be attached"
-                ), outbound)
-        }
-        defer { sessions.detach(sessionID) }
-        let watch = ConnectionWatch(channel: channel, writeTimeout: configuration.replyWriteTimeout)
-        try await watched(by: watch) {
-            try await serveMessages(inbound: inbound, outbound: outbound, watch: watch) { text in
-                await shared.use { session in await answer(text, &session, ownID: sessionID) }
-            }
+                ))
         }
     }
 
-    /// Runs the session so that a client dropping its connection mid-step cancels the step:
-    /// its slot is free at once.
-    private func watched(by watch: ConnectionWatch, _ body: sending @escaping () async throws -> Void) async throws {
-        let outcome: Result<Void, any Error> = await watch.run { [logger] in
-            do {
-                try await body()
-                return .success(())
-            } catch {
-                // A vanished client ends here too; that is normal operation, not an error.
-                logger.debug("session ended: \(error)")
-                return .failure(error)
-            }
-        }
-        try outcome.get()
+    /// Whether the idle limit (``ServerConfiguration/sessionTimeout``) applies: attached sockets
+    /// are never reaped, as in the reference.
+    var reapsWhenIdle: Bool {
+        if case .own = served { return true }
+        return false
     }
 
-    private func answer(_ text: String, _ session: inout any EnvironmentSession, ownID: @autoclosure () -> String) async
-        -> ServerMessage?
-    {
-        await MessageDispatcher.answer(
-            text, session: &session,
-            mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID(), session: &session) },
-            stepTook: metrics.stepTook)
+    /// How answering a text message starts.
+    enum Start {
+        /// Answered at once (`nil`: the client's `close`).
+        case answered(ServerMessage?)
+        /// A step timed by plan: after this wait, ``finishTimedStep()`` is the reply.
+        case timedStep(Duration)
+        /// Needs the environment's async code: ``answer(_:)``.
+        case async(ClientMessage)
     }
 
-    /// Reads messages until close, answering each with `answer` (`nil`: the client's `close`).
-    private func serveMessages(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, watch: ConnectionWatch,
-        answer: (String) async -> ServerMessage?
-    ) async throws {
-        for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
-            watch.begin()
-            defer { watch.end() }
-            let reply: ServerMessage
-            switch message {
-            case .binary:
-                reply = .error(
-                    WireError(
-                        code: .invalidJSON,
-                        message: "Binary frames are not supported: send each message as a JSON text frame"))
-            case .text(let text):
-                guard let answer = await answer(text) else {
-                    try await outbound.close(.normalClosure, reason: nil)
-                    return
-                }
-                reply = answer
-            }
-            let (frame, error) = self.frame(reply)
-            if let error { metrics.errorReplied(error) }
-            try await watch.withDeadline {
-                try await outbound.write(.custom(frame))
-            }
-        }
-    }
+    private var timedStepStarted = ContinuousClock.now
 
-    /// The reply as one text frame, encoded straight into its buffer, and the code of the error
-    /// it carries, if any. A reply JSON cannot carry — an environment's NaN or infinity — is
-    /// answered `EXECUTION_ERROR` instead: the session goes on.
-    private func frame(_ reply: ServerMessage) -> (WebSocketFrame, ErrorCode?) {
-        var buffer = channel.allocator.buffer(capacity: 256)
-        var code: ErrorCode?
+    /// Answers what needs no waiting at once, and starts a step the environment times by plan
+    /// (``TimedStepEnvironment``), so the handler can time its wait on the event loop.
+    func start(_ text: String) -> Start {
+        let message: ClientMessage
         do {
-            try reply.write(profile, into: &buffer)
-            if case .error(let error) = reply { code = error.code }
+            message = try ClientMessage.decode(text)
         } catch {
-            buffer.clear()
-            code = .executionError
-            let failure = WireError(code: .executionError, message: "Error encoding the reply: \(error)")
-            // An error holds only strings and integers, which always encode.
-            if (try? ServerMessage.error(failure).write(profile, into: &buffer)) == nil {
-                buffer.clear()
-                buffer.writeString(#"{"data":{"code":"EXECUTION_ERROR","message":"Error encoding the reply"},"type":"error"}"#)
+            return .answered(.error(error))
+        }
+        guard case .own(var environment, let ownID) = served else { return .async(message) }
+        switch message {
+        case .close:
+            return .answered(nil)
+        case .state:
+            return .answered(.state(environment.state()))
+        case .step(let action):
+            served = .own(NoEnvironment(), ownID)
+            defer { served = .own(environment, ownID) }
+            let started = ContinuousClock.now
+            switch MessageDispatcher.beginTimedStep(
+                action, session: &environment, started: started, stepTook: services.metrics.stepTook)
+            {
+            case .wait(let wait)?:
+                timedStepStarted = started
+                return .timedStep(wait)
+            case .replied(let reply)?:
+                return .answered(reply)
+            case nil:
+                return .async(message)
+            }
+        case .reset, .mcp:
+            return .async(message)
+        }
+    }
+
+    /// The reply to the step ``start(_:)`` began, its wait over.
+    func finishTimedStep() -> ServerMessage {
+        guard case .own(var environment, let ownID) = served else {
+            preconditionFailure("a timed step is only begun on a session's own environment")
+        }
+        served = .own(NoEnvironment(), ownID)
+        defer { served = .own(environment, ownID) }
+        return MessageDispatcher.finishTimedStep(
+            session: &environment, started: timedStepStarted, stepTook: services.metrics.stepTook)
+    }
+
+    /// The connection went while the timed step waited: its time still counts.
+    func abandonTimedStep() {
+        services.metrics.stepTook(ContinuousClock.now - timedStepStarted)
+    }
+
+    /// The reply to a message that needs the environment's async code; `nil` for `close`.
+    func answer(_ message: ClientMessage) async -> ServerMessage? {
+        let mcp = services.mcp
+        let stepTook = services.metrics.stepTook
+        switch served {
+        case .own(var environment, let ownID):
+            // Hand the environment to the call and take it back, so nothing else holds it meanwhile.
+            served = .own(NoEnvironment(), ownID)
+            defer { served = .own(environment, ownID) }
+            return await MessageDispatcher.answer(
+                message, session: &environment,
+                mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID.id, session: &session) },
+                stepTook: stepTook)
+        case .attached(let id, let shared):
+            return await shared.use { session in
+                await MessageDispatcher.answer(
+                    message, session: &session,
+                    mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: id, session: &session) },
+                    stepTook: stepTook)
             }
         }
-        return (WebSocketFrame(fin: true, opcode: .text, data: buffer), code)
     }
 
-    /// Sends one error right after the upgrade, then closes with 1000.
-    private func refuse(_ error: WireError, _ outbound: WebSocketOutboundWriter) async {
-        await send(.error(error), to: outbound)
-        try? await outbound.close(.normalClosure, reason: nil)
-    }
-
-    private func send(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async {
-        do {
-            try await outbound.write(.custom(frame(message).0))
-        } catch {
-            logger.debug("could not send \(message): \(error)")
+    /// Gives back the slot (or the attachment) and the socket's own session id; once only.
+    func end() {
+        guard !ended else { return }
+        ended = true
+        switch served {
+        case .own(_, let ownID):
+            ownID.release()
+            services.slots.release()
+        case .attached(let id, _):
+            services.sessions.detach(id)
         }
     }
 
@@ -204,10 +193,17 @@ struct WebSocketSession {
     }
 }
 
+/// Holds the place of a session's environment while a message is answered with it; never called.
+private struct NoEnvironment: EnvironmentSession {
+    func reset(_ options: ResetOptions) async throws -> ObservationEnvelope { throw CancellationError() }
+    func step(_ action: [String: JSONValue]) async throws -> ObservationEnvelope { throw CancellationError() }
+    func state() -> [String: JSONValue] { [:] }
+    func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue { throw CancellationError() }
+}
+
 /// A socket's own session id, made the first time the client asks for it (WS
 /// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
-private final class OwnSessionID: @unchecked Sendable {
-    // @unchecked: used by the one task that serves the socket.
+private final class OwnSessionID {
     private var value: String?
     private let sessions: MCPSessions
 
@@ -226,6 +222,17 @@ private final class OwnSessionID: @unchecked Sendable {
     func release() {
         if let value { sessions.unregisterSocketOwned(value) }
     }
+}
+
+/// What every `/ws` session of a server shares.
+struct WebSocketSessionServices: Sendable {
+    let environment: HostedEnvironment
+    let process: @Sendable () -> ServingProcess
+    let slots: SessionSlots
+    let sessions: MCPSessions
+    let mcp: MCPEndpoint
+    let metrics: ServerMetrics
+    let configuration: ServerConfiguration
 }
 
 extension WireError {

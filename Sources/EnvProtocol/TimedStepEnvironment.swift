@@ -1,0 +1,14 @@
+/// An environment whose step is a wait followed by synchronous work, like the benchmark
+/// environment's `wait_seconds`. A server may then time the wait on its own event loop instead
+/// of suspending a task in `Task.sleep`, which costs a timer thread and a hand-off back per step.
+///
+/// `step(action)` must behave exactly as `stepWait(for: action)`, a sleep that long, then
+/// `finishStep(action)`: the server calls either `step` or the two halves.
+public protocol TimedStepEnvironment: Environment {
+    /// How long a step of `action` waits before its work.
+    ///
+    /// - Throws: what `step` throws before it starts waiting (e.g. ``ValidationFailure``).
+    func stepWait(for action: Action) throws -> Duration
+    /// The step's work, once its wait is over.
+    mutating func finishStep(_ action: Action) throws -> Observation
+}
