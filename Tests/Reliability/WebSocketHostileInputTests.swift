@@ -135,7 +135,16 @@ struct WebSocketHostileInputTests {
     func hostile(_ input: HostileFrames) async throws {
         try await withTestServer(ServerConfiguration(maxConcurrentEnvs: 4)) { endpoint, server in
             try await withSession(endpoint) { session in
-                for frame in input.frames() { try await session.send(frame) }
+                for frame in input.frames() {
+                    do {
+                        try await session.send(frame)
+                    } catch {
+                        // The server may close mid-input, once it has seen enough (a message over
+                        // the limit): sending then fails, and its close frame is still read below.
+                        guard case .close = input.outcome else { throw error }
+                        break
+                    }
+                }
                 switch input.outcome {
                 case .error(let code):
                     let reply = try await session.nextJSON()
