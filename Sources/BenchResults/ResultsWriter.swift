@@ -35,17 +35,12 @@ public struct ResultsWriter: Sendable {
     }
 
     /// Cuts both files back to `offsets`: drops what a write interrupted by a kill left behind.
-    /// - Returns: whether anything was cut.
-    @discardableResult
-    public func truncate(to offsets: Offsets) throws -> Bool {
-        var cut = false
+    public func truncate(to offsets: Offsets) throws {
         for (url, size) in [(rawURL, offsets.raw), (summaryURL, offsets.summary)] where Self.size(of: url) > size {
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }
             try handle.truncate(atOffset: size)
-            cut = true
         }
-        return cut
     }
 
     /// Drops a torn last line (one without its newline) from both files.
@@ -57,7 +52,9 @@ public struct ResultsWriter: Sendable {
             guard let handle = try? FileHandle(forUpdating: url) else { continue }
             defer { try? handle.close() }
             let size = try handle.seekToEnd()
-            guard size > 0, let keep = try Self.endOfLastWholeLine(handle, size: size), keep < size else { continue }
+            guard size > 0 else { continue }
+            let keep = try Self.endOfLastWholeLine(handle, size: size)
+            guard keep < size else { continue }
             try handle.truncate(atOffset: keep)
             torn.append(url.lastPathComponent)
         }
@@ -66,7 +63,7 @@ public struct ResultsWriter: Sendable {
 
     /// The offset just past the file's last newline (0 when it has none), reading backwards in
     /// blocks so a big file is not read whole.
-    private static func endOfLastWholeLine(_ handle: FileHandle, size: UInt64) throws -> UInt64? {
+    private static func endOfLastWholeLine(_ handle: FileHandle, size: UInt64) throws -> UInt64 {
         var end = size
         while end > 0 {
             let start = end >= 65_536 ? end - 65_536 : 0
