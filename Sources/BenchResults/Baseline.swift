@@ -66,6 +66,10 @@ public struct Baseline: Codable, Sendable, Equatable {
         public var p99RiseFraction: Double
         /// Max batch may fall by at most this many grid steps.
         public var maxBatchGridSteps: Int
+        /// Latency-bounded capacity may fall by at most this many grid steps; `nil` (absent): as
+        /// many as max batch. It is a step function of p99 against the bound, so a baseline whose
+        /// p99 at its capacity sits near the bound needs room that max batch does not.
+        public var latencyBoundedGridSteps: Int?
         /// Seconds p99 may rise on top of ``p99RiseFraction``: workloads that do not wait have
         /// p99s of milliseconds, where a fraction alone would judge scheduling noise. `0` when a
         /// baseline does not say (those recorded before this field).
@@ -73,12 +77,13 @@ public struct Baseline: Codable, Sendable, Equatable {
 
         public init(
             successDropPoints: Double = 2, p99RiseFraction: Double = 0.5, maxBatchGridSteps: Int = 0,
-            p99RiseSeconds: Double = 0.1
+            p99RiseSeconds: Double = 0.1, latencyBoundedGridSteps: Int? = nil
         ) {
             self.successDropPoints = successDropPoints
             self.p99RiseFraction = p99RiseFraction
             self.maxBatchGridSteps = maxBatchGridSteps
             self.p99RiseSeconds = p99RiseSeconds
+            self.latencyBoundedGridSteps = latencyBoundedGridSteps
         }
 
         /// The highest p99 that is not a regression against `base`.
@@ -92,6 +97,7 @@ public struct Baseline: Codable, Sendable, Equatable {
             p99RiseFraction = try container.decode(Double.self, forKey: .p99RiseFraction)
             maxBatchGridSteps = try container.decode(Int.self, forKey: .maxBatchGridSteps)
             p99RiseSeconds = try container.decodeIfPresent(Double.self, forKey: .p99RiseSeconds) ?? 0
+            latencyBoundedGridSteps = try container.decodeIfPresent(Int.self, forKey: .latencyBoundedGridSteps)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -99,6 +105,7 @@ public struct Baseline: Codable, Sendable, Equatable {
             case p99RiseFraction = "p99_rise_fraction"
             case maxBatchGridSteps = "max_batch_grid_steps"
             case p99RiseSeconds = "p99_rise_seconds"
+            case latencyBoundedGridSteps = "latency_bounded_capacity_grid_steps"
         }
     }
 

@@ -74,7 +74,7 @@ public struct BaselineComparison: Sendable, Equatable {
     public init(capacity analysis: CapacityAnalysis, baseline: Baseline, grid: [Int]) {
         let sortedGrid = grid.sorted()
         var cells: [Cell] = []
-        func compare(_ name: String, expected: Int??, measured: Int??) {
+        func compare(_ name: String, expected: Int??, measured: Int??, gridSteps: Int) {
             guard let expected else { return }
             let measuredValue = measured ?? nil
             let measuredText = measuredValue.map(String.init) ?? "none"
@@ -89,7 +89,7 @@ public struct BaselineComparison: Sendable, Equatable {
                         limit: "grid \(sortedGrid) does not contain \(expectedValue)", verdict: .notCompared))
                 return
             }
-            let floorIndex = max(0, expectedIndex - baseline.tolerances.maxBatchGridSteps)
+            let floorIndex = max(0, expectedIndex - gridSteps)
             let floor = sortedGrid[floorIndex]
             let passes = (measuredValue ?? 0) >= floor
             cells.append(
@@ -101,12 +101,15 @@ public struct BaselineComparison: Sendable, Equatable {
         for key in analysis.maxBatch.keys.sorted() {
             let label = "\(key.mode.rawValue) wait \(key.wait) s"
             let expected = baseline.maxBatch.first { $0.mode == key.mode && $0.waitSeconds == key.wait }.map { $0.maxBatch }
-            compare("max batch (\(label))", expected: expected, measured: analysis.maxBatch[key])
+            compare(
+                "max batch (\(label))", expected: expected, measured: analysis.maxBatch[key],
+                gridSteps: baseline.tolerances.maxBatchGridSteps)
             let expectedBounded = baseline.latencyBoundedCapacity?.first { $0.mode == key.mode && $0.waitSeconds == key.wait }
                 .map { $0.capacity }
             compare(
                 "latency-bounded capacity (\(label))", expected: expectedBounded,
-                measured: analysis.latencyBoundedCapacity[key])
+                measured: analysis.latencyBoundedCapacity[key],
+                gridSteps: baseline.tolerances.latencyBoundedGridSteps ?? baseline.tolerances.maxBatchGridSteps)
         }
         self.cells = cells
     }

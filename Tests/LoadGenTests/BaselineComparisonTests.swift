@@ -77,6 +77,32 @@ struct BaselineComparisonTests {
         let held = CapacityAnalysis(summaries: [run(success: 1, p99: 1.1, n: 32), run(success: 1, p99: 2, n: 512)])
         #expect(!BaselineComparison(capacity: held, baseline: baseline, grid: [32, 512]).hasRegression)
     }
+
+    @Test("latency-bounded capacity has its own grid-step tolerance, as max batch's when absent")
+    func latencyBoundedSteps() throws {
+        func baseline(_ steps: Int?) -> Baseline {
+            Baseline(
+                schema: Baseline.schemaName, infrastructure: "t", description: nil, cores: 2, workers: 1,
+                source: .init(date: "2026-01-01"),
+                tolerances: .init(p99RiseFraction: 5, maxBatchGridSteps: 0, latencyBoundedGridSteps: steps), grid: nil,
+                cases: [], maxBatch: [.init(mode: .ws, waitSeconds: 1, maxBatch: 512)],
+                latencyBoundedCapacity: [.init(mode: .ws, waitSeconds: 1, capacity: 512)], history: nil)
+        }
+        // Every session succeeds, but 512's p99 is past the 3 s bound: capacity 32, one step down.
+        let slower = CapacityAnalysis(summaries: [run(success: 1, p99: 1.1, n: 32), run(success: 1, p99: 3.2, n: 512)])
+        func verdict(_ steps: Int?, _ prefix: String) -> BaselineComparison.Verdict? {
+            BaselineComparison(capacity: slower, baseline: baseline(steps), grid: [32, 512]).cells
+                .first { $0.name.hasPrefix(prefix) }?.verdict
+        }
+        #expect(verdict(nil, "latency-bounded") == .regression)
+        #expect(verdict(0, "latency-bounded") == .regression)
+        #expect(verdict(1, "latency-bounded") == .pass)
+        #expect(verdict(1, "max batch") == .pass)
+        let decoded = try JSONDecoder().decode(
+            Baseline.Tolerances.self,
+            from: Data(#"{"success_drop_points":2,"p99_rise_fraction":1,"max_batch_grid_steps":0,"latency_bounded_capacity_grid_steps":1}"#.utf8))
+        #expect(decoded.latencyBoundedGridSteps == 1)
+    }
 }
 
 /// The checked-in baselines: they decode, and every seed figure cites a run of the experiment log.

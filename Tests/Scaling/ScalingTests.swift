@@ -55,7 +55,7 @@ struct ScalingTests {
         Attachment.record(comparison.markdown, named: "\(scalingCase.fileStem)-comparison.md")
         if comparison.hasRegression {
             let infrastructure = try ScalingPlan.baseline.get().infrastructure
-            let tables = unconfirmed.map { "first measurement:\n\($0.markdown)\nsecond measurement:\n" } ?? ""
+            let tables = (unconfirmed.map { "first measurement:\n\($0.markdown)\nsecond measurement:\n" } ?? "")
                 + comparison.markdown
             Issue.record("\(scalingCase.testDescription): regression against '\(infrastructure)'\n\(tables)")
         } else if unconfirmed != nil {
