@@ -98,13 +98,14 @@ package struct HTTPRoutes {
 struct MetricsRoute {
     let metrics: ServerMetrics
     let slots: SessionSlots
+    let connections: OpenConnections
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(slots: slots))))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(slots: slots, connections: connections))))
         }
     }
 }

@@ -24,7 +24,12 @@ public struct OpenEnvServer: Sendable {
     let sessions: MCPSessions
     /// What `GET /metrics` reports; this server's own registry.
     public let metrics = ServerMetrics()
+    /// Connections this process holds, against ``ConnectionLimits/maxConnections``.
+    let connections: OpenConnections
     let logger: Logger
+
+    /// Connections this process holds now (`openenv_open_connections` in `/metrics`).
+    public var openConnections: Int { connections.current }
 
     /// - Parameters:
     ///   - configuration: bind address, capacity and limits.
@@ -39,6 +44,7 @@ public struct OpenEnvServer: Sendable {
         self.environment = environment
         self.slots = SessionSlots(capacity: configuration.maxConcurrentEnvs)
         self.sessions = MCPSessions(slots: slots, idleTimeout: configuration.sessionTimeout)
+        self.connections = OpenConnections(limit: configuration.connectionLimits.maxConnections)
         self.logger = logger ?? Self.defaultLogger()
     }
 
@@ -87,7 +93,7 @@ public struct OpenEnvServer: Sendable {
             process: { process.current })
         HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration, mcp: mcp)
             .add(to: router)
-        MetricsRoute(metrics: metrics, slots: slots).add(to: router)
+        MetricsRoute(metrics: metrics, slots: slots, connections: connections).add(to: router)
 
         let services = WebSocketSessionServices(
             environment: environment, process: { process.current }, slots: slots, sessions: sessions, mcp: mcp,
@@ -100,9 +106,14 @@ public struct OpenEnvServer: Sendable {
             await onServerRunning(port)
         }
         if let tls = configuration.tls {
-            return listener(try TLSChannel(http, tlsConfiguration: tls), onListening: onListening)
+            return listener(limited(try TLSChannel(http, tlsConfiguration: tls), isTLS: true), onListening: onListening)
         }
-        return listener(http, onListening: onListening)
+        return listener(limited(http, isTLS: false), onListening: onListening)
+    }
+
+    private func limited<Child: ServerChildChannel>(_ child: Child, isTLS: Bool) -> LimitedConnectionChannel<Child> {
+        LimitedConnectionChannel(
+            base: child, limits: configuration.connectionLimits, connections: connections, metrics: metrics, isTLS: isTLS)
     }
 
     private func listener<Child: ServerChildChannel>(

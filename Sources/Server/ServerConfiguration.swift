@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     /// A reply the client has not taken within this long closes the connection: a client that
     /// stops reading cannot hold its slot (and socket buffers) forever.
     public var replyWriteTimeout: Duration
+    /// Request-head, keep-alive and TLS-handshake timeouts and the per-process connection cap.
+    public var connectionLimits: ConnectionLimits
     /// The OpenEnv release whose wire protocol is served; default the current one (0.10).
     public var protocolProfile: ProtocolProfile
     /// `production` removes the simulation routes `/reset`, `/step`, `/state` (openenv ≥ 0.7's
@@ -51,6 +53,7 @@ public struct ServerConfiguration: Sendable {
         tls: TLSConfiguration? = nil,
         pingInterval: Duration? = .seconds(30),
         replyWriteTimeout: Duration = .seconds(30),
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
         protocolProfile: ProtocolProfile = .current,
         mode: ServerMode = .simulation
     ) {
@@ -65,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.tls = tls
         self.pingInterval = pingInterval
         self.replyWriteTimeout = replyWriteTimeout
+        self.connectionLimits = connectionLimits
         self.protocolProfile = protocolProfile
         self.mode = mode
     }

@@ -16,6 +16,9 @@ public final class ServerMetrics: Sendable {
     private let capacity: CoreMetrics.Gauge
     private let capacityRejections: CoreMetrics.Counter
     private let stepDuration: CoreMetrics.Timer
+    private let openConnections: CoreMetrics.Gauge
+    private let connectionLimit: CoreMetrics.Gauge
+    private let refusedConnections: CoreMetrics.Counter
 
     /// Step latencies span milliseconds to the longest allowed wait.
     static let stepBuckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]
@@ -29,6 +32,20 @@ public final class ServerMetrics: Sendable {
         capacity = Gauge(label: "openenv_max_sessions", factory: factory)
         capacityRejections = Counter(label: "openenv_capacity_rejections_total", factory: factory)
         stepDuration = Timer(label: "openenv_step_duration_seconds", factory: factory)
+        openConnections = Gauge(label: "openenv_open_connections", factory: factory)
+        connectionLimit = Gauge(label: "openenv_max_connections", factory: factory)
+        refusedConnections = Counter(label: "openenv_connections_refused_total", factory: factory)
+    }
+
+    /// A connection beyond ``ConnectionLimits/maxConnections`` was refused.
+    func connectionRefused() {
+        refusedConnections.increment()
+    }
+
+    /// A connection was closed for not becoming a request in time, by the phase it was in.
+    func connectionTimedOut(_ phase: ConnectionDeadlineHandler.Phase) {
+        Counter(label: "openenv_connections_timed_out_total", dimensions: [("phase", phase.rawValue)], factory: factory)
+            .increment()
     }
 
     func rejectedForCapacity() {
@@ -44,10 +61,12 @@ public final class ServerMetrics: Sendable {
         stepDuration.recordNanoseconds(duration.nanoseconds)
     }
 
-    /// The exposition, with the session gauges read from `slots` now.
-    public func exposition(slots: SessionSlots) -> String {
+    /// The exposition, with the session and connection gauges read now.
+    func exposition(slots: SessionSlots, connections: OpenConnections) -> String {
         activeSessions.record(slots.activeCount)
         capacity.record(slots.capacity)
+        openConnections.record(connections.current)
+        connectionLimit.record(connections.limit)
         return registry.emitToString()
     }
 }

@@ -40,6 +40,18 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Event-loop threads per process (default: cores ÷ workers, at least 1).")
     public var threads: Int?
 
+    @Option(help: "Seconds a new connection has to send a complete request head (default 10).")
+    public var requestHeadTimeout: Double?
+
+    @Option(help: "Seconds a kept-alive HTTP connection may wait for its next request (default 60).")
+    public var keepAliveTimeout: Double?
+
+    @Option(help: "Seconds a TLS handshake may take (default 10).")
+    public var tlsHandshakeTimeout: Double?
+
+    @Option(help: "Open connections per process; more are refused with 503 (default: the descriptor limit less 128).")
+    public var maxConnections: Int?
+
     @Option(help: "PEM certificate chain: serve https and wss (needs --tls-key).")
     public var tlsCert: String?
 
@@ -64,6 +76,13 @@ public struct ServerOptions: ParsableArguments {
         if let backlog, backlog < 1 { throw ValidationError("--backlog must be ≥ 1") }
         if workers < 1 { throw ValidationError("--workers must be ≥ 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
+        for (flag, seconds) in [
+            ("--request-head-timeout", requestHeadTimeout), ("--keep-alive-timeout", keepAliveTimeout),
+            ("--tls-handshake-timeout", tlsHandshakeTimeout),
+        ] {
+            if let seconds, !(seconds > 0 && seconds <= 86_400) { throw ValidationError("\(flag) must be > 0 and ≤ 86400 seconds") }
+        }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be ≥ 1") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if let protocolName, ProtocolProfile(named: protocolName) == nil {
             throw ValidationError("--protocol takes openenv-0.3, openenv-0.10 or a release such as 0.5.0, got '\(protocolName)'")
@@ -83,6 +102,10 @@ public struct ServerOptions: ParsableArguments {
         if let sessionTimeout { configuration.sessionTimeout = .seconds(sessionTimeout) }
         if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
         if let backlog { configuration.backlog = backlog }
+        if let requestHeadTimeout { configuration.connectionLimits.requestHeadTimeout = .seconds(requestHeadTimeout) }
+        if let keepAliveTimeout { configuration.connectionLimits.keepAliveTimeout = .seconds(keepAliveTimeout) }
+        if let tlsHandshakeTimeout { configuration.connectionLimits.tlsHandshakeTimeout = .seconds(tlsHandshakeTimeout) }
+        if let maxConnections { configuration.connectionLimits.maxConnections = maxConnections }
         if let protocolName, let profile = ProtocolProfile(named: protocolName) { configuration.protocolProfile = profile }
         // OPENENV_MODE is a variable of openenv ≥ 0.7 only; --mode applies to any profile.
         if !configuration.protocolProfile.modeVariable { configuration.mode = .simulation }
@@ -105,6 +128,7 @@ public struct ServerOptions: ParsableArguments {
     /// of this executable when it is the supervisor. Prints the ready line when listening.
     public func serve(_ environment: HostedEnvironment) async throws {
         WorkerProcesses.bindLifetimeToSupervisor()
+        ConnectionLimits.raiseDescriptorLimit()  // before the configuration derives its connection cap from it
         try await OpenEnvServer(configuration: try configuration(), environment: environment).run(
             workers: WorkerProcesses.isWorker ? 1 : workers,
             workerArguments: Array(CommandLine.arguments.dropFirst()))

@@ -6,6 +6,8 @@ import BenchResults
 import EnvClient
 import LoadGen
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import SwiftASN1
 import Testing
@@ -31,19 +33,21 @@ struct SecureSessionTests {
         return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
     }
 
-    private func withTLSServer(_ body: (ServerEndpoint, String) async throws -> Void) async throws {
+    private func withTLSServer(
+        limits: ConnectionLimits = ConnectionLimits(), _ body: (ServerEndpoint, String, OpenEnvServer) async throws -> Void
+    ) async throws {
         let (certificatePEM, keyPEM) = try Self.selfSigned()
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)))
         var logger = Logger(label: "tls-test")
         logger.logLevel = .critical
-        let server = OpenEnvServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls), environment: .benchmark(), logger: logger)
+        let server = OpenEnvServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls, connectionLimits: limits), environment: .benchmark(), logger: logger)
         let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("openenv-ca-\(UUID().uuidString).pem")
         try certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: caFile) }
         try await server.withRunning { port in
-            try await body(ServerEndpoint(host: "localhost", port: port, isSecure: true), caFile.path)
+            try await body(ServerEndpoint(host: "localhost", port: port, isSecure: true), caFile.path, server)
         }
     }
 
@@ -54,7 +58,7 @@ struct SecureSessionTests {
 
     @Test("a self-signed server fails verification with TLSError, and passes when insecure or trusted")
     func trustSettings() async throws {
-        try await withTLSServer { endpoint, caFile in
+        try await withTLSServer { endpoint, caFile, _ in
             let verified = await burst(endpoint, tls: nil)
             #expect(verified.allSatisfy { !$0.success && $0.errorType == FailureKind.tlsError }, "\(verified.map(\.errorMessage))")
             #expect(verified.allSatisfy { $0.errorMessage?.contains("pass --cacert FILE, or --insecure") == true })
@@ -72,9 +76,48 @@ struct SecureSessionTests {
         }
     }
 
+    @Test("a TLS connection is closed when its handshake does not complete in time, and when no request head follows it")
+    func handshakeAndHeadDeadlines() async throws {
+        let limits = ConnectionLimits(requestHeadTimeout: .milliseconds(300), tlsHandshakeTimeout: .milliseconds(300))
+        try await withTLSServer(limits: limits) { endpoint, _, server in
+            let silent = try await Self.bytesUntilClosed(port: endpoint.port, tls: nil)  // no ClientHello
+            var insecure = TLSConfiguration.makeClientConfiguration()
+            insecure.certificateVerification = .none
+            let handshaken = try await Self.bytesUntilClosed(port: endpoint.port, tls: insecure)  // then nothing
+            #expect(silent == 0 && handshaken == 0)
+            let exposition = server.metrics.registry.emitToString()
+            #expect(exposition.contains(#"openenv_connections_timed_out_total{phase="tls_handshake"} 1"#), "\(exposition)")
+            #expect(exposition.contains(#"openenv_connections_timed_out_total{phase="request_head"} 1"#), "\(exposition)")
+        }
+    }
+
+    /// Connects (with `tls`, a TLS client that sends no request; without, a TCP client that sends
+    /// nothing) and counts what the server sends before it closes the connection.
+    private static func bytesUntilClosed(port: Int, tls: TLSConfiguration?) async throws -> Int {
+        let context = try tls.map { try NIOSSLContext(configuration: $0) }
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, _ in
+            var count = 0
+            do {
+                for try await chunk in inbound { count += chunk.readableBytes }
+            } catch {
+                // A reset, or TLS's unclean shutdown: closed all the same.
+            }
+            return count
+        }
+    }
+
     @Test("http mode works over https too")
     func https() async throws {
-        try await withTLSServer { endpoint, caFile in
+        try await withTLSServer { endpoint, caFile, _ in
             var trusted = TLSConfiguration.makeClientConfiguration()
             trusted.trustRoots = .file(caFile)
             let driver = SessionDriver(mode: .http, wait: 0, timeout: .seconds(10), batchSize: 2, hardware: "h", tls: trusted)

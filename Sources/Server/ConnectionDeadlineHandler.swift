@@ -1,0 +1,170 @@
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import NIOTLS
+
+/// Closes a connection that does not become a request in time (``ConnectionLimits``).
+///
+/// First in the pipeline, it holds one timer for the phase the connection is in: the TLS
+/// handshake, the first request head, or (between requests on a kept-alive connection) the
+/// next head. While a request is being served there is no timer, and once the connection is
+/// upgraded to a WebSocket session there is none again: a step may take as long as it waits,
+/// and a session's liveness is its pings'. The handler cannot see those events itself, since
+/// the bytes it sees are still encrypted or undecoded: ``attachWatches(to:tls:)`` places
+/// watches that tell it.
+final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    enum Phase: String, Sendable, CaseIterable {
+        case tlsHandshake = "tls_handshake"
+        case requestHead = "request_head"
+        case keepAliveIdle = "keep_alive_idle"
+    }
+
+    private let limits: ConnectionLimits
+    private let metrics: ServerMetrics
+    private let firstPhase: Phase
+    private var context: ChannelHandlerContext?
+    private var timer: Scheduled<Void>?
+    private var started = false
+
+    init(limits: ConnectionLimits, metrics: ServerMetrics, firstPhase: Phase) {
+        self.limits = limits
+        self.metrics = metrics
+        self.firstPhase = firstPhase
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stop()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stop()
+        self.context = nil
+    }
+
+    /// The TLS handshake completed: the first request head is due.
+    func handshakeCompleted() { arm(.requestHead) }
+    /// A request head arrived: no deadline while it is served.
+    func requestHeadReceived() { stop() }
+    /// A response ended on a connection that stays open: the next head is due.
+    func responseEnded() { arm(.keepAliveIdle) }
+    /// The connection is a WebSocket session now.
+    func upgraded() { stop() }
+
+    private func start() {
+        guard !started else { return }
+        started = true
+        arm(firstPhase)
+    }
+
+    private func arm(_ phase: Phase) {
+        stop()
+        guard let context, let limit = limit(of: phase) else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limit.nanoseconds)) { [weak self] in
+            self?.expire(phase)
+        }
+    }
+
+    private func stop() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func expire(_ phase: Phase) {
+        timer = nil
+        guard let context, context.channel.isActive else { return }
+        metrics.connectionTimedOut(phase)
+        context.close(promise: nil)
+    }
+
+    private func limit(of phase: Phase) -> Duration? {
+        switch phase {
+        case .tlsHandshake: limits.tlsHandshakeTimeout
+        case .requestHead: limits.requestHeadTimeout
+        case .keepAliveIdle: limits.keepAliveTimeout
+        }
+    }
+
+    /// Places the watches that tell this connection's deadline handler what happened: one after
+    /// the TLS handler (with TLS) and one after NIO's HTTP/1 request decoder, which the server's
+    /// child channel has configured by now.
+    static func attachWatches(to pipeline: ChannelPipeline.SynchronousOperations, tls: Bool) throws {
+        let deadline = try pipeline.handler(type: ConnectionDeadlineHandler.self)
+        if tls {
+            let handshaking = try pipeline.handler(type: NIOSSLServerHandler.self)
+            try pipeline.addHandler(HandshakeWatch(deadline: deadline), position: .after(handshaking))
+        }
+        let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+        try pipeline.addHandler(RequestWatch(deadline: deadline), position: .after(decoder))
+    }
+}
+
+/// Tells the deadline handler when the TLS handshake completes, then leaves the pipeline.
+private final class HandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    private let deadline: ConnectionDeadlineHandler
+
+    init(deadline: ConnectionDeadlineHandler) {
+        self.deadline = deadline
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            deadline.handshakeCompleted()
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
+
+/// Tells the deadline handler when a request head arrives and a response ends; leaves the
+/// pipeline with the HTTP handlers when the connection upgrades (once its `101` response is
+/// flushed: leaving at the write would drop the flush that follows it).
+private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+    private let deadline: ConnectionDeadlineHandler
+    private var upgrading = false
+
+    init(deadline: ConnectionDeadlineHandler) {
+        self.deadline = deadline
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { deadline.requestHeadReceived() }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let head) where head.status == .switchingProtocols:
+            deadline.upgraded()
+            upgrading = true
+            context.write(data, promise: promise)
+        case .end:
+            deadline.responseEnded()
+            context.write(data, promise: promise)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        context.flush()
+        if upgrading { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
+    }
+}
