@@ -128,6 +128,8 @@ let package = Package(
                 "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvSchema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -214,7 +216,6 @@ let package = Package(
                 "EnvProtocol", "BenchmarkEnvironment", "EnvServer", "EnvClient", "BenchResults", "LoadGen",
                 "EnvTesting", "HostileJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "Tests/Reliability",

@@ -139,13 +139,19 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
     typealias OutboundOut = HTTPServerResponsePart
     private let deadline: ConnectionDeadlineHandler
     private var upgrading = false
+    /// Requests whose head arrived and whose response has not ended: a client that sends its
+    /// next request before the last response ends is not idle when that response ends.
+    private var unanswered = 0
 
     init(deadline: ConnectionDeadlineHandler) {
         self.deadline = deadline
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { deadline.requestHeadReceived() }
+        if case .head = unwrapInboundIn(data) {
+            unanswered += 1
+            deadline.requestHeadReceived()
+        }
         context.fireChannelRead(data)
     }
 
@@ -156,7 +162,8 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
             upgrading = true
             context.write(data, promise: promise)
         case .end:
-            deadline.responseEnded()
+            unanswered = max(0, unanswered - 1)
+            if unanswered == 0 { deadline.responseEnded() }
             context.write(data, promise: promise)
         default:
             context.write(data, promise: promise)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Connection-level limits: how long a connection may take to become a request, how long a
 /// kept-alive HTTP connection may idle, and how many connections one process holds.
 ///
@@ -43,33 +37,9 @@ public struct ConnectionLimits: Sendable, Equatable {
         self.maxConnections = maxConnections
     }
 
-    /// The process's open-descriptor limit (its soft `RLIMIT_NOFILE`) less ``reservedDescriptors``.
+    /// The process's open-descriptor limit (``DescriptorLimit/current``) less ``reservedDescriptors``.
     public static func descriptorBoundConnections() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Self.openFilesResource, &limit) == 0, limit.rlim_cur != Self.unlimited else { return 1 << 20 }
-        return max(1, Int(clamping: limit.rlim_cur) - reservedDescriptors)
+        guard let limit = DescriptorLimit.current else { return 1 << 20 }
+        return max(1, limit - reservedDescriptors)
     }
-
-    /// Raises this process's soft descriptor limit to its hard limit, as Go's runtime does: the
-    /// soft default (often 1,024) is far below what a server of thousands of sessions needs, and
-    /// the hard limit is the operator's real bound. Returns the soft limit now in force.
-    @discardableResult
-    public static func raiseDescriptorLimit() -> Int? {
-        var limit = rlimit()
-        guard getrlimit(Self.openFilesResource, &limit) == 0 else { return nil }
-        if limit.rlim_cur < limit.rlim_max {
-            var raised = limit
-            raised.rlim_cur = limit.rlim_max
-            if setrlimit(Self.openFilesResource, &raised) == 0 { limit = raised }
-        }
-        return limit.rlim_cur == Self.unlimited ? nil : Int(clamping: limit.rlim_cur)
-    }
-
-    /// `RLIM_INFINITY` (all ones), which Swift cannot import from its C cast.
-    private static let unlimited = rlim_t.max
-    #if canImport(Glibc)
-    private static let openFilesResource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-    #else
-    private static let openFilesResource = RLIMIT_NOFILE
-    #endif
 }

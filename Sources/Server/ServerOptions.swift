@@ -128,7 +128,7 @@ public struct ServerOptions: ParsableArguments {
     /// of this executable when it is the supervisor. Prints the ready line when listening.
     public func serve(_ environment: HostedEnvironment) async throws {
         WorkerProcesses.bindLifetimeToSupervisor()
-        ConnectionLimits.raiseDescriptorLimit()  // before the configuration derives its connection cap from it
+        DescriptorLimit.raiseToHard()  // before the configuration derives its connection cap from it
         try await OpenEnvServer(configuration: try configuration(), environment: environment).run(
             workers: WorkerProcesses.isWorker ? 1 : workers,
             workerArguments: Array(CommandLine.arguments.dropFirst()))

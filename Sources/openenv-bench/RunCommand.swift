@@ -166,6 +166,7 @@ struct RunCommand: AsyncParsableCommand {
     /// writes one row per started session, `run-state.json` marks the sweep incomplete, and
     /// the exit status is 130. A second SIGINT exits at once.
     func run() async throws {
+        DescriptorLimit.raiseToHard()  // a session is a descriptor: a burst of thousands needs more than 1,024
         let work = Task { try await runSweep() }
         let signals = Task {
             var received = 0

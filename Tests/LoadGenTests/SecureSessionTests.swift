@@ -6,8 +6,7 @@ import BenchResults
 import EnvClient
 import LoadGen
 import Logging
-import NIOCore
-import NIOPosix
+import EnvTesting
 import NIOSSL
 import SwiftASN1
 import Testing
@@ -80,38 +79,18 @@ struct SecureSessionTests {
     func handshakeAndHeadDeadlines() async throws {
         let limits = ConnectionLimits(requestHeadTimeout: .milliseconds(300), tlsHandshakeTimeout: .milliseconds(300))
         try await withTLSServer(limits: limits) { endpoint, _, server in
-            let silent = try await Self.bytesUntilClosed(port: endpoint.port, tls: nil)  // no ClientHello
+            let silent = try await RawTCPConnection.with(port: endpoint.port) { inbound, _ in  // no ClientHello
+                await RawTCPConnection.readUntilClosed(inbound)
+            }
             var insecure = TLSConfiguration.makeClientConfiguration()
             insecure.certificateVerification = .none
-            let handshaken = try await Self.bytesUntilClosed(port: endpoint.port, tls: insecure)  // then nothing
-            #expect(silent == 0 && handshaken == 0)
+            let handshaken = try await RawTCPConnection.with(port: endpoint.port, tls: insecure) { inbound, _ in  // then nothing
+                await RawTCPConnection.readUntilClosed(inbound)
+            }
+            #expect(silent == "" && handshaken == "")
             let exposition = server.metrics.registry.emitToString()
             #expect(exposition.contains(#"openenv_connections_timed_out_total{phase="tls_handshake"} 1"#), "\(exposition)")
             #expect(exposition.contains(#"openenv_connections_timed_out_total{phase="request_head"} 1"#), "\(exposition)")
-        }
-    }
-
-    /// Connects (with `tls`, a TLS client that sends no request; without, a TCP client that sends
-    /// nothing) and counts what the server sends before it closes the connection.
-    private static func bytesUntilClosed(port: Int, tls: TLSConfiguration?) async throws -> Int {
-        let context = try tls.map { try NIOSSLContext(configuration: $0) }
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let context {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
-                    }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        return try await channel.executeThenClose { inbound, _ in
-            var count = 0
-            do {
-                for try await chunk in inbound { count += chunk.readableBytes }
-            } catch {
-                // A reset, or TLS's unclean shutdown: closed all the same.
-            }
-            return count
         }
     }
 

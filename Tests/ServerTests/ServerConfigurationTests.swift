@@ -47,6 +47,27 @@ struct ServerConfigurationTests {
         #expect(throws: (any Error).self) { try ServerOptions.parse(["--tls-cert", "a.pem"]) }
     }
 
+    @Test("connection limits: defaults, flags, and values that cannot be limits are refused")
+    func connectionLimits() throws {
+        let defaults = try ServerOptions.parse([]).configuration(environment: [:]).connectionLimits
+        #expect(defaults.requestHeadTimeout == .seconds(10) && defaults.keepAliveTimeout == .seconds(60))
+        #expect(defaults.tlsHandshakeTimeout == .seconds(10))
+        #expect(defaults.maxConnections == ConnectionLimits.descriptorBoundConnections())
+        #expect(defaults.maxConnections > 0)
+        let flags = try ServerOptions.parse([
+            "--request-head-timeout", "2.5", "--keep-alive-timeout", "65", "--tls-handshake-timeout", "3",
+            "--max-connections", "500",
+        ]).configuration(environment: [:]).connectionLimits
+        #expect(flags.requestHeadTimeout == .milliseconds(2500) && flags.keepAliveTimeout == .seconds(65))
+        #expect(flags.tlsHandshakeTimeout == .seconds(3) && flags.maxConnections == 500)
+        for bad in [
+            ["--request-head-timeout", "0"], ["--keep-alive-timeout", "-1"], ["--tls-handshake-timeout", "nan"],
+            ["--request-head-timeout", "inf"], ["--max-connections", "0"],
+        ] {
+            #expect(throws: (any Error).self, "\(bad)") { try ServerOptions.parse(bad) }
+        }
+    }
+
     @Test("OPENENV_PROTOCOL picks the profile; OPENENV_MODE is read only by profiles that have it (openenv ≥ 0.7)")
     func protocolAndMode() throws {
         #expect(try ServerConfiguration.fromEnvironment([:]).protocolProfile == .openenv010)

@@ -1,0 +1,201 @@
+"""Idle connections against one openenv-server process (ci/idle-connections).
+
+Usage: idle_connections.py --url http://127.0.0.1:PORT --pid PID --connections N --head-timeout T --out DIR
+
+Opens N TCP connections that never become requests, half of them silent and half with a partial
+request head, while honest WebSocket sessions (connect, reset, step, close) run one after another
+on four lanes from before the first idle connection until after the last is closed. Checks:
+  - every honest session is admitted and served, before, during and after (no failure at all);
+  - every idle connection is closed by the server, without an answer, within T + 1 s of the
+    last byte it sent (its connect, when silent);
+  - the server's descriptors return to what they were before, and /metrics counts N request-head
+    timeouts.
+Prints the figures (open rate, close delays, honest-session latency before and during) and
+writes them to DIR/idle-connections.json. Exit 1, saying why, when a check fails.
+"""
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+import urllib.request
+
+from websockets.asyncio.client import connect
+
+RESET = json.dumps({"type": "reset", "data": {}})
+STEP = json.dumps({"type": "step", "data": {"wait_seconds": 0}})
+PARTIAL_HEAD = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: idle"
+
+
+def descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def metric(url: str, name: str) -> float:
+    """The value of the sample `name` (with its labels, if any) in the server's /metrics; 0 if absent."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url + "/metrics", timeout=10) as reply:
+        for line in reply.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.host, self.port = args.url.removeprefix("http://").rsplit(":", 1)
+        self.ws_url = args.url.replace("http://", "ws://") + "/ws"
+        self.phase = "before"
+        self.latencies: dict[str, list[float]] = {"before": [], "during": [], "after": []}
+        self.honest_failures: list[str] = []
+        self.stop = asyncio.Event()
+        self.close_delays: list[float] = []
+        self.answered = 0
+        self.not_opened: list[str] = []
+
+    async def honest_lane(self):
+        while not self.stop.is_set():
+            start = time.monotonic()
+            phase = self.phase
+            try:
+                async with connect(self.ws_url, open_timeout=30, ping_interval=None) as ws:
+                    await ws.send(RESET)
+                    reset = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                    await ws.send(STEP)
+                    step = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if reset.get("type") == "error" or step.get("type") == "error":
+                    self.honest_failures.append(f"{phase}: error reply {reset} {step}")
+                else:
+                    self.latencies[phase].append(time.monotonic() - start)
+            except Exception as error:  # noqa: BLE001 - every failure is reported
+                self.honest_failures.append(f"{phase}: {type(error).__name__}: {error}")
+            await asyncio.sleep(0.05)
+
+    async def idle(self, partial: bool, opened: asyncio.Queue):
+        try:
+            reader, writer = await asyncio.open_connection(self.host, int(self.port))
+        except OSError as error:
+            self.not_opened.append(f"{type(error).__name__}: {error}")
+            await opened.put(None)
+            return
+        if partial:
+            writer.write(PARTIAL_HEAD)
+            await writer.drain()
+        last_sent = time.monotonic()
+        await opened.put(None)
+        try:
+            data = await reader.read(1)
+            if data:
+                self.answered += 1
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        self.close_delays.append(time.monotonic() - last_sent)
+        writer.close()
+
+    async def main(self) -> int:
+        args = self.args
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        baseline_fds = descriptors(args.pid)
+        lanes = [asyncio.create_task(self.honest_lane()) for _ in range(4)]
+        await asyncio.sleep(3)
+
+        self.phase = "during"
+        opened: asyncio.Queue = asyncio.Queue()
+        start = time.monotonic()
+        idle = []
+        for index in range(args.connections):
+            idle.append(asyncio.create_task(self.idle(index % 2 == 1, opened)))
+            if index % 200 == 199:
+                await asyncio.sleep(0)  # let the connects run; the loop stays responsive
+        for _ in range(args.connections):
+            await opened.get()
+        open_seconds = time.monotonic() - start
+        held_fds = descriptors(args.pid)
+        print(f"idle connections: {args.connections} opened in {open_seconds:.1f} s; server descriptors "
+              f"{baseline_fds} before, {held_fds} with them open", flush=True)
+        done, pending = await asyncio.wait(idle, timeout=args.head_timeout + 30)
+        for task in pending:
+            task.cancel()
+        self.phase = "after"
+        await asyncio.sleep(3)
+        self.stop.set()
+        await asyncio.gather(*lanes)
+
+        # Descriptors back to the baseline (the server closes asynchronously: allow it a moment).
+        deadline = time.monotonic() + 10
+        while descriptors(args.pid) > baseline_fds and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        final_fds = descriptors(args.pid)
+        timed_out = metric(args.url, 'openenv_connections_timed_out_total{phase="request_head"}')
+
+        figures = {
+            "connections": args.connections,
+            "head_timeout_seconds": args.head_timeout,
+            "open_seconds": round(open_seconds, 2),
+            "closed": len(self.close_delays),
+            "not_closed": len(pending),
+            "not_opened": len(self.not_opened),
+            "answered": self.answered,
+            "close_delay_min": round(min(self.close_delays, default=float("nan")), 3),
+            "close_delay_p50": round(percentile(self.close_delays, 50), 3),
+            "close_delay_max": round(max(self.close_delays, default=float("nan")), 3),
+            "honest_sessions": {phase: len(values) for phase, values in self.latencies.items()},
+            "honest_failures": len(self.honest_failures),
+            "honest_p50_ms": {phase: round(percentile(v, 50) * 1000, 1) for phase, v in self.latencies.items()},
+            "honest_p99_ms": {phase: round(percentile(v, 99) * 1000, 1) for phase, v in self.latencies.items()},
+            "honest_max_ms": {phase: round(max(v, default=float("nan")) * 1000, 1) for phase, v in self.latencies.items()},
+            "descriptors": {"before": baseline_fds, "held": held_fds, "after": final_fds},
+            "request_head_timeouts": timed_out,
+        }
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "idle-connections.json"), "w") as out:
+            json.dump(figures, out, indent=2)
+        print(json.dumps(figures, indent=2))
+
+        problems = []
+        if self.not_opened:
+            problems.append(f"{len(self.not_opened)} idle connections could not be opened: {self.not_opened[:3]}")
+        if pending:
+            problems.append(f"{len(pending)} idle connections were still open {args.head_timeout + 30} s later")
+        if self.answered:
+            problems.append(f"{self.answered} idle connections got an answer (they made no request)")
+        late = [d for d in self.close_delays if d > args.head_timeout + 1]
+        if late:
+            problems.append(f"{len(late)} idle connections closed later than T + 1 s (latest {max(late):.2f} s, T = {args.head_timeout} s)")
+        if self.honest_failures:
+            problems.append(f"{len(self.honest_failures)} honest sessions failed: {self.honest_failures[:5]}")
+        if any(len(v) == 0 for v in self.latencies.values()):
+            problems.append(f"a phase ran no honest session: {figures['honest_sessions']}")
+        if final_fds > baseline_fds:
+            problems.append(f"the server holds {final_fds} descriptors, {baseline_fds} before")
+        if timed_out != args.connections:
+            problems.append(f"/metrics counts {timed_out:.0f} request-head timeouts, not {args.connections}")
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--pid", type=int, required=True)
+    parser.add_argument("--connections", type=int, default=15000)
+    parser.add_argument("--head-timeout", type=float, default=10)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    return asyncio.run(Run(args).main())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
