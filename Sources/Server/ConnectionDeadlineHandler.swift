@@ -58,8 +58,8 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHa
     func handshakeCompleted() { arm(.requestHead) }
     /// A request head arrived: no deadline while it is served.
     func requestHeadReceived() { stop() }
-    /// A response ended on a connection that stays open: the next head is due.
-    func responseEnded() { arm(.keepAliveIdle) }
+    /// Every response has ended and every request body arrived: the next head is due.
+    func fellIdle() { arm(.keepAliveIdle) }
     /// The connection is a WebSocket session now.
     func upgraded() { stop() }
 
@@ -121,17 +121,18 @@ private final class HandshakeWatch: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        context.fireUserInboundEventTriggered(event)
         if case TLSUserEvent.handshakeCompleted = event {
             deadline.handshakeCompleted()
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 }
 
-/// Tells the deadline handler when a request head arrives and a response ends; leaves the
-/// pipeline with the HTTP handlers when the connection upgrades (once its `101` response is
-/// flushed: leaving at the write would drop the flush that follows it).
+/// Tells the deadline handler when a request head arrives and a connection falls idle (its
+/// responses ended and its request bodies received); leaves the pipeline with the HTTP handlers
+/// when the connection upgrades (once its `101` response is flushed: leaving at the write would
+/// drop the flush that follows it).
 private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -142,15 +143,30 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
     /// Requests whose head arrived and whose response has not ended: a client that sends its
     /// next request before the last response ends is not idle when that response ends.
     private var unanswered = 0
+    /// A request body is still arriving (a response may end before it does, e.g. a 413).
+    private var receivingBody = false
+    /// After a request that asks for an upgrade, the decoder stops and, once removed, passes on
+    /// whatever followed the head (a client's first frames) as raw bytes, which are no
+    /// `HTTPServerRequestPart`: from then on reads are only forwarded.
+    private var passingThrough = false
 
     init(deadline: ConnectionDeadlineHandler) {
         self.deadline = deadline
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) {
+        guard !passingThrough else { return context.fireChannelRead(data) }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
             unanswered += 1
+            receivingBody = true
+            passingThrough = head.headers.contains(name: "upgrade")
             deadline.requestHeadReceived()
+        case .end:
+            receivingBody = false
+            armIfIdle()
+        case .body:
+            break
         }
         context.fireChannelRead(data)
     }
@@ -163,11 +179,15 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
             context.write(data, promise: promise)
         case .end:
             unanswered = max(0, unanswered - 1)
-            if unanswered == 0 { deadline.responseEnded() }
+            armIfIdle()
             context.write(data, promise: promise)
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    private func armIfIdle() {
+        if unanswered == 0 && !receivingBody { deadline.fellIdle() }
     }
 
     func flush(context: ChannelHandlerContext) {

@@ -35,22 +35,35 @@ struct LimitedConnectionChannel<Base: ServerChildChannel>: ServerChildChannel {
         let isTLS = self.isTLS
         guard connections.admit() else {
             metrics.connectionRefused()
+            // Answered in HTTP when the budget for refusals being answered allows (never with TLS).
+            let answering = !isTLS && connections.beginAnswering()
+            if answering { channel.closeFuture.whenComplete { _ in connections.endAnswering() } }
             return channel.eventLoop.makeCompletedFuture {
-                try Self.refuse(channel, limit: connections.limit, answering: !isTLS)
+                try Self.refuse(channel, limit: connections.limit, answering: answering)
                 return .refused(channel)
+            }.flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error
             }
         }
         channel.closeFuture.whenComplete { _ in connections.release() }
         let firstPhase: ConnectionDeadlineHandler.Phase = isTLS ? .tlsHandshake : .requestHead
+        let setUp: EventLoopFuture<Value>
         do {
             try channel.pipeline.syncOperations.addHandler(
                 ConnectionDeadlineHandler(limits: limits, metrics: metrics, firstPhase: firstPhase), position: .first)
+            setUp = base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+                try ConnectionDeadlineHandler.attachWatches(to: channel.pipeline.syncOperations, tls: isTLS)
+                return .admitted(value)
+            }
         } catch {
-            return channel.eventLoop.makeFailedFuture(error)
+            setUp = channel.eventLoop.makeFailedFuture(error)
         }
-        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            try ConnectionDeadlineHandler.attachWatches(to: channel.pipeline.syncOperations, tls: isTLS)
-            return .admitted(value)
+        // NIO drops a failed setup without closing the channel: close it here, which gives its
+        // place back (and its descriptor).
+        return setUp.flatMapErrorThrowing { error in
+            channel.close(promise: nil)
+            throw error
         }
     }
 
@@ -63,10 +76,10 @@ struct LimitedConnectionChannel<Base: ServerChildChannel>: ServerChildChannel {
         }
     }
 
-    /// A plain HTTP connection gets a 503 that says why, then a half-close; the socket is
-    /// closed when the client closes, or after a second (closing with the client's request
-    /// unread would send a reset, which can destroy the 503 before the client reads it).
-    /// A TLS connection is closed at once: answering would mean a handshake first.
+    /// `answering`: a 503 that says why, then a half-close; the socket is closed when the client
+    /// closes, or after a second (closing with the client's request unread would send a reset,
+    /// which can destroy the 503 before the client reads it). Otherwise (TLS, where answering
+    /// would mean a handshake first, or too many refusals being answered) it is closed at once.
     private static func refuse(_ channel: any Channel, limit: Int, answering: Bool) throws {
         guard answering else {
             channel.close(promise: nil)

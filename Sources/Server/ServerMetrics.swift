@@ -61,12 +61,17 @@ public final class ServerMetrics: Sendable {
         stepDuration.recordNanoseconds(duration.nanoseconds)
     }
 
-    /// The exposition, with the session and connection gauges read now.
-    func exposition(slots: SessionSlots, connections: OpenConnections) -> String {
+    /// The exposition, with the session gauges read from `slots` now.
+    public func exposition(slots: SessionSlots) -> String {
         activeSessions.record(slots.activeCount)
         capacity.record(slots.capacity)
+        return registry.emitToString()
+    }
+
+    /// The exposition, with the session and connection gauges read now (`GET /metrics`).
+    func exposition(slots: SessionSlots, connections: OpenConnections) -> String {
         openConnections.record(connections.current)
         connectionLimit.record(connections.limit)
-        return registry.emitToString()
+        return exposition(slots: slots)
     }
 }

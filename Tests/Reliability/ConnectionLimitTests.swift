@@ -94,6 +94,21 @@ struct ConnectionLimitTests {
         }
     }
 
+    @Test("an upgrade request followed at once by a frame, in one write, is served")
+    func upgradeWithFrameInOneWrite() async throws {
+        try await withTestServer(configuration()) { endpoint, _ in
+            let upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            let reply = try await RawTCPConnection.with(port: endpoint.port) { inbound, outbound in
+                var iterator = inbound.makeAsyncIterator()
+                try await outbound.write(ByteBuffer(bytes: Array(upgrade.utf8) + RawSocketClient.textFrame(#"{"type":"reset","data":{}}"#)))
+                return try await RawTCPConnection.read(&iterator, until: "observation")
+            }
+            #expect(reply?.hasPrefix("HTTP/1.1 101") == true, "\(reply ?? "closed")")
+            try await expectServing(endpoint)
+        }
+    }
+
     @Test("beyond max connections a connection is answered 503 and counted; a freed place admits again")
     func connectionCap() async throws {
         try await withTestServer(configuration(head: .seconds(60), maxConnections: 3)) { endpoint, server in
