@@ -38,13 +38,11 @@ struct LimitedConnectionChannel<Base: ServerChildChannel>: ServerChildChannel {
             // Answered in HTTP when the budget for refusals being answered allows (never with TLS).
             let answering = !isTLS && connections.beginAnswering()
             if answering { channel.closeFuture.whenComplete { _ in connections.endAnswering() } }
-            return channel.eventLoop.makeCompletedFuture {
-                try Self.refuse(channel, limit: connections.limit, answering: answering)
-                return .refused(channel)
-            }.flatMapErrorThrowing { error in
-                channel.close(promise: nil)
-                throw error
-            }
+            return Self.closingOnFailure(
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.refuse(channel, limit: connections.limit, answering: answering)
+                    return .refused(channel)
+                }, channel)
         }
         channel.closeFuture.whenComplete { _ in connections.release() }
         let firstPhase: ConnectionDeadlineHandler.Phase = isTLS ? .tlsHandshake : .requestHead
@@ -59,9 +57,13 @@ struct LimitedConnectionChannel<Base: ServerChildChannel>: ServerChildChannel {
         } catch {
             setUp = channel.eventLoop.makeFailedFuture(error)
         }
-        // NIO drops a failed setup without closing the channel: close it here, which gives its
-        // place back (and its descriptor).
-        return setUp.flatMapErrorThrowing { error in
+        return Self.closingOnFailure(setUp, channel)
+    }
+
+    /// NIO drops a failed setup without closing the channel: close it, which gives its place
+    /// back (and its descriptor).
+    private static func closingOnFailure(_ setUp: EventLoopFuture<Value>, _ channel: any Channel) -> EventLoopFuture<Value> {
+        setUp.flatMapErrorThrowing { error in
             channel.close(promise: nil)
             throw error
         }
