@@ -145,9 +145,11 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
     private var unanswered = 0
     /// A request body is still arriving (a response may end before it does, e.g. a 413).
     private var receivingBody = false
-    /// After a request that asks for an upgrade, the decoder stops and, once removed, passes on
-    /// whatever followed the head (a client's first frames) as raw bytes, which are no
-    /// `HTTPServerRequestPart`: from then on reads are only forwarded.
+    /// After a request that asks for an upgrade, the decoder stops and, once the upgrade removes
+    /// it, passes on whatever followed the head (a client's first frames) as raw bytes, which
+    /// are no `HTTPServerRequestPart`: until the answer shows whether the upgrade happens, reads
+    /// are only forwarded. A `101` ends the watch; any other answer means the decoder stays and
+    /// goes on parsing, so the watch does too.
     private var passingThrough = false
 
     init(deadline: ConnectionDeadlineHandler) {
@@ -176,6 +178,11 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
         case .head(let head) where head.status == .switchingProtocols:
             deadline.upgraded()
             upgrading = true
+            context.write(data, promise: promise)
+        case .head where passingThrough:
+            // Not upgraded: the request (an upgrade request has no body to wait for) was read.
+            passingThrough = false
+            receivingBody = false
             context.write(data, promise: promise)
         case .end:
             unanswered = max(0, unanswered - 1)
