@@ -15,6 +15,19 @@ machine_summary() {
     "python: 2e6 squares in $loop s (0.14 s on the 2-core Intel Xeon VM of 2026-12-01)"
 }
 
+# websockets_python: the python of the pinned websockets client venv (.build-venv/soak,
+# ci/python/requirements-soak.txt) that ci/soak and ci/idle-connections drive the server with,
+# creating or updating it first (pip does no network I/O when everything is installed).
+# (Called in $(...), where set -e does not reach: each step returns on failure itself.)
+websockets_python() {
+  local repo venv
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  venv="$repo/.build-venv/soak"
+  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv" >&2 || return 1
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$repo/ci/python/requirements-soak.txt" >&2 || return 1
+  echo "$venv/bin/python"
+}
+
 # ready_port LOG: the port of the first ready line in LOG (empty when there is none).
 ready_port() {
   sed -nE 's#^listening https?://.*:([0-9]+) pid=[0-9]+$#\1#p' "$1" 2>/dev/null | head -n 1

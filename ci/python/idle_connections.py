@@ -23,27 +23,14 @@ import os
 import resource
 import sys
 import time
-import urllib.request
 
 from websockets.asyncio.client import connect
+
+from server_probe import descriptors, metric
 
 RESET = json.dumps({"type": "reset", "data": {}})
 STEP = json.dumps({"type": "step", "data": {"wait_seconds": 0}})
 PARTIAL_HEAD = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: idle"
-
-
-def descriptors(pid: int) -> int:
-    return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def metric(url: str, name: str) -> float:
-    """The value of the sample `name` (with its labels, if any) in the server's /metrics; 0 if absent."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(url + "/metrics", timeout=10) as reply:
-        for line in reply.read().decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 PHASES = ["before", "during", "after"]
@@ -220,7 +207,8 @@ class Run:
         if final_fds > baseline_fds:
             problems.append(f"the server holds {final_fds} descriptors, {baseline_fds} before")
         if timed_out != args.connections:
-            problems.append(f"/metrics counts {timed_out:.0f} request-head timeouts, not {args.connections}")
+            counted = "no" if timed_out is None else f"{timed_out:.0f}"
+            problems.append(f"/metrics counts {counted} request-head timeouts, not {args.connections}")
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1 if problems else 0

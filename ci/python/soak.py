@@ -21,10 +21,11 @@ import socket
 import struct
 import sys
 import time
-import urllib.request
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
+
+from server_probe import descriptors, metric, resident_kib
 
 STEP = json.dumps({"type": "step", "data": {"wait_seconds": 0}})
 RESET = json.dumps({"type": "reset", "data": {}})
@@ -52,17 +53,11 @@ class Soak:
     # -- what the server holds -------------------------------------------------------------
     def sample(self) -> dict:
         pid = self.args.pid
-        rss = 0
-        for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-        fds = len(os.listdir(f"/proc/{pid}/fd"))
-        active = None
-        with urllib.request.urlopen(self.args.url + "/metrics", timeout=10) as response:
-            for line in response.read().decode().splitlines():
-                if line.startswith("openenv_active_sessions"):
-                    active = int(float(line.split()[-1]))
-        return {"t": round(time.monotonic() - self.started, 1), "rss_kib": rss, "fds": fds, "active_sessions": active}
+        active = metric(self.args.url, "openenv_active_sessions")
+        return {
+            "t": round(time.monotonic() - self.started, 1), "rss_kib": resident_kib(pid), "fds": descriptors(pid),
+            "active_sessions": None if active is None else int(active),
+        }
 
     async def sampler(self, rows: list):
         while not self.stop.is_set():
