@@ -15,7 +15,7 @@ import NIOTLS
 final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
-    enum Phase: String, Sendable, CaseIterable {
+    enum Phase: String, Sendable {
         case tlsHandshake = "tls_handshake"
         case requestHead = "request_head"
         case keepAliveIdle = "keep_alive_idle"

@@ -15,15 +15,12 @@ public enum DescriptorLimit {
 
     /// Raises the soft limit to the hard one, as Go's runtime does at start: the soft default
     /// (often 1,024) is far below what thousands of sessions need, on either end, and the hard
-    /// limit is the operator's real bound. Returns the soft limit now in force.
-    @discardableResult
-    public static func raiseToHard() -> Int? {
+    /// limit is the operator's real bound. ``current`` tells what is in force afterwards.
+    public static func raiseToHard() {
         var limit = rlimit()
-        if getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max
-            _ = setrlimit(resource, &limit)
-        }
-        return current
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(resource, &limit)
     }
 
     /// `RLIM_INFINITY` (all ones), which Swift cannot import from its C cast.
