@@ -39,6 +39,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Step latencies of long runs: HdrHistogram, written as standard interval logs (.hlog).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // zlib for the interval log's compressed histograms.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // Cost gates (Benchmarks/, ci/cost-gates): malloc counts through the interposer; its
         // RuntimeInterposer trait (ARC counts) is left off.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -98,13 +102,17 @@ let package = Package(
         // Results without a network stack: session rows, run summaries, CSV/JSONL, percentiles,
         // baselines and their comparison, capacity analysis, sweep state. No NIO.
         .target(
-            name: "BenchResults", dependencies: ["EnvProtocol"], resources: [.copy("Baselines")],
+            name: "BenchResults",
+            dependencies: ["EnvProtocol", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            resources: [.copy("Baselines")],
             swiftSettings: swiftSettings),
         // The load generator: session drivers, bursts, open model, hold, sweeps and their checks.
         .target(
             name: "LoadGen",
             dependencies: [
                 "EnvProtocol", "EnvClient", "BenchResults",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -206,6 +214,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

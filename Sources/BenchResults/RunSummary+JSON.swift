@@ -6,17 +6,22 @@ extension RunSummary {
 
     /// The run as one JSON object: the `summary.csv` columns as keys, numbers as JSON numbers
     /// (integers where the column counts something), so a dashboard reads the same figures as
-    /// the CSV without parsing text.
+    /// the CSV without parsing text. A profile run adds its ``LoadMeasures`` as `measures`.
     public var jsonFigures: JSONValue {
-        .object(
-            Dictionary(
+        var figures = csvFigures
+        if let measures { figures["measures"] = measures.json(wallTime: totalWallTime) }
+        return .object(figures)
+    }
+
+    private var csvFigures: [String: JSONValue] {
+        Dictionary(
                 uniqueKeysWithValues: zip(Self.columns, csvFields).map { column, field in
                     guard !Self.textColumns.contains(column) else { return (column, JSONValue.string(field)) }
                     if let integer = Int(field) { return (column, .integer(integer)) }
                     // A non-finite figure (none is expected) has no JSON number.
                     guard let number = Double(field), number.isFinite else { return (column, .null) }
                     return (column, .number(number))
-                }))
+                })
     }
 
     /// Reads one run written as ``jsonFigures``.

@@ -27,6 +27,9 @@ public struct RunSummary: Sendable, Equatable {
     public var uniquePIDs = 0
     public var uniqueSessions = 0
     public var uniqueHosts = 0
+    /// Profile runs: steps, episodes, step latency percentiles, slot waits and drops, per
+    /// window (in `--summary-json`, not in `summary.csv`).
+    public var measures: LoadMeasures?
 
     /// p50, p95, p99 of one phase.
     public struct Quantiles: Sendable, Equatable {

@@ -35,7 +35,7 @@ extension SessionDriver {
         let clock = ContinuousClock()
         let start = clock.now
         guard mode == .http else {
-            let results = await runWebSocketSessions(count: count, firstID: 0, endpoints: endpoints, schedule: schedule)
+            let (results, _) = await runWebSocketSessions(count: count, firstID: 0, endpoints: endpoints, schedule: schedule)
             return (results, (clock.now - start).seconds)
         }
         let http = makeHTTPClient(connections: count)
@@ -56,16 +56,31 @@ extension SessionDriver {
         return (results, wallTime)
     }
 
-    /// WebSocket sessions `firstID..<firstID + count`, each a ``WebSocketSession`` on an event
-    /// loop: a burst is started by one job per loop, an open-model run's sessions one by one at
-    /// their scheduled times. Cancelling the task (SIGINT) ends the sessions in flight as
-    /// `Interrupted` and starts no more. One row per started session, in request order.
+    /// WebSocket sessions `firstID..<firstID + count`, each a ``LoadSessionHandler`` on an
+    /// event loop running `script` (default: one episode of the workload): a burst is started by
+    /// one job per loop, an open-model run's sessions one by one at their scheduled times.
+    /// Cancelling the task (SIGINT) ends the sessions in flight as `Interrupted` and starts no
+    /// more. One row per started session, in request order, and the run's measures.
+    ///
+    /// - Parameters:
+    ///   - refills: each finished session is replaced by a new one until `script.runEnd`.
+    ///   - connector: how sessions connect (default: WebSockets to `endpoints`).
     func runWebSocketSessions(
-        count: Int, firstID: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?
-    ) async -> [SessionResult] {
-        let rows = SessionRows(count: count)
-        let plan = SessionPlan(driver: self, endpoints: endpoints, rows: rows)
+        count: Int, firstID: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?,
+        script: SessionScript? = nil, refills: Bool = false, window: Double = 10, connector: SessionConnector? = nil
+    ) async -> (results: [SessionResult], measures: LoadMeasures) {
         let group = MultiThreadedEventLoopGroup.singleton
+        let rows = SessionRows()
+        rows.reserve(count)
+        let plan = SessionPlan(
+            script: script ?? .oneEpisode(workload, timeout: .nanoseconds(timeout.nanoseconds), seed: seed),
+            connector: connector
+                ?? .webSocket(
+                    endpoints: endpoints,
+                    configuration: WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls),
+                    tls: tls),
+            rows: rows, measures: RunMeasures(origin: .now(), window: window), progress: progress,
+            batchSize: batchSize, hardware: hardware, refills: refills, firstRefillID: firstID + count)
         await withTaskCancellationHandler {
             if let schedule {
                 for index in 0..<count {
@@ -77,14 +92,16 @@ extension SessionDriver {
                         break
                     }
                     let loop = group.next()
-                    loop.execute { Self.startSession(plan, index: index, firstID: firstID, loop: loop, startedAt: scheduled) }
+                    loop.execute {
+                        LoadSessionHandler.start(plan, requestID: firstID + index, reserved: true, loop: loop, startedAt: scheduled)
+                    }
                 }
             } else {
                 let loops = Array(group.makeIterator())
                 for (offset, loop) in loops.enumerated() {
                     loop.execute {
                         for index in stride(from: offset, to: count, by: loops.count) {
-                            Self.startSession(plan, index: index, firstID: firstID, loop: loop, startedAt: .now)
+                            LoadSessionHandler.start(plan, requestID: firstID + index, reserved: true, loop: loop, startedAt: .now)
                         }
                     }
                 }
@@ -93,20 +110,7 @@ extension SessionDriver {
         } onCancel: {
             rows.interrupt()
         }
-        return rows.results
-    }
-
-    /// Starts session `index` of `plan` on `loop` (called on it).
-    private static func startSession(
-        _ plan: SessionPlan, index: Int, firstID: Int, loop: any EventLoop, startedAt: ContinuousClock.Instant
-    ) {
-        let requestID = firstID + index
-        let session = WebSocketSession(plan: plan, index: index, requestID: requestID, loop: loop, startedAt: startedAt)
-        guard plan.rows.starting(index, NIOLoopBound(session, eventLoop: loop)) else { return }
-        let endpoint = requestID % plan.endpoints.count
-        session.begin(
-            endpoint: plan.endpoints[endpoint], sslContext: plan.sslContexts[endpoint],
-            localAddress: plan.sourceAddress(endpoint: endpoint, requestID: requestID))
+        return (rows.results, plan.measures.snapshot)
     }
 
     /// One connection per concurrent session, as the seed's client allowed (up to 1,000 there).

@@ -8,11 +8,15 @@ import NIOSSL
 /// Runs one session — connect, reset, the ``Workload``'s steps, close — and reports it as
 /// exactly one ``SessionResult``, whatever happens.
 ///
-/// Bursts and open-model runs drive WebSocket sessions on the event loops
-/// (``WebSocketSession``); hold mode and HTTP mode use async tasks.
+/// WebSocket sessions of every load pattern run on the event loops (``LoadSessionHandler``);
+/// HTTP mode uses async tasks.
 public struct SessionDriver: Sendable {
     public var mode: LoadMode
-    public var wait: Double
+    /// The benchmark step's `wait_seconds` (0 for other workloads).
+    public var wait: Double {
+        get { workload.benchmarkWait ?? 0 }
+        set { workload = workload.waiting(newValue) }
+    }
     /// Limit for the connect and for each reply; a timed-out session's socket is dropped.
     public var timeout: Duration
     public var batchSize: Int
@@ -22,14 +26,16 @@ public struct SessionDriver: Sendable {
     public var progress: RunProgress?
     /// What each session sends after its reset (default: the benchmark's wait step).
     public var workload: Workload
+    /// Seeds the think times and backoffs: the same seed draws the same ones.
+    public var seed: UInt64
 
     public init(
         mode: LoadMode, wait: Double, timeout: Duration, batchSize: Int, hardware: String,
-        tls: TLSConfiguration? = nil, progress: RunProgress? = nil, workload: Workload = .benchmark
+        tls: TLSConfiguration? = nil, progress: RunProgress? = nil, workload: Workload = .benchmark, seed: UInt64 = 0
     ) {
-        self.workload = workload
+        self.workload = workload.waiting(wait)
+        self.seed = seed
         self.mode = mode
-        self.wait = wait
         self.timeout = timeout
         self.batchSize = batchSize
         self.hardware = hardware
@@ -49,31 +55,12 @@ public struct SessionDriver: Sendable {
         case .ws:
             var schedule: (@Sendable (Int) -> ContinuousClock.Instant)?
             if let scheduledStart { schedule = { @Sendable _ in scheduledStart } }
-            let rows = await runWebSocketSessions(count: 1, firstID: requestID, endpoints: [endpoint], schedule: schedule)
+            let (rows, _) = await runWebSocketSessions(count: 1, firstID: requestID, endpoints: [endpoint], schedule: schedule)
             // Cancelled before it started: the session still has its row.
             return rows.first ?? interruptedRow(requestID: requestID)
         case .http:
             return await row(requestID: requestID, scheduledStart: scheduledStart) { row, _ in
                 try await httpSession(endpoint, http, &row)
-            }
-        }
-    }
-
-    /// One WebSocket session as an async task, as one row: connect and reset (timed), then
-    /// `steps`, then a polite close. Hold mode steps for a duration this way.
-    package func webSocketRow(
-        requestID: Int, endpoint: ServerEndpoint, scheduledStart: ContinuousClock.Instant? = nil,
-        steps: (inout WebSocketConnection, inout SessionResult) async throws -> Void
-    ) async -> SessionResult {
-        await row(requestID: requestID, scheduledStart: scheduledStart) { row, start in
-            let configuration = WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls)
-            try await WebSocketConnection.withConnection(to: endpoint, configuration: configuration) { connection in
-                row.connectLatency = (ContinuousClock.now - start).seconds
-                let mark = ContinuousClock.now
-                _ = try await connection.observation(answering: #"{"type":"reset","data":{}}"#)
-                row.resetLatency = (ContinuousClock.now - mark).seconds
-                try await steps(&connection, &row)
-                try await connection.closeExpectingNoMoreReplies(timeout: min(timeout, .seconds(5)))
             }
         }
     }
@@ -123,26 +110,15 @@ public struct SessionDriver: Sendable {
         row.resetLatency = (ContinuousClock.now - mark).seconds
         mark = ContinuousClock.now
         for index in 0..<workload.steps {
-            let (path, body) = workload.httpRequest(step: index, wait: wait)
+            let (path, body) = workload.httpRequest(step: index)
             let reply = try await post(client, endpoint.httpURL + path, body: body)
             if workload.readsObservations {
                 try row.record(reply["observation"] ?? .null, strict: workload.isBenchmark)
             } else {
-                try Self.judgeToolResponse(reply)
+                try ReplyJudge.toolResponse(reply)
             }
         }
         row.stepLatency = (ContinuousClock.now - mark).seconds
-    }
-
-    /// A `tools/call` response must carry a result; a JSON-RPC error fails the session.
-    static func judgeToolResponse(_ response: JSONValue) throws {
-        if let error = response["error"] {
-            throw SessionFailure(
-                .mcpError, "JSON-RPC error \(error["code"].map { "\($0)" } ?? "?"): \(error["message"]?.stringValue ?? "\(error)")")
-        }
-        guard response["result"] != nil else {
-            throw SessionFailure(.invalidReply, "not a JSON-RPC response: \(String(describing: response).prefix(300))")
-        }
     }
 
     private func post(_ client: HTTPClient, _ url: String, body: String?) async throws -> JSONValue {
@@ -162,50 +138,6 @@ public struct SessionDriver: Sendable {
             return try JSONCoding.parse(text)
         } catch {
             throw SessionFailure(.invalidReply, "\(error): \(text.prefix(300))")
-        }
-    }
-}
-
-extension WebSocketConnection {
-    /// Sends `message` and returns the observation of the `observation` reply.
-    ///
-    /// - Throws: ``SessionFailure`` with the server's code for an `error` reply,
-    ///   `InvalidReply` for anything that is not an observation, `ClosedBeforeReply` on close.
-    mutating func observation(answering message: String) async throws -> JSONValue {
-        let event: WebSocketEvent
-        do {
-            try await send(text: message)
-            event = try await receive()
-        } catch let sendError {
-            // The server may have spoken and closed before our request went out (an unsolicited
-            // CAPACITY_REACHED): its buffered words explain the failure better than ours.
-            guard !isTimedOut, let pending = try? await receive(timeout: .seconds(1)) else { throw sendError }
-            event = pending
-        }
-        return try WebSocketSession.observation(event)
-    }
-}
-
-extension WebSocketConnection {
-    /// A polite goodbye: sends `close` and reads until the server's close frame.
-    ///
-    /// The close is not part of what a session is judged on (a server that drops the socket
-    /// here still served it), with one exception: a text message arriving now answered no
-    /// request, so every reply this session accepted may have been shifted by one.
-    ///
-    /// - Throws: ``SessionFailure`` `UnsolicitedReply`.
-    mutating func closeExpectingNoMoreReplies(timeout: Duration) async throws {
-        try? await send(text: #"{"type":"close"}"#)
-        while let event = try? await receive(timeout: timeout) {
-            switch event {
-            case .text, .binary:
-                throw SessionFailure(
-                    .unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
-            case .close:
-                return
-            case .pong:
-                continue
-            }
         }
     }
 }

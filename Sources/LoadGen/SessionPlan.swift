@@ -1,62 +1,69 @@
-import EnvClient
+import BenchResults
 import NIOCore
-import NIOSSL
+import Synchronization
 
-/// What every WebSocket session of one run shares, made once per run: the messages already
-/// encoded as bytes, the limits as NIO time, the TLS context per server, and where rows go.
-final class SessionPlan: Sendable {
-    let driver: SessionDriver
-    let rows: SessionRows
-    let endpoints: [ServerEndpoint]
-    /// One per endpoint: its TLS context (`nil` for ws), or why none could be made.
-    let sslContexts: [Result<NIOSSLContext?, any Error>]
-    let configuration: WebSocketConnection.Configuration
-    let connectTimeout: TimeAmount
-    let replyTimeout: TimeAmount
+/// What every session of one run shares, made once per run: the script, the messages already
+/// encoded as bytes, how to connect, and where rows and measures go.
+package final class SessionPlan: Sendable {
+    let script: SessionScript
+    let connector: SessionConnector
+    package let rows: SessionRows
+    package let measures: RunMeasures
+    let progress: RunProgress?
+    /// The row columns every session shares.
+    let batchSize: Int
+    let hardware: String
+    /// A finished session is replaced at once by a new one until the run ends (refill and
+    /// oversubscribe): N episodes stay in flight.
+    let refills: Bool
     let reset = ByteBuffer(string: #"{"type":"reset","data":{}}"#)
     let close = ByteBuffer(string: #"{"type":"close"}"#)
-    /// One per endpoint: source addresses to spread its connections over (none: the kernel's
-    /// choice). For a loopback server, 127.0.0.1–254: each has its own ephemeral ports, so the
-    /// TIME_WAIT sockets earlier runs of a sweep leave do not run the ports out for later ones.
-    private let sourceAddresses: [[SocketAddress]]
     /// The step messages of one cycle of the workload (one for the benchmark's wait step).
     private let steps: [ByteBuffer]
+    private let nextRequestID: Atomic<Int>
 
-    init(driver: SessionDriver, endpoints: [ServerEndpoint], rows: SessionRows) {
-        self.driver = driver
+    /// - Parameter firstRefillID: the request id of the first session started as a refill.
+    package init(
+        script: SessionScript, connector: SessionConnector, rows: SessionRows, measures: RunMeasures,
+        progress: RunProgress?, batchSize: Int, hardware: String, refills: Bool = false, firstRefillID: Int = 0
+    ) {
+        self.script = script
+        self.connector = connector
         self.rows = rows
-        self.endpoints = endpoints
-        configuration = WebSocketConnection.Configuration(
-            connectTimeout: driver.timeout, replyTimeout: driver.timeout, tls: driver.tls)
-        sslContexts = endpoints.map { endpoint in
-            Result { try WebSocketChannel.sslContext(for: endpoint, tls: driver.tls) }
-        }
-        sourceAddresses = endpoints.map { endpoint in
-            guard endpoint.host.hasPrefix("127."), (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil else {
-                return []
-            }
-            return (1...254).compactMap { try? SocketAddress(ipAddress: "127.0.0.\($0)", port: 0) }
-        }
-        connectTimeout = .nanoseconds(driver.timeout.nanoseconds)
-        replyTimeout = connectTimeout
-        let workload = driver.workload
+        self.measures = measures
+        self.progress = progress
+        self.batchSize = batchSize
+        self.hardware = hardware
+        self.refills = refills
+        nextRequestID = Atomic(firstRefillID)
+        let workload = script.workload
         let cycle: Int
         switch workload.step {
         case .benchmarkWait: cycle = 1
         case .actions(let actions): cycle = min(actions.count, workload.steps)
         case .tool: cycle = workload.steps  // each call has its own JSON-RPC id
         }
-        steps = (0..<cycle).map { ByteBuffer(string: workload.webSocketMessage(step: $0, wait: driver.wait)) }
+        steps = (0..<cycle).map { ByteBuffer(string: workload.webSocketMessage(step: $0)) }
     }
 
-    /// Where session `requestID` connects to `endpoints[endpoint]` from (`nil`: the kernel's choice).
-    func sourceAddress(endpoint: Int, requestID: Int) -> SocketAddress? {
-        let addresses = sourceAddresses[endpoint]
-        return addresses.isEmpty ? nil : addresses[requestID % addresses.count]
+    /// The bytes of `message`.
+    func bytes(_ message: LoadSessionStateMachine.Message) -> ByteBuffer {
+        switch message {
+        case .reset: reset
+        case .step(let index): steps[index % steps.count]
+        case .close: close
+        }
     }
 
-    /// The message of step `index` (0-based).
-    func step(_ index: Int) -> ByteBuffer {
-        steps[index % steps.count]
+    /// The request id of the next refill session.
+    func refillRequestID() -> Int {
+        nextRequestID.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// A new row for session `requestID`.
+    func row(requestID: Int) -> SessionResult {
+        SessionResult(
+            requestID: requestID, mode: .ws, timestamp: Timestamp.now(),
+            waitRequested: script.workload.benchmarkWait ?? 0, batchSize: batchSize, hardware: hardware)
     }
 }

@@ -2,53 +2,65 @@ import BenchResults
 import NIOCore
 import Synchronization
 
-/// The rows of one run's WebSocket sessions, in slots allocated up front, and the sessions
-/// still in flight, so an interrupted run can end them: every started session leaves exactly
-/// one row, a session the run never started leaves none.
-final class SessionRows: Sendable {
+/// The rows of one run's sessions, a slot each, and the sessions still in flight, so an
+/// interrupted run can end them: every started session leaves exactly one row, a session the
+/// run never started leaves none.
+///
+/// A run first reserves the sessions it means to start (a burst's N), so it is not over
+/// before they all started; refills start unreserved, before the session they replace ends.
+package final class SessionRows: Sendable {
     private struct State {
-        var rows: [SessionResult?]
-        var live: [NIOLoopBound<WebSocketSession>?]
-        /// Slots neither finished nor given up.
-        var pending: Int
+        var rows: [SessionResult?] = []
+        var live: [NIOLoopBound<LoadSessionHandler>?] = []
+        /// Sessions reserved but not started, plus sessions started but not finished.
+        var pending = 0
         var interrupted = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state: Mutex<State>
+    private let state = Mutex(State())
 
-    init(count: Int) {
-        state = Mutex(State(rows: Array(repeating: nil, count: count), live: Array(repeating: nil, count: count), pending: count))
+    package init() {}
+
+    /// The run will start (or skip) `count` more sessions.
+    package func reserve(_ count: Int) {
+        state.withLock { $0.pending += count }
     }
 
-    /// Session `index` is starting; `false` (and its slot given up) when the run was interrupted.
-    func starting(_ index: Int, _ session: NIOLoopBound<WebSocketSession>) -> Bool {
-        let (started, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            guard !state.interrupted else { return (false, Self.giveUp(1, &state)) }
-            state.live[index] = session
-            return (true, nil)
+    /// Gives a new session a slot and records it as live; `nil` (and its reservation given
+    /// up) when the run was interrupted.
+    func start(
+        reserved: Bool, _ make: (_ slot: Int) -> NIOLoopBound<LoadSessionHandler>
+    ) -> NIOLoopBound<LoadSessionHandler>? {
+        let (session, waiter) = state.withLock { state -> (NIOLoopBound<LoadSessionHandler>?, CheckedContinuation<Void, Never>?) in
+            guard !state.interrupted else { return (nil, reserved ? Self.giveUp(1, &state) : nil) }
+            if !reserved { state.pending += 1 }
+            let session = make(state.rows.count)
+            state.rows.append(nil)
+            state.live.append(session)
+            return (session, nil)
         }
         waiter?.resume()
-        return started
+        return session
     }
 
-    /// Session `index` ended with `row`.
-    func finished(_ index: Int, _ row: SessionResult) {
+    /// The session in `slot` ended with `row`.
+    func finished(_ slot: Int, _ row: SessionResult) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.rows[index] = row
-            state.live[index] = nil
+            state.rows[slot] = row
+            state.live[slot] = nil
             return Self.giveUp(1, &state)
         }
         waiter?.resume()
     }
 
-    /// `count` slots will never start (the run was interrupted before them).
+    /// `count` reserved sessions will never start (the run was interrupted before them).
     func skipped(_ count: Int) {
         state.withLock { Self.giveUp(count, &$0) }?.resume()
     }
 
     /// Ends every session in flight as `Interrupted`, and starts no more.
-    func interrupt() {
+    package func interrupt() {
         let live = state.withLock { state in
             state.interrupted = true
             return state.live.compactMap { $0 }
@@ -63,8 +75,8 @@ final class SessionRows: Sendable {
         state.withLock { $0.interrupted }
     }
 
-    /// Returns once every slot has finished or been given up.
-    func wait() async {
+    /// Returns once every reserved session has finished or been given up, and no other is live.
+    package func wait() async {
         await withCheckedContinuation { continuation in
             let done = state.withLock { state in
                 if state.pending == 0 { return true }
@@ -75,9 +87,9 @@ final class SessionRows: Sendable {
         }
     }
 
-    /// The rows of the sessions that started, in slot order.
-    var results: [SessionResult] {
-        state.withLock { $0.rows.compactMap { $0 } }
+    /// The rows of the sessions that started, in request order.
+    package var results: [SessionResult] {
+        state.withLock { $0.rows.compactMap { $0 } }.sorted { $0.requestID < $1.requestID }
     }
 
     private static func giveUp(_ count: Int, _ state: inout State) -> CheckedContinuation<Void, Never>? {

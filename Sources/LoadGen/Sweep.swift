@@ -1,5 +1,6 @@
 import BenchResults
 import EnvClient
+import Foundation
 import NIOSSL
 
 /// How a run offers load.
@@ -8,16 +9,16 @@ public enum LoadPattern: Sendable, Equatable {
     case burst
     /// Sessions arriving at `rate` per second for `duration`; N is rate × duration.
     case openModel(rate: Double, duration: Duration)
-    /// N WebSocket sessions held open for `duration`, each stepping every `interval`.
-    case hold(duration: Duration, interval: Duration)
+    /// N WebSocket sessions shaped like a trainer (``ProfileRun/Profile``) for `duration`.
+    case profile(ProfileRun.Profile, duration: Duration)
 }
 
 /// One finished run as a sweep reports it.
 public struct RunOutcome: Sendable {
     public var summary: RunSummary
     public var results: [SessionResult]
-    /// Hold mode only: the most sessions held at once, and steps answered of steps attempted.
-    public var held: (peak: Int, stepsAnswered: Int, stepsAttempted: Int)?
+    /// Profile runs: step latencies, steps, episodes, slot waits, drops per window.
+    public var measures: LoadMeasures?
 }
 
 /// A sweep: requests-grid × wait-grid × repetitions, for one or more modes, with a pause
@@ -35,17 +36,22 @@ public struct SweepPlan: Sendable {
     public var pause: Duration
     public var tls: TLSConfiguration?
     public var pattern: LoadPattern
-    /// What each session sends after its reset (bursts and the open model; hold mode steps the
-    /// benchmark way).
+    /// What each session sends after its reset, and its think times.
     public var workload: Workload
+    /// Seeds think times and backoffs.
+    public var seed: UInt64
+    /// The length of a profile run's measurement windows.
+    public var window: Duration
 
     public init(
         endpoints: [ServerEndpoint], url: String, modes: [LoadMode] = [.ws], requestsGrid: [Int], waitGrid: [Double],
         repetitions: Int = 1, timeout: Duration = .seconds(120), hardware: String = "cpu-basic",
         pause: Duration = .milliseconds(500), tls: TLSConfiguration? = nil, pattern: LoadPattern = .burst,
-        workload: Workload = .benchmark
+        workload: Workload = .benchmark, seed: UInt64 = 0, window: Duration = .seconds(10)
     ) {
         self.workload = workload
+        self.seed = seed
+        self.window = window
         self.endpoints = endpoints
         self.url = url
         self.modes = modes
@@ -176,6 +182,9 @@ public struct SweepPlan: Sendable {
             if let writer {
                 try state.beginWrite(writer)
                 try writer.append(results: outcome.results, summary: outcome.summary)
+                if let measures = outcome.measures {
+                    try IntervalLog.write(measures, to: writer.directory, run: outcome.summary)
+                }
             }
             state.finished.append(index)
             state.pendingWrite = nil
@@ -191,10 +200,10 @@ public struct SweepPlan: Sendable {
     ) async -> RunOutcome {
         let driver = SessionDriver(
             mode: mode, wait: wait, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls,
-            progress: progress, workload: workload)
+            progress: progress, workload: workload, seed: seed)
         let results: [SessionResult]
         let wallTime: Double
-        var held: (peak: Int, stepsAnswered: Int, stepsAttempted: Int)?
+        var measures: LoadMeasures?
         switch pattern {
         case .burst:
             (results, wallTime) = await Burst(endpoints: endpoints, sessions: sessions, driver: driver).run()
@@ -202,18 +211,18 @@ public struct SweepPlan: Sendable {
             (results, wallTime) = await OpenModelRun(
                 endpoints: endpoints, arrivalRate: rate, duration: duration, driver: driver
             ).run()
-        case .hold(let duration, let interval):
-            let outcome = await HoldRun(
-                endpoints: endpoints, sessions: sessions, duration: duration, stepInterval: interval,
-                timeout: timeout, hardware: hardware, tls: tls, progress: progress
+        case .profile(let profile, let duration):
+            let outcome = await ProfileRun(
+                endpoints: endpoints, sessions: sessions, profile: profile, duration: duration, window: window,
+                driver: driver
             ).run()
-            (results, wallTime) = (outcome.results, outcome.wallTime)
-            held = (outcome.peakHeldSessions, outcome.stepsAnswered, outcome.stepsAttempted)
+            (results, wallTime, measures) = (outcome.results, outcome.wallTime, outcome.measures)
         }
-        let summary = RunSummary(
+        var summary = RunSummary(
             results: results, mode: mode, url: url, numRequests: results.count, waitSeconds: wait,
             repetition: repetition, totalWallTime: wallTime, hardware: hardware)
-        return RunOutcome(summary: summary, results: results, held: held)
+        summary.measures = measures
+        return RunOutcome(summary: summary, results: results, measures: measures)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import BenchResults
 import EnvProtocol
 import Foundation
+import LoadGen
 
 /// `openenv-bench merge`: the shards of one load (one `run --start-at T -o DIR` per node)
 /// combined into one results directory that `report`, `diff` and `log-entry` read as if one
@@ -50,6 +51,7 @@ struct MergeCommand: ParsableCommand {
             print("warning: \(shard.directory): " + shard.droppedNotes.joined(separator: "; "))
         }
         try merge.write(to: URL(fileURLWithPath: output))
+        let summaries = try mergeIntervalLogs(merge)
         for (index, run) in merge.runs.enumerated() {
             print(
                 SweepReport.runLine(run.summary, index: index + 1, total: merge.runs.count)
@@ -59,9 +61,32 @@ struct MergeCommand: ParsableCommand {
         guard let summaryJSON else { return }
         let document = SweepSummaryDocument(
             tool: "openenv-bench merge", version: OpenEnvBench.version, url: merge.summaries.first?.url ?? "",
-            startedAt: Timestamp.format(Date(timeIntervalSince1970: merge.startedAt)), runs: merge.summaries,
+            startedAt: Timestamp.format(Date(timeIntervalSince1970: merge.startedAt)), runs: summaries,
             threshold: threshold, cores: cores)
         try OutputFile.write(JSONCoding.encodeString(document.json) + "\n", to: summaryJSON)
         print("Summary written to \(summaryJSON)")
+    }
+
+    /// Each run's interval logs (profile runs), added histogram by histogram and written
+    /// beside the merged rows; returns the merged summaries with their measures.
+    private func mergeIntervalLogs(_ merge: ShardMerge) throws -> [RunSummary] {
+        try merge.runs.enumerated().map { index, run in
+            var summary = run.summary
+            var merged: LoadMeasures?
+            for shard in merge.shards where index < shard.runs.count {
+                let shardRun = shard.runs[index].summary
+                let url = IntervalLog.url(in: URL(fileURLWithPath: shard.directory), run: shardRun)
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                let measures = try IntervalLog.measures(text, window: IntervalLog.window(text) ?? 10)
+                if let merged, merged.window != measures.window {
+                    throw ValidationError("\(url.path) has \(measures.window) s windows, an earlier shard \(merged.window) s: run the shards with one --window")
+                }
+                if merged == nil { merged = LoadMeasures(window: measures.window, startTime: measures.startTime) }
+                merged?.add(measures)
+            }
+            summary.measures = merged
+            if let merged { try IntervalLog.write(merged, to: URL(fileURLWithPath: output), run: summary) }
+            return summary
+        }
     }
 }

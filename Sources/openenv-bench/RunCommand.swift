@@ -15,8 +15,16 @@ import UnixSignals
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Load-test an OpenEnv server: bursts of N sessions (connect, reset, step(wait), close).",
+        abstract: "Load-test an OpenEnv server: bursts of N sessions (connect, reset, step(wait), close), or load shaped like an RL trainer (--profile).",
         discussion: """
+            Profiles (-n is the concurrency, --duration the length of the run): burst (default: \
+            N sessions at once, one episode each); pool (N sessions opened once, each running \
+            episodes back to back: TRL's synchronous GRPO); refill (N episodes in flight, each on \
+            its own session, replaced as it finishes: asynchronous GRPO); oversubscribe (like \
+            refill, N may exceed the server's capacity; CAPACITY_REACHED is retried after \
+            --capacity-retry seconds: agentic trainers). An episode is a reset and --steps steps, \
+            each after a --think time.
+
             On a terminal, a progress line redraws in place during each run and is replaced by \
             the run's result line; otherwise only the result lines are printed.
 
@@ -32,9 +40,6 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: [.customShort("n"), .customLong("requests"), .customLong("batch-size")], help: "Sessions per run.")
     var requests: Int?
-
-    @Option(name: .shortAndLong, help: "wait_seconds of each step.")
-    var wait: Double = 1.0
 
     @Option(name: .shortAndLong, help: "ws or http.")
     var mode: LoadMode = .ws
@@ -92,14 +97,26 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Open model: start sessions at this rate per second (with --duration) instead of bursts.")
     var arrivalRate: Double?
 
-    @Flag(help: "Hold mode: keep each run's N sessions open, stepping every --step-interval, for --duration.")
+    @Flag(help: "Hold mode: keep each run's N sessions open, stepping with --step-interval seconds between a reply and the next step, for --duration.")
     var hold = false
 
-    @Option(help: "Seconds an open-model or hold run lasts.")
+    @Option(help: "Seconds an open-model, hold or profile run lasts.")
     var duration: Double?
 
-    @Option(help: "Hold mode: seconds between a session's steps.")
+    @Option(help: "Hold mode: seconds between a reply and the session's next step.")
     var stepInterval: Double = 1
+
+    @Option(help: "The shape of the load: burst, pool, refill or oversubscribe (see above).")
+    var profile: LoadProfileName = .burst
+
+    @Option(help: "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n, at least 100.")
+    var serverCapacity: Int?
+
+    @OptionGroup(title: "Workload")
+    var workload: WorkloadOptions
+
+    @OptionGroup(title: "Trainer profiles")
+    var profileOptions: ProfileOptions
 
     @Option(help: "PEM file of CA certificates to trust for wss/https (default: the system store).")
     var cacert: String?
@@ -113,20 +130,6 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Continue the sweep recorded in --output-dir (run-state.json), skipping its finished runs.")
     var resume = false
 
-    @Option(help: "Any environment: the step action, a JSON object (or an array of them, cycled per step). Default: the benchmark's {\"wait_seconds\": --wait}.")
-    var action: String?
-
-    @Option(help: "Like --action, read from a file.")
-    var actionFile: String?
-
-    @Option(help: "MCP tool environments: call this tool each step (tools/call over the session's socket, or POST /mcp in http mode).")
-    var tool: String?
-
-    @Option(help: "With --tool: the tool's arguments, a JSON object (default {}).")
-    var arguments: String?
-
-    @Option(help: "Steps per session (default 1).")
-    var steps: Int = 1
 
     /// The grid a bare `openenv-bench` runs against its embedded server.
     static let embeddedDefaultGrid = [32, 128, 512, 2048]
@@ -135,7 +138,6 @@ struct RunCommand: AsyncParsableCommand {
         if url != nil && urls != nil { throw ValidationError("use --url or --urls, not both") }
         if let requests, requests < 1 { throw ValidationError("--requests must be ≥ 1") }
         if reps < 1 { throw ValidationError("--reps must be ≥ 1") }
-        if !(wait >= 0) { throw ValidationError("--wait must be ≥ 0") }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
         if requireHosts && expectedHosts == nil { throw ValidationError("--require-hosts needs --expected-hosts N") }
         if arrivalRate != nil && hold { throw ValidationError("choose --arrival-rate or --hold, not both") }
@@ -146,13 +148,14 @@ struct RunCommand: AsyncParsableCommand {
         if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
         if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
         if resume && outputDir == nil { throw ValidationError("--resume needs --output-dir DIR of the sweep to continue") }
-        if hold && (action != nil || actionFile != nil || tool != nil) {
-            throw ValidationError("--hold steps the benchmark way; --action, --action-file and --tool are for bursts and --arrival-rate")
+        if profile != .burst {
+            if hold || arrivalRate != nil { throw ValidationError("--profile \(profile.rawValue) replaces --hold and --arrival-rate") }
+            if !((duration ?? 0) > 0) { throw ValidationError("--profile \(profile.rawValue) needs --duration SECONDS > 0") }
+            if mode != .ws { throw ValidationError("--profile \(profile.rawValue) runs WebSocket sessions: use --mode ws") }
         }
-        do {
-            _ = try workload()
-        } catch let error as WorkloadError {
-            throw ValidationError(error.description)
+        if let serverCapacity, serverCapacity < 1 { throw ValidationError("--server-capacity must be ≥ 1") }
+        if serverCapacity != nil && (url != nil || urls != nil) {
+            throw ValidationError("--server-capacity sizes the embedded server; a server at --url has its own")
         }
         do {
             _ = try requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") as [Int] }
@@ -198,7 +201,7 @@ struct RunCommand: AsyncParsableCommand {
         let requestsGrid: [Int] =
             try self.requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") }
             ?? requests.map { [$0] } ?? (url == nil && urls == nil ? Self.embeddedDefaultGrid : [10])
-        let waitGrid: [Double] = try self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [wait]
+        let waitGrid: [Double] = try self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [workload.wait]
         let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
             try ServerEndpoint(parsing: $0)
         }
@@ -207,16 +210,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         // No server named: serve one ourselves, sized for the largest burst of the grid.
-        var logger = Logger(label: "openenv-bench.embedded-server")
-        logger.logLevel = .error
-        let server = OpenEnvServer(
-            configuration: ServerConfiguration(
-                host: "127.0.0.1", port: 0, maxConcurrentEnvs: max(100, requestsGrid.max() ?? 0)),
-            environment: .benchmark(), logger: logger)
-        try await server.withRunning { port in
-            let endpoint = ServerEndpoint(host: "127.0.0.1", port: port)
-            print("Embedded Swift server on \(endpoint.httpURL) (capacity \(server.configuration.maxConcurrentEnvs))")
-            ReadyLine(scheme: "http", host: "127.0.0.1", port: port, pid: Int(getpid())).print()
+        try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, requestsGrid.max() ?? 0)) { endpoint in
             try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid)
         }
     }
@@ -226,7 +220,7 @@ struct RunCommand: AsyncParsableCommand {
             endpoints: endpoints, url: url, modes: compare ? [.http, .ws] : [mode], requestsGrid: requestsGrid,
             waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
             pause: .seconds(pause), tls: ClientTLS.configuration(caFile: cacert, insecure: insecure), pattern: pattern,
-            workload: try workload())
+            workload: try workload.workload(), seed: workload.seed, window: .seconds(profileOptions.window))
         let checks = SweepChecks(
             minSuccess: minSuccess, maxP99: maxP99, expectedHosts: expectedHosts, requireHosts: requireHosts)
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
@@ -282,9 +276,8 @@ struct RunCommand: AsyncParsableCommand {
     private func runLines(_ outcome: RunOutcome, index: Int, total: Int, checks: SweepChecks) -> [String] {
         let summary = outcome.summary
         var lines = [SweepReport.runLine(summary, index: index, total: total)]
-        if let held = outcome.held {
-            lines.append(
-                "  held: peak \(held.peak) sessions open at once of \(summary.numRequests); steps answered \(held.stepsAnswered)/\(held.stepsAttempted)")
+        if let measures = outcome.measures {
+            lines.append(contentsOf: MeasuresReport.lines(measures, wallTime: summary.totalWallTime, sessions: summary.numRequests))
         }
         if verbose {
             for row in outcome.results where !row.success {
@@ -308,22 +301,11 @@ struct RunCommand: AsyncParsableCommand {
         print("Summary written to \(summaryJSON)")
     }
 
-    /// The workload the flags describe (the action file is read here: a runtime error if it cannot be).
-    private func workload() throws -> Workload {
-        let contents = try actionFile.map { path in
-            do {
-                return try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw WorkloadError(flag: "--action-file", reason: "cannot read \(path): \(error.localizedDescription)")
-            }
-        }
-        return try Workload.parse(action: action, actionFileContents: contents, tool: tool, arguments: arguments, steps: steps)
-    }
-
     private var pattern: LoadPattern {
         if let arrivalRate, let duration { return .openModel(rate: arrivalRate, duration: .seconds(duration)) }
-        if hold, let duration { return .hold(duration: .seconds(duration), interval: .seconds(stepInterval)) }
-        return .burst
+        guard let duration else { return .burst }
+        if hold { return .profile(.hold(interval: .seconds(stepInterval)), duration: .seconds(duration)) }
+        return profileOptions.pattern(profile, duration: .seconds(duration)) ?? .burst
     }
 }
 

@@ -90,18 +90,21 @@ struct LoadPatternTests {
         }
     }
 
-    @Test("hold: N sessions held at once, stepping every interval, all answered")
+    @Test("hold: N sessions held at once, stepping with the interval between steps, all answered")
     func hold() async throws {
         try await withTestServer { endpoint, server in
             // A window long enough that all 10 connect before the first one's ends, even on a
-            // loaded machine: the peak counts sessions open at one instant.
-            let run = HoldRun(
-                endpoints: [endpoint], sessions: 10, duration: .seconds(3), stepInterval: .milliseconds(500))
-            let outcome = await run.run()
+            // loaded machine: the peak counts sessions held at one instant.
+            let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 10, hardware: "h")
+            let outcome = await ProfileRun(
+                endpoints: [endpoint], sessions: 10, profile: .hold(interval: .milliseconds(500)), duration: .seconds(3),
+                driver: driver
+            ).run()
             #expect(outcome.results.count == 10 && outcome.results.allSatisfy { $0.success })
-            #expect(outcome.peakHeldSessions == 10)
+            #expect(outcome.measures.peakHeld == 10)
             // Each session steps at least once; how many more depends on the scheduler, not the code.
-            #expect(outcome.stepsAttempted >= 10 && outcome.stepsAnswered == outcome.stepsAttempted)
+            let total = outcome.measures.total
+            #expect(total.stepsSent >= 10 && total.stepsAnswered == total.stepsSent)
             #expect(server.slots.activeCount == 0)
         }
     }
@@ -110,8 +113,10 @@ struct LoadPatternTests {
     func holdOverCapacity() async throws {
         try await withTestServer(ServerConfiguration(maxConcurrentEnvs: 4)) { endpoint, _ in
             // Held for 1.5 s, far longer than the 6 connects take, so no slot frees up mid-run.
-            let outcome = await HoldRun(
-                endpoints: [endpoint], sessions: 6, duration: .milliseconds(1500), stepInterval: .milliseconds(500)
+            let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 6, hardware: "h")
+            let outcome = await ProfileRun(
+                endpoints: [endpoint], sessions: 6, profile: .hold(interval: .milliseconds(500)),
+                duration: .milliseconds(1500), driver: driver
             ).run()
             #expect(outcome.results.filter { $0.success }.count == 4)
             #expect(outcome.results.filter { $0.errorType == "CAPACITY_REACHED" }.count == 2)
@@ -119,14 +124,8 @@ struct LoadPatternTests {
             #expect(outcome.results.filter { !$0.success }.allSatisfy {
                 $0.connectLatency == 0 && $0.resetLatency == 0 && $0.stepLatency == 0 && $0.totalLatency > 0
             })
-            #expect(outcome.peakHeldSessions == 4)
+            #expect(outcome.measures.peakHeld == 4)
         }
-    }
-
-    @Test("peak overlap of intervals")
-    func peakOverlap() {
-        #expect(HoldRun.peakOverlap([0...1, 0.5...2, 1...3, 2.5...4]) == 3)
-        #expect(HoldRun.peakOverlap([]) == 0)
     }
 }
 

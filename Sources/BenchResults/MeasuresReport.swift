@@ -1,0 +1,26 @@
+/// The lines a profile run's measures print under its result line.
+public enum MeasuresReport {
+    /// Steps, episodes, step latency percentiles, peak sessions held, slot waits, drops.
+    public static func lines(_ measures: LoadMeasures, wallTime: Double, sessions: Int) -> [String] {
+        let total = measures.total
+        let answered = total.stepsAnswered
+        let rate = { (count: Int) in wallTime > 0 ? CSV.number(Double(count) / wallTime) : "0" }
+        var lines = [
+            "  steps: \(answered) answered of \(total.stepsSent) sent (\(rate(answered))/s); episodes \(total.episodes) (\(rate(total.episodes))/s); peak \(measures.peakHeld) sessions held of \(sessions)",
+            "  step latency: " + percentiles(total.stepLatency),
+        ]
+        if total.slotWait.totalCount > 0 { lines.append("  slot wait: " + percentiles(total.slotWait)) }
+        if total.sessionsDropped > 0 || total.reconnects > 0 {
+            lines.append("  sessions dropped by the server: \(total.sessionsDropped); reconnects: \(total.reconnects)")
+        }
+        return lines
+    }
+
+    /// `p50 0.101s p90 … max …` of a histogram in microseconds.
+    static func percentiles(_ histogram: LoadMeasures.LatencyHistogram) -> String {
+        guard histogram.totalCount > 0 else { return "none" }
+        return LoadMeasures.percentiles.map { label, percentile in
+            "\(label) \(CSV.number(Double(histogram.valueAtPercentile(percentile)) / 1e6))s"
+        }.joined(separator: " ") + " max \(CSV.number(Double(histogram.max) / 1e6))s"
+    }
+}

@@ -1,0 +1,297 @@
+import BenchResults
+import EnvClient
+import EnvProtocol
+import NIOCore
+
+/// One load-test session as a value: events in (connected, a reply, a timer, the socket
+/// ending), actions out (connect, send, disconnect, finish with the row). It runs the run's
+/// ``SessionScript``: connect, then per episode a reset and its steps, each step after its
+/// think time, until the script or the run ends, then a polite close.
+///
+/// It owns no socket, timer or clock: the caller passes `now` and executes the actions
+/// (``LoadSessionHandler`` on a channel, tests directly), and arms one timer for ``wakeAt``.
+///
+/// The row's rules: every session ends in exactly one ``SessionResult``. `connect_latency` is
+/// from the (scheduled) start to the upgrade; `reset_latency` the mean reset; `step_latency`
+/// the steps' time per episode (think times excluded), which for one episode is the seed's
+/// figure. A failed row keeps only its total, as in the seed.
+package struct LoadSessionStateMachine {
+    /// The messages a session sends; their bytes are the run's (encoded once).
+    package enum Message: Equatable {
+        case reset
+        /// Step `index` of the episode (0-based).
+        case step(Int)
+        case close
+    }
+
+    package enum Action: Equatable {
+        case none
+        /// Open a new connection; report it with ``connected(now:)`` or ``connectFailed(_:now:)``.
+        case connect
+        case send(Message)
+        /// Drop the connection without a row (a retry follows).
+        case disconnect
+        /// Close the connection: the session is over and this is its row.
+        case finish(SessionResult)
+    }
+
+    /// A reply that answered a request, for the run's measures.
+    package enum Answer: Equatable {
+        case reset(latency: TimeAmount)
+        case step(latency: TimeAmount, endsEpisode: Bool)
+    }
+
+    private enum State: Equatable {
+        case idle
+        case connecting(since: NIODeadline)
+        case awaitingReset(sentAt: NIODeadline)
+        case awaitingStep(Int, sentAt: NIODeadline)
+        case thinking(next: Int, until: NIODeadline)
+        case backingOff(until: NIODeadline)
+        case closing(until: NIODeadline)
+        case done
+    }
+
+    private let script: SessionScript
+    /// The session's (scheduled) start: latencies count from here.
+    package let start: NIODeadline
+    private var state = State.idle
+    private var row: SessionResult
+    private var random: SeededRandom
+    private var attemptStart: NIODeadline
+    private var resets = 0
+    private var resetTime = TimeAmount.zero
+    private var stepTime = TimeAmount.zero
+    /// Episodes with at least one step answered: `step_latency` is the step time per episode.
+    private var steppedEpisodes = 0
+    package private(set) var stepsAnswered = 0
+    package private(set) var episodes = 0
+    package private(set) var reconnects = 0
+    /// Time from the start until the attempt that got a slot (capacity retries only).
+    package private(set) var slotWait: TimeAmount?
+
+    /// - Parameters:
+    ///   - row: the row so far (request id, mode, timestamp, wait, batch size, hardware).
+    ///   - start: the (scheduled) start; a late start counts as latency.
+    package init(script: SessionScript, row: SessionResult, start: NIODeadline) {
+        self.script = script
+        self.row = row
+        self.start = start
+        attemptStart = start
+        random = SeededRandom(seed: script.seed, stream: row.requestID)
+    }
+
+    /// When the session next needs ``timerFired(now:)``: a reply or connect deadline, the end
+    /// of a think time or backoff, or the close's limit. `nil`: nothing pending.
+    package var wakeAt: NIODeadline? {
+        switch state {
+        case .connecting(let since): since + script.connectTimeout
+        case .awaitingReset(let sentAt), .awaitingStep(_, let sentAt): sentAt + script.replyTimeout
+        case .thinking(_, let until), .backingOff(let until): script.runEnd.map { min($0, until) } ?? until
+        case .closing(let until): until
+        case .idle, .done: nil
+        }
+    }
+
+    package var isDone: Bool { state == .done }
+
+    // MARK: Events
+
+    package mutating func begin(now: NIODeadline) -> Action {
+        guard state == .idle else { return .none }
+        state = .connecting(since: now)
+        return .connect
+    }
+
+    /// The WebSocket is up: the first episode starts with its reset.
+    package mutating func connected(now: NIODeadline) -> Action {
+        guard case .connecting = state else { return .none }
+        row.connectLatency = Self.seconds(now - attemptStart)
+        state = .awaitingReset(sentAt: now)
+        return .send(.reset)
+    }
+
+    package mutating func connectFailed(_ failure: SessionFailure, now: NIODeadline) -> Action {
+        guard case .connecting = state else { return .none }
+        return fail(failure, now: now)
+    }
+
+    /// A message from the server.
+    package mutating func received(_ event: WebSocketEvent, now: NIODeadline) -> (action: Action, answer: Answer?) {
+        switch state {
+        case .awaitingReset(let sentAt):
+            do {
+                _ = try ReplyJudge.observation(event)
+            } catch {
+                let failure = SessionFailure.classify(error)
+                if failure.kind == FailureKind(server: .capacityReached), resets == 0, let retry = script.capacityRetry {
+                    return (backOff(retry, failure, now: now), nil)
+                }
+                return (fail(failure, now: now), nil)
+            }
+            if resets == 0, script.capacityRetry != nil { slotWait = attemptStart - start }
+            resets += 1
+            let latency = now - sentAt
+            resetTime = resetTime + latency
+            return (nextStep(0, now: now), .reset(latency: latency))
+        case .awaitingStep(let index, let sentAt):
+            do {
+                if script.workload.readsObservations {
+                    try row.record(try ReplyJudge.observation(event), strict: script.workload.isBenchmark)
+                } else {
+                    try ReplyJudge.toolResult(event)
+                }
+            } catch {
+                return (fail(SessionFailure.classify(error), now: now), nil)
+            }
+            let latency = now - sentAt
+            stepTime = stepTime + latency
+            stepsAnswered += 1
+            if index == 0 { steppedEpisodes += 1 }
+            let endsEpisode = script.stepsPerEpisode.map { index + 1 >= $0 } ?? false
+            if endsEpisode { episodes += 1 }
+            let action: Action
+            if isPastRunEnd(now) || (endsEpisode && !script.repeatsEpisodes) {
+                action = close(now: now)
+            } else if endsEpisode {
+                state = .awaitingReset(sentAt: now)
+                action = .send(.reset)
+            } else {
+                action = nextStep(index + 1, now: now)
+            }
+            return (action, .step(latency: latency, endsEpisode: endsEpisode))
+        case .closing:
+            switch event {
+            case .text, .binary:
+                let failure = SessionFailure(
+                    .unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
+                return (fail(failure, now: now), nil)
+            case .close: return (succeed(now: now), nil)
+            case .pong: return (.none, nil)
+            }
+        case .thinking:
+            guard case .pong = event else {
+                let failure = SessionFailure(
+                    .unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
+                return (fail(failure, now: now), nil)
+            }
+            return (.none, nil)
+        case .idle, .connecting, .backingOff, .done:
+            return (.none, nil)
+        }
+    }
+
+    /// The timer armed for ``wakeAt`` fired (possibly early or late: the state decides).
+    package mutating func timerFired(now: NIODeadline) -> Action {
+        guard let wakeAt, now >= wakeAt else { return .none }
+        switch state {
+        case .connecting:
+            return fail(SessionFailure(.connectTimeout, "no WebSocket upgrade within \(Self.seconds(script.connectTimeout))s"), now: now)
+        case .awaitingReset, .awaitingStep:
+            return fail(SessionFailure(.timeout, "no reply within \(Self.seconds(script.replyTimeout))s"), now: now)
+        case .thinking(let next, _):
+            if isPastRunEnd(now) { return close(now: now) }
+            state = .awaitingStep(next, sentAt: now)
+            return .send(.step(next))
+        case .backingOff:
+            if isPastRunEnd(now) {
+                return fail(SessionFailure(FailureKind(server: .capacityReached), "no slot before the run ended"), now: now)
+            }
+            reconnects += 1
+            attemptStart = now
+            state = .connecting(since: now)
+            return .connect
+        case .closing:
+            return succeed(now: now)
+        case .idle, .done:
+            return .none
+        }
+    }
+
+    /// The socket ended (EOF or closed) without a close frame.
+    package mutating func connectionEnded(now: NIODeadline) -> Action {
+        switch state {
+        case .awaitingReset, .awaitingStep:
+            return fail(SessionFailure(.closedBeforeReply, "connection ended without a close frame"), now: now)
+        case .thinking:
+            return fail(SessionFailure(.closedBeforeReply, "connection ended between steps (think time)"), now: now)
+        case .closing:
+            return succeed(now: now)
+        case .idle, .connecting, .backingOff, .done:
+            return .none
+        }
+    }
+
+    package mutating func errorCaught(_ error: any Error, now: NIODeadline) -> Action {
+        switch state {
+        case .awaitingReset, .awaitingStep, .thinking: fail(SessionFailure.classify(error), now: now)
+        case .closing: succeed(now: now)
+        case .idle, .connecting, .backingOff, .done: .none
+        }
+    }
+
+    /// The run was interrupted (SIGINT): the session ends now.
+    package mutating func interrupt(now: NIODeadline) -> Action {
+        fail(SessionFailure(.interrupted, "run interrupted"), now: now)
+    }
+
+    // MARK: Transitions
+
+    /// Step `index` of the episode: at once, or after a think time.
+    private mutating func nextStep(_ index: Int, now: NIODeadline) -> Action {
+        let think = script.workload.think.isZero ? 0 : script.workload.think.sample(using: &random)
+        guard think > 0 else {
+            state = .awaitingStep(index, sentAt: now)
+            return .send(.step(index))
+        }
+        state = .thinking(next: index, until: now + .nanoseconds(Int64(think * 1e9)))
+        return .none
+    }
+
+    private mutating func backOff(_ retry: SessionScript.CapacityRetry, _ failure: SessionFailure, now: NIODeadline) -> Action {
+        let seconds = retry.backoff.lowerBound + (retry.backoff.upperBound - retry.backoff.lowerBound) * random.unit()
+        let until = now + .nanoseconds(Int64(seconds * 1e9))
+        guard until - start <= retry.maxSlotWait else {
+            return fail(
+                SessionFailure(failure.kind, "no slot within --max-slot-wait \(Self.seconds(retry.maxSlotWait))s: \(failure.message)"),
+                now: now)
+        }
+        state = .backingOff(until: until)
+        return .disconnect
+    }
+
+    private mutating func close(now: NIODeadline) -> Action {
+        state = .closing(until: now + script.closeTimeout)
+        return .send(.close)
+    }
+
+    private func isPastRunEnd(_ now: NIODeadline) -> Bool {
+        script.runEnd.map { now >= $0 } ?? false
+    }
+
+    private mutating func succeed(now: NIODeadline) -> Action {
+        guard state != .done else { return .none }
+        row.success = true
+        if resets > 0 { row.resetLatency = Self.seconds(resetTime) / Double(resets) }
+        if steppedEpisodes > 0 { row.stepLatency = Self.seconds(stepTime) / Double(steppedEpisodes) }
+        return finish(now: now)
+    }
+
+    private mutating func fail(_ failure: SessionFailure, now: NIODeadline) -> Action {
+        guard state != .done else { return .none }
+        row.errorType = failure.kind
+        row.errorMessage = failure.message
+        (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
+        return finish(now: now)
+    }
+
+    private mutating func finish(now: NIODeadline) -> Action {
+        state = .done
+        row.totalLatency = Self.seconds(now - start)
+        return .finish(row)
+    }
+
+    package static func seconds(_ amount: TimeAmount) -> Double {
+        Double(amount.nanoseconds) / 1e9
+    }
+}
