@@ -5,8 +5,9 @@ public enum MeasuresReport {
         let total = measures.total
         let answered = total.stepsAnswered
         let rate = { (count: Int) in wallTime > 0 ? CSV.number(Double(count) / wallTime) : "0" }
+        // ci/bench-hold and ci/bench-server-cost read the first line's "held: … steps answered A/S".
         var lines = [
-            "  steps: \(answered) answered of \(total.stepsSent) sent (\(rate(answered))/s); episodes \(total.episodes) (\(rate(total.episodes))/s); peak \(measures.peakHeld) sessions held of \(sessions)",
+            "  held: peak \(measures.peakHeld) sessions open at once of \(sessions); steps answered \(answered)/\(total.stepsSent) (\(rate(answered))/s); episodes \(total.episodes) (\(rate(total.episodes))/s)",
             "  step latency: " + percentiles(total.stepLatency),
         ]
         if total.slotWait.totalCount > 0 { lines.append("  slot wait: " + percentiles(total.slotWait)) }

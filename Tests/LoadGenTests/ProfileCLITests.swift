@@ -57,7 +57,7 @@ struct ProfileCLITests {
         #expect(intervals.map { Int($0.histogram.totalCount) }.reduce(0, +) == answered)
         let read = try IntervalLog.measures(run.log, window: 0.5)
         #expect(read.total.stepsSent == answered && read.total.episodes == episodes)
-        #expect(run.output.contains("steps: \(answered) answered of \(answered) sent"), "\(run.output)")
+        #expect(run.output.contains("held: peak 4 sessions open at once of 4; steps answered \(answered)/\(answered)"), "\(run.output)")
     }
 
     @Test("refill: each episode its own session and row, replaced as it ends; no slot waits")
@@ -142,5 +142,35 @@ struct ProfileCLITests {
         #expect(total.stepsSent == parts.map(\.stepsSent).reduce(0, +))
         #expect(total.episodes == parts.map(\.episodes).reduce(0, +))
         #expect(total.stepLatency.max == parts.map(\.stepLatency.max).max())
+    }
+}
+
+/// `openenv-bench capacity` with the built binary against its embedded server.
+@Suite("openenv-bench capacity", .serialized, .timeLimit(.minutes(3)))
+struct CapacityCLITests {
+    @Test("doubling reaches the limit when every probe passes; each probe is in --summary-json")
+    func reachesLimit() async throws {
+        let file = temporaryDirectory().appendingPathExtension("json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try await LaunchedProcess.run(
+            "openenv-bench",
+            ["capacity", "--profile", "pool", "--start", "2", "--limit", "8", "--duration", "0.5", "-w", "0.01", "--steps", "2",
+             "--summary-json", file.path])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("Sustainable concurrency: 8 (pool"), "\(output)")
+        let document = try JSONCoding.parse(try Data(contentsOf: file))
+        #expect(document["sustainable_concurrency"] == 8 && document["step_p99_bound"]?.numberValue == 0.52)
+        let probes = try #require(document["probes"]?.arrayValue)
+        #expect(probes.map { $0["sessions"] } == [2, 4, 8] && probes.allSatisfy { $0["passed"] == true })
+        #expect(probes.allSatisfy { $0["run"]?["measures"]?["steps_answered"]?.integerValue ?? 0 > 0 })
+    }
+
+    @Test("a bound no run can keep: exit 3, saying not even the start passed")
+    func nothingPasses() async throws {
+        let (status, output) = try await LaunchedProcess.run(
+            "openenv-bench",
+            ["capacity", "--start", "2", "--limit", "8", "--duration", "0.5", "-w", "0.05", "--max-step-p99", "0.001"])
+        #expect(status == 3, "\(output)")
+        #expect(output.contains("N=2: fail — step p99") && output.contains("Not even 2 sessions passed"), "\(output)")
     }
 }
