@@ -100,13 +100,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Results without a network stack: session rows, run summaries, CSV/JSONL, percentiles,
-        // baselines and their comparison, capacity analysis, sweep state. No NIO.
+        // baselines and their comparison, capacity analysis, sweep state, long-run measures
+        // (HdrHistogram). No NIO.
         .target(
             name: "BenchResults",
             dependencies: ["EnvProtocol", .product(name: "Histogram", package: "hdrhistogram-swift")],
             resources: [.copy("Baselines")],
             swiftSettings: swiftSettings),
-        // The load generator: session drivers, bursts, open model, hold, sweeps and their checks.
+        // The load generator: one session state machine and handler for every load pattern (bursts,
+        // open model, hold, trainer profiles), measures and interval logs, sweeps and their checks.
         .target(
             name: "LoadGen",
             dependencies: [
