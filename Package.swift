@@ -144,7 +144,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Prints what parsing each hostile-but-legal 1 MiB message shape costs (ci/json-cost).
+        // Prints what parsing each hostile-but-legal 1 MiB message shape costs (Benchmarks/scripts/json-cost).
         .executableTarget(name: "json-cost", dependencies: ["EnvProtocol", "HostileJSON"], swiftSettings: swiftSettings),
         // JSON documents shaped to find super-linear parsing (json-cost and the Reliability suite).
         .target(name: "HostileJSON", swiftSettings: swiftSettings),

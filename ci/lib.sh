@@ -15,16 +15,35 @@ machine_summary() {
     "python: 2e6 squares in $loop s (0.14 s on the 2-core Intel Xeon VM of 2026-12-01)"
 }
 
-# websockets_python: the python of the pinned websockets client venv (.build-venv/soak,
-# ci/python/requirements-soak.txt) that ci/soak and ci/idle-connections drive the server with,
-# creating or updating it first (pip does no network I/O when everything is installed).
-# (Called in $(...), where set -e does not reach: each step returns on failure itself.)
+# python_venv NAME REQUIREMENTS: prints the path of a virtualenv with the pinned REQUIREMENTS
+# installed, creating it first when needed. Venvs are cached outside the clone, keyed by the
+# requirements file's content and the Python version, so a fresh clone on a machine that has run
+# CI before (CI's own machine) reuses them instead of spending minutes in pip; on a fresh machine
+# the same call builds them. `.build-venv/NAME` is linked to the venv, for the commands the docs
+# show. OPENENV_VENV_CACHE moves the cache (default ~/.cache/openenvkit/venv).
+# (Often called in $(...), where set -e does not reach: it returns on failure itself.)
+python_venv() {
+  local name="$1" requirements="$2" repo key venv
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
+  venv="${OPENENV_VENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openenvkit/venv}/$name-$key"
+  if [[ ! -e "$venv/.complete" ]]; then
+    echo "creating venv $venv from $requirements" >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2 || return 1
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2 || return 1
+    touch "$venv/.complete"
+  fi
+  mkdir -p "$repo/.build-venv" && ln -sfn "$venv" "$repo/.build-venv/$name" || return 1
+  echo "$venv"
+}
+
+# websockets_python: the python of the pinned websockets client venv (ci/python/requirements-soak.txt)
+# that ci/soak and ci/idle-connections drive the server with.
 websockets_python() {
   local repo venv
   repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  venv="$repo/.build-venv/soak"
-  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv" >&2 || return 1
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$repo/ci/python/requirements-soak.txt" >&2 || return 1
+  venv="$(python_venv soak "$repo/ci/python/requirements-soak.txt")" || return 1
   echo "$venv/bin/python"
 }
 
