@@ -62,23 +62,20 @@ extension SessionDriver {
     /// Cancelling the task (SIGINT) ends the sessions in flight as `Interrupted` and starts no
     /// more. One row per started session, in request order, and the run's measures.
     ///
-    /// - Parameters:
-    ///   - refills: each finished session is replaced by a new one until `script.runEnd`.
-    ///   - connector: how sessions connect (default: WebSockets to `endpoints`).
+    /// - Parameter refills: each finished session is replaced by a new one until `script.runEnd`.
     func runWebSocketSessions(
         count: Int, firstID: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?,
-        script: SessionScript? = nil, refills: Bool = false, window: Double = 10, connector: SessionConnector? = nil
+        script: SessionScript? = nil, refills: Bool = false, window: Double = 10
     ) async -> (results: [SessionResult], measures: LoadMeasures) {
         let group = MultiThreadedEventLoopGroup.singleton
         let rows = SessionRows()
         rows.reserve(count)
         let plan = SessionPlan(
             script: script ?? .oneEpisode(workload, timeout: .nanoseconds(timeout.nanoseconds), seed: seed),
-            connector: connector
-                ?? .webSocket(
-                    endpoints: endpoints,
-                    configuration: WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls),
-                    tls: tls),
+            connector: .webSocket(
+                endpoints: endpoints,
+                configuration: WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls),
+                tls: tls),
             rows: rows, measures: RunMeasures(origin: .now(), window: window), progress: progress,
             batchSize: batchSize, hardware: hardware, refills: refills, firstRefillID: firstID + count)
         await withTaskCancellationHandler {

@@ -35,7 +35,7 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "The first concurrency tried.")
     var start: Int = 64
 
-    @Option(help: "The largest concurrency tried (and the embedded server's capacity).")
+    @Option(help: "The largest concurrency tried (and the embedded server's capacity; twice that for refill).")
     var limit: Int = 16_384
 
     @Option(help: "Bound on the step p99, seconds (default 2 × --wait + 0.5).")
@@ -84,7 +84,7 @@ struct CapacityCommand: AsyncParsableCommand {
             found = try await search.run { n in try await probe(n, endpoints: [ServerEndpoint(parsing: url)], url: url, bound: bound, into: &probes) }
         } else {
             var result: Int?
-            try await EmbeddedServer.withRunning(capacity: limit) { endpoint in
+            try await EmbeddedServer.withRunning(capacity: profile == .refill ? 2 * limit : limit) { endpoint in
                 result = try await search.run { n in
                     try await probe(n, endpoints: [endpoint], url: endpoint.httpURL, bound: bound, into: &probes)
                 }

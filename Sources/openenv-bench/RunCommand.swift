@@ -109,7 +109,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The shape of the load: burst, pool, refill or oversubscribe (see above).")
     var profile: LoadProfileName = .burst
 
-    @Option(help: "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n, at least 100.")
+    @Option(help: "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n (twice that for refill), at least 100.")
     var serverCapacity: Int?
 
     @OptionGroup(title: "Workload")
@@ -210,7 +210,10 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         // No server named: serve one ourselves, sized for the largest burst of the grid.
-        try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, requestsGrid.max() ?? 0)) { endpoint in
+        // refill replaces an episode as it ends: room for the new session while the old one's
+        // slot is being given back.
+        let largest = (requestsGrid.max() ?? 0) * (profile == .refill ? 2 : 1)
+        try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, largest)) { endpoint in
             try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid)
         }
     }
