@@ -98,7 +98,11 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
         case .connect:
             connect()
         case .send(let message):
-            if case .step = message { plan.measures.record({ measures, at in measures.recordStepSent(at: at) }, at: loop.now) }
+            switch message {
+            case .step: plan.measures.record({ measures, at in measures.recordStepSent(at: at) }, at: loop.now)
+            case .close: releaseSlot()
+            case .reset: break
+            }
             context?.writeAndFlush(wrapOutboundOut(plan.bytes(message)), promise: nil)
         case .disconnect:
             dropConnection()
@@ -156,6 +160,14 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
             }, at: now)
     }
 
+    /// The session no longer holds its slot (it asked to close, or ended): counted before the
+    /// server gives the slot to another session, so the peak never exceeds the capacity.
+    private func releaseSlot() {
+        guard holdsSlot else { return }
+        holdsSlot = false
+        plan.measures.record({ measures, _ in measures.recordHeld(-1) }, at: loop.now)
+    }
+
     private func finish(_ row: SessionResult) {
         var row = row
         // After an interrupt, whatever ended the session (the embedded server stopping too,
@@ -165,11 +177,11 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
             row.errorMessage = "run interrupted: \(row.errorMessage ?? "")"
         }
         let now = loop.now
-        let (held, slotWait, reconnects) = (holdsSlot, machine.slotWait, machine.reconnects)
         let dropped = holdsSlot && row.errorType == .closedBeforeReply
+        releaseSlot()
+        let (slotWait, reconnects) = (machine.slotWait, machine.reconnects)
         plan.measures.record(
             { measures, at in
-                if held { measures.recordHeld(-1) }
                 if let slotWait { measures.recordSlotWait(LoadSessionStateMachine.seconds(slotWait), at: at) }
                 if reconnects > 0 { measures.recordReconnects(reconnects, at: at) }
                 if dropped { measures.recordDropped(at: at) }
