@@ -228,17 +228,35 @@ struct LazyDeadlineTests {
     @Test("a check is scheduled only when the wake time moves earlier than every pending one")
     func lazy() {
         var timer = LazyDeadline()
-        let t = NIODeadline.uptimeNanoseconds(1_000)
+        let t = NIODeadline.uptimeNanoseconds(1_000_000)
         let first = timer.needsCheck(at: t)
         let later = timer.needsCheck(at: t + .seconds(1))
         let earlier = timer.needsCheck(at: t - .nanoseconds(1))
         #expect(first && earlier)
         #expect(!later, "a later wake: the pending check re-arms")
-        timer.fired(scheduledAt: t)
-        #expect(timer.pending == t - .nanoseconds(1), "a stale check does not clear the newer one")
         timer.fired(scheduledAt: t - .nanoseconds(1))
-        #expect(timer.pending == nil)
+        #expect(timer.earliest == t, "the other check is still pending")
+        timer.fired(scheduledAt: t)
+        #expect(timer.earliest == nil)
         let again = timer.needsCheck(at: t)
         #expect(again)
+    }
+
+    @Test("think times alternating with far reply deadlines keep one far check pending, not one per step")
+    func alternating() {
+        var timer = LazyDeadline()
+        var scheduled = 0
+        var now = NIODeadline.uptimeNanoseconds(1_000_000)
+        for _ in 0..<100 {
+            // A step is sent: its reply deadline is 120 s away.
+            if timer.needsCheck(at: now + .seconds(120)) { scheduled += 1 }
+            // The reply came; the think time ends in 1 s, and its check fires then.
+            now = now + .milliseconds(100)
+            let think = now + .seconds(1)
+            if timer.needsCheck(at: think) { scheduled += 1 }
+            now = think
+            timer.fired(scheduledAt: think)
+        }
+        #expect(scheduled == 101, "one check per think time, and one far check")
     }
 }
