@@ -162,19 +162,12 @@ package struct LoadSessionStateMachine {
             return (action, .step(latency: latency, endsEpisode: endsEpisode))
         case .closing:
             switch event {
-            case .text, .binary:
-                let failure = SessionFailure(
-                    .unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
-                return (fail(failure, now: now), nil)
+            case .text, .binary: return (fail(Self.unsolicited(event), now: now), nil)
             case .close: return (succeed(now: now), nil)
             case .pong: return (.none, nil)
             }
         case .thinking:
-            guard case .pong = event else {
-                let failure = SessionFailure(
-                    .unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
-                return (fail(failure, now: now), nil)
-            }
+            guard case .pong = event else { return (fail(Self.unsolicited(event), now: now), nil) }
             return (.none, nil)
         case .idle, .connecting, .backingOff, .done:
             return (.none, nil)
@@ -289,6 +282,11 @@ package struct LoadSessionStateMachine {
         state = .done
         row.totalLatency = Self.seconds(now - start)
         return .finish(row)
+    }
+
+    /// A message that answered no request: every reply accepted before may have been shifted.
+    private static func unsolicited(_ event: WebSocketEvent) -> SessionFailure {
+        SessionFailure(.unsolicitedReply, "a message no request asked for: \(String(describing: event).prefix(300))")
     }
 
     package static func seconds(_ amount: TimeAmount) -> Double {

@@ -17,8 +17,6 @@ public enum LoadPattern: Sendable, Equatable {
 public struct RunOutcome: Sendable {
     public var summary: RunSummary
     public var results: [SessionResult]
-    /// Profile runs: step latencies, steps, episodes, slot waits, drops per window.
-    public var measures: LoadMeasures?
 }
 
 /// A sweep: requests-grid × wait-grid × repetitions, for one or more modes, with a pause
@@ -182,7 +180,7 @@ public struct SweepPlan: Sendable {
             if let writer {
                 try state.beginWrite(writer)
                 try writer.append(results: outcome.results, summary: outcome.summary)
-                if let measures = outcome.measures {
+                if let measures = outcome.summary.measures {
                     try IntervalLog.write(measures, to: writer.directory, run: outcome.summary)
                 }
             }
@@ -222,7 +220,7 @@ public struct SweepPlan: Sendable {
             results: results, mode: mode, url: url, numRequests: results.count, waitSeconds: wait,
             repetition: repetition, totalWallTime: wallTime, hardware: hardware)
         summary.measures = measures
-        return RunOutcome(summary: summary, results: results, measures: measures)
+        return RunOutcome(summary: summary, results: results)
     }
 }
 

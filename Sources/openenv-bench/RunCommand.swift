@@ -1,12 +1,10 @@
 import ArgumentParser
 import BenchResults
-import BenchmarkEnvironment
 import EnvClient
 import EnvProtocol
 import EnvServer
 import Foundation
 import LoadGen
-import Logging
 import UnixSignals
 
 /// `openenv-bench [run]`: bursts of OpenEnv sessions against a server, with the seed benchmark's
@@ -279,7 +277,7 @@ struct RunCommand: AsyncParsableCommand {
     private func runLines(_ outcome: RunOutcome, index: Int, total: Int, checks: SweepChecks) -> [String] {
         let summary = outcome.summary
         var lines = [SweepReport.runLine(summary, index: index, total: total)]
-        if let measures = outcome.measures {
+        if let measures = summary.measures {
             lines.append(contentsOf: MeasuresReport.lines(measures, wallTime: summary.totalWallTime, sessions: summary.numRequests))
         }
         if verbose {
