@@ -60,13 +60,14 @@ extension SessionDriver {
     /// event loop running `script` (default: one episode of the workload): a burst is started by
     /// one job per loop, an open-model run's sessions one by one at their scheduled times.
     /// Cancelling the task (SIGINT) ends the sessions in flight as `Interrupted` and starts no
-    /// more. One row per started session, in request order, and the run's measures.
+    /// more. One row per started session, in request order, and, when there is a script, the
+    /// run's measures.
     ///
     /// - Parameter refills: each finished session is replaced by a new one until `script.runEnd`.
     func runWebSocketSessions(
         count: Int, firstID: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?,
         script: SessionScript? = nil, refills: Bool = false, window: Double = 10
-    ) async -> (results: [SessionResult], measures: LoadMeasures) {
+    ) async -> (results: [SessionResult], measures: LoadMeasures?) {
         let group = MultiThreadedEventLoopGroup.singleton
         let rows = SessionRows()
         rows.reserve(count)
@@ -76,7 +77,7 @@ extension SessionDriver {
                 endpoints: endpoints,
                 configuration: WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls),
                 tls: tls),
-            rows: rows, measures: RunMeasures(origin: .now(), window: window), progress: progress,
+            rows: rows, measures: script == nil ? nil : RunMeasures(origin: .now(), window: window), progress: progress,
             batchSize: batchSize, hardware: hardware, refills: refills, firstRefillID: firstID + count)
         await withTaskCancellationHandler {
             if let schedule {
@@ -107,7 +108,7 @@ extension SessionDriver {
         } onCancel: {
             rows.interrupt()
         }
-        return (rows.results, plan.measures.snapshot)
+        return (rows.results, plan.measures?.snapshot)
     }
 
     /// One connection per concurrent session, as the seed's client allowed (up to 1,000 there).

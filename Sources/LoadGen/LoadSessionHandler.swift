@@ -99,7 +99,7 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
             connect()
         case .send(let message):
             switch message {
-            case .step: plan.measures.record({ measures, at in measures.recordStepSent(at: at) }, at: loop.now)
+            case .step: plan.measures?.record({ measures, at in measures.recordStepSent(at: at) }, at: loop.now)
             case .close: releaseSlot()
             case .reset: break
             }
@@ -148,7 +148,7 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
     private func record(_ answer: LoadSessionStateMachine.Answer, now: NIODeadline) {
         let firstSlot = !holdsSlot
         if case .reset = answer { holdsSlot = true }
-        plan.measures.record(
+        plan.measures?.record(
             { measures, at in
                 switch answer {
                 case .reset:
@@ -165,7 +165,7 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
     private func releaseSlot() {
         guard holdsSlot else { return }
         holdsSlot = false
-        plan.measures.record({ measures, _ in measures.recordHeld(-1) }, at: loop.now)
+        plan.measures?.record({ measures, _ in measures.recordHeld(-1) }, at: loop.now)
     }
 
     private func finish(_ row: SessionResult) {
@@ -180,7 +180,7 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
         let dropped = holdsSlot && row.errorType == .closedBeforeReply
         releaseSlot()
         let (slotWait, reconnects) = (machine.slotWait, machine.reconnects)
-        plan.measures.record(
+        plan.measures?.record(
             { measures, at in
                 if let slotWait { measures.recordSlotWait(LoadSessionStateMachine.seconds(slotWait), at: at) }
                 if reconnects > 0 { measures.recordReconnects(reconnects, at: at) }

@@ -79,6 +79,7 @@ public struct ProfileRun: Sendable {
         let (results, measures) = await driver.runWebSocketSessions(
             count: sessions, firstID: 0, endpoints: endpoints, schedule: nil, script: script, refills: refills,
             window: window.seconds)
-        return Outcome(results: results, wallTime: (clock.now - start).seconds, measures: measures)
+        return Outcome(
+            results: results, wallTime: (clock.now - start).seconds, measures: measures ?? LoadMeasures(window: window.seconds))
     }
 }

@@ -8,7 +8,9 @@ package final class SessionPlan: Sendable {
     let script: SessionScript
     let connector: SessionConnector
     package let rows: SessionRows
-    package let measures: RunMeasures
+    /// Profile runs only: bursts and the open model keep only their rows, and pay nothing for
+    /// histograms (the cost gates count a burst's mallocs).
+    package let measures: RunMeasures?
     let progress: RunProgress?
     /// The row columns every session shares.
     let batchSize: Int
@@ -24,7 +26,7 @@ package final class SessionPlan: Sendable {
 
     /// - Parameter firstRefillID: the request id of the first session started as a refill.
     package init(
-        script: SessionScript, connector: SessionConnector, rows: SessionRows, measures: RunMeasures,
+        script: SessionScript, connector: SessionConnector, rows: SessionRows, measures: RunMeasures?,
         progress: RunProgress?, batchSize: Int, hardware: String, refills: Bool = false, firstRefillID: Int = 0
     ) {
         self.script = script

@@ -93,7 +93,7 @@ struct LoadSessionHandlerTests {
         try harness.reply(.close(code: 1000, reason: ""))
         let rows = harness.rows.results
         #expect(rows.count == 1 && rows[0].success && rows[0].pid == 7)
-        let measures = harness.plan.measures.snapshot
+        let measures = try #require(harness.plan.measures?.snapshot)
         #expect(measures.total.stepsAnswered == 2 && measures.total.stepsSent == 2 && measures.total.episodes == 1)
         #expect(measures.peakHeld == 1)
         #expect(!harness.channels.value[0].isActive, "the connection is closed")
@@ -118,7 +118,7 @@ struct LoadSessionHandlerTests {
         // Finished at 0.3, 0.6, 0.9 (each replaced) and 1.2 s (after the end: not replaced).
         #expect(served == 4)
         #expect(rows.count == 4 && rows.allSatisfy(\.success) && rows.map(\.requestID) == [0, 1, 2, 3])
-        #expect(harness.plan.measures.snapshot.total.episodes == 4)
+        #expect(try #require(harness.plan.measures?.snapshot).total.episodes == 4)
     }
 
     @Test("oversubscribe: CAPACITY_REACHED drops the connection, a new one follows the backoff, one row")
@@ -142,7 +142,7 @@ struct LoadSessionHandlerTests {
         try harness.reply(.close(code: 1000, reason: ""), on: 1)
         let rows = harness.rows.results
         #expect(rows.count == 1 && rows[0].success)
-        let total = harness.plan.measures.snapshot.total
+        let total = try #require(harness.plan.measures?.snapshot).total
         #expect(total.reconnects == 1 && total.slotWait.totalCount == 1 && total.slotWait.min >= 1_000_000)
     }
 
