@@ -153,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "openenv-server",
             dependencies: [
-                "EnvServer", "BenchmarkEnvironment", "EchoEnvironment",
+                "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EchoEnvironment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -161,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "openenv-bench",
             dependencies: [
-                "EnvServer", "BenchmarkEnvironment", "EnvClient", "BenchResults", "LoadGen", "Reports", "Deploy",
+                "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EnvClient", "BenchResults", "LoadGen", "Reports", "Deploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnvProtocol
 
 /// `openenv-bench`: the kit's command line. `run` (the default, so `openenv-bench --url …`
 /// works as the seed's script did) load-tests a server; the other subcommands work on the
@@ -6,7 +7,7 @@ import ArgumentParser
 @main
 struct OpenEnvBench: AsyncParsableCommand {
     /// The kit's version, printed by `--version` and written into `--summary-json` documents.
-    static let version = "0.1.0"
+    static let version = OpenEnvKitVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "openenv-bench",
