@@ -14,13 +14,15 @@ struct EnvelopeTests {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let reset = try await session.request(#"{"type":"reset","data":{}}"#)
-                expectMetadataEnvelope(try #require(reset["data"]?.objectValue), profile, .webSocket)
-                let step = try await session.request(try await EnvironmentUnderTest.current().stepMessage())
-                expectMetadataEnvelope(try #require(step["data"]?.objectValue), profile, .webSocket)
+                expectMetadataEnvelope(try #require(reset["data"]?.objectValue, "rule: a reset is answered with an observation; sent a reset → \(reset)"), profile, .webSocket)
+                let message = try await EnvironmentUnderTest.current().stepMessage()
+                let step = try await session.request(message)
+                expectMetadataEnvelope(try #require(step["data"]?.objectValue, "rule: a step is answered with an observation; sent \(message) → \(step)"), profile, .webSocket)
             }
             let action = try await EnvironmentUnderTest.current().action.get()
-            let http = try await HTTPProbe.post(endpoint, "/step", body: JSONCoding.encodeString(JSONValue.object(["action": action])))
-            expectMetadataEnvelope(try #require(http.json?.objectValue), profile, .http)
+            guard let http = try await sessionlessHTTP(endpoint, .POST, "/step", body: stepBody(action), case: 50) else { return }
+            let body = try #require(http.json?.objectValue, "rule: POST /step answers a JSON envelope; POST /step \(stepBody(action)) → \(Exchange.describe(http))")
+            expectMetadataEnvelope(body, profile, .http)
         }
     }
 

@@ -6,15 +6,15 @@ import Testing
 /// PROTOCOL.md §5, cases 6–16: the stateless HTTP simulation endpoints.
 @Suite("HTTP", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct HTTPEndpointTests {
-    @Test("6 · POST /reset {} → envelope, done false, reward null; metadata as the protocol writes it")
+    @Test("6 · POST /reset {} → envelope (the benchmark's: done false, reward null); metadata as the protocol writes it")
     func resetEmpty() async throws {
         let profile = await ServerUnderTest.protocolProfile()
         let isBenchmark = await EnvironmentUnderTest.current().isBenchmark
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.post(endpoint, "/reset", body: "{}")
-            #expect(reply.status == 200)
-            let body = try #require(reply.json?.objectValue)
-            #expect(body["done"] == false)
+            let reply = try await Exchange.http(endpoint, .POST, "/reset", body: "{}")
+            let body = try #require(reply.json?.objectValue, "rule: POST /reset answers a JSON envelope; POST /reset {} → \(Exchange.describe(reply))")
+            #expect(reply.status == 200, "rule: POST /reset answers 200; POST /reset {} → \(Exchange.describe(reply))")
+            expectResetDone(body, isBenchmark: isBenchmark, sent: "POST /reset {}")
             // Present: null for the benchmark; any environment may reward a reset.
             #expect(isBenchmark ? body["reward"] == .null : body.keys.contains("reward"), "reward: \(body)")
             #expect(body["observation"]?.objectValue != nil)
@@ -102,13 +102,13 @@ struct HTTPEndpointTests {
         }
     }
 
-    @Test("16 · GET /state → step_count integer ≥ 0")
+    @Test("16 · GET /state → step_count integer ≥ 0 (a 5xx there is case 75's verdict)")
     func state() async throws {
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/state")
-            #expect(reply.status == 200)
+            guard let reply = try await sessionlessHTTP(endpoint, .GET, "/state", case: 16) else { return }
+            #expect(reply.status == 200, "rule: GET /state answers 200; GET /state → \(Exchange.describe(reply))")
             guard case .integer(let count)? = reply.json?["step_count"] else {
-                Issue.record("step_count is not an integer: \(reply.body)")
+                Issue.record("rule: a state has an integer step_count; GET /state → \(Exchange.describe(reply))")
                 return
             }
             #expect(count >= 0)
