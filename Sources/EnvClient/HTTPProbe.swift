@@ -35,10 +35,25 @@ public enum HTTPProbe {
 
     /// Sends one request; a body goes with `contentType` (default `application/json`).
     ///
+    /// A pooled keep-alive connection the server closed or reset while it sat idle (uvicorn
+    /// resets the connection of a request its app raised on) fails the next request through no
+    /// fault of that request's; such a failure is retried once, on a new connection.
+    ///
     /// - Parameter limit: the largest response body read (larger fails the request).
     public static func send(
         _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]? = nil,
         contentType: String? = "application/json", timeout: Duration = .seconds(60), limit: Int = 64 << 20
+    ) async throws -> HTTPReply {
+        do {
+            return try await exchange(endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+        } catch let error where error is IOError || (error as? HTTPClientError) == .remoteConnectionClosed {
+            return try await exchange(endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+        }
+    }
+
+    private static func exchange(
+        _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]?,
+        contentType: String?, timeout: Duration, limit: Int
     ) async throws -> HTTPReply {
         var request = HTTPClientRequest(url: endpoint.httpURL + path)
         request.method = method

@@ -25,21 +25,16 @@ public enum Exchange {
         }
     }
 
-    /// Sends one HTTP request of a case. A pooled keep-alive connection the server closed while
-    /// idle (uvicorn does after 5 s) fails the first attempt through no fault of the server's,
-    /// so a failed exchange is tried once more on a new connection; a second failure is our
-    /// client's: a ``HarnessError`` naming the request, never a verdict on the server.
+    /// Sends one HTTP request of a case (``HTTPProbe``, which retries a stale pooled connection
+    /// once). A request our client still could not complete is a ``HarnessError`` naming it,
+    /// never a verdict on the server.
     public static func http(
         _ endpoint: ServerEndpoint, _ method: HTTPMethodName, _ path: String, body: String? = nil
     ) async throws -> HTTPReply {
         do {
             return try await send(endpoint, method, path, body: body)
         } catch {
-            do {
-                return try await send(endpoint, method, path, body: body)
-            } catch {
-                throw HarnessError(action: "\(method.rawValue) \(path)\(body.map { " " + excerpt($0, limit: 200) } ?? "")", cause: error)
-            }
+            throw HarnessError(action: "\(method.rawValue) \(path)\(body.map { " " + excerpt($0, limit: 200) } ?? "")", cause: error)
         }
     }
 
@@ -54,8 +49,8 @@ public enum Exchange {
     }
 }
 
-/// The suite's own client failed (it could not connect, or lost an HTTP exchange twice): not a
-/// verdict on the server, and said so.
+/// The suite's own client failed (it could not connect, or lost an HTTP exchange even on a
+/// fresh connection): not a verdict on the server, and said so.
 public struct HarnessError: Error, CustomStringConvertible {
     public let action: String
     public let cause: any Error
