@@ -30,7 +30,7 @@ struct EnvelopeTests {
     func resetObservationSchema() async throws {
         let profile = await ServerUnderTest.protocolProfile()
         try await ServerUnderTest.withServer { endpoint in
-            let schema = try #require(try await HTTPProbe.get(endpoint, "/schema").json?.objectValue)
+            let schema = try #require(try await Exchange.http(endpoint, .GET, "/schema").json?.objectValue)
             if profile.resetObservationSchema {
                 #expect(schema["reset_observation"]?.objectValue != nil, "\(profile): reset_observation is a schema")
             } else {
@@ -51,12 +51,12 @@ struct ProductionModeTests {
         var configuration = try await ServerUnderTest.speaking(ServerConfiguration())
         configuration.mode = .production
         try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
-            #expect(try await HTTPProbe.post(endpoint, "/reset", body: "{}").status == 404)
-            #expect(try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{}}"#).status == 404)
-            #expect(try await HTTPProbe.get(endpoint, "/state").status == 404)
-            let paths = try await HTTPProbe.get(endpoint, "/openapi.json").json?["paths"]?.objectValue ?? [:]
+            #expect(try await Exchange.http(endpoint, .POST, "/reset", body: "{}").status == 404)
+            #expect(try await Exchange.http(endpoint, .POST, "/step", body: #"{"action":{}}"#).status == 404)
+            #expect(try await Exchange.http(endpoint, .GET, "/state").status == 404)
+            let paths = try await Exchange.http(endpoint, .GET, "/openapi.json").json?["paths"]?.objectValue ?? [:]
             #expect(paths["/reset"] == nil && paths["/step"] == nil && paths["/state"] == nil && paths["/mcp"] != nil)
-            #expect(try await HTTPProbe.get(endpoint, "/schema").status == 200)
+            #expect(try await Exchange.http(endpoint, .GET, "/schema").status == 200)
             let state = try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 _ = try await session.stepValid()
