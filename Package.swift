@@ -1,11 +1,14 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 /// One set of compiler settings for every target (as Hummingbird does), so the whole kit
-/// builds in Swift 6 language mode with the same upcoming-feature flags.
+/// builds in Swift 6 language mode with the same upcoming-feature flags. A warning in our own
+/// code is an error, in every build (dependencies keep theirs: SwiftPM applies this setting to
+/// our targets only).
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -36,7 +39,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Cost gates (Benchmarks/, ci/cost-gates): malloc counts through the interposer; its
@@ -134,7 +136,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Prints what parsing each hostile-but-legal 1 MiB message shape costs (ci/json-cost).
+        // Prints what parsing each hostile-but-legal 1 MiB message shape costs (Benchmarks/scripts/json-cost).
         .executableTarget(name: "json-cost", dependencies: ["EnvProtocol", "HostileJSON"], swiftSettings: swiftSettings),
         // JSON documents shaped to find super-linear parsing (json-cost and the Reliability suite).
         .target(name: "HostileJSON", swiftSettings: swiftSettings),
@@ -202,7 +204,6 @@ let package = Package(
                 "LoadGen", "BenchResults", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer",
                 "EnvTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -47,6 +47,13 @@ websockets_python() {
   echo "$venv/bin/python"
 }
 
+# swift_build ARGS...: `swift build ARGS`, unless OPENENV_SKIP_BUILD is set. ci/entry builds each
+# configuration once and sets it: every SwiftPM command that builds re-plans, and one that builds a
+# different set (a product, the tests, a plugin's tool) after another relinks tools for ~30 s.
+swift_build() {
+  [[ -n "${OPENENV_SKIP_BUILD:-}" ]] || swift build "$@"
+}
+
 # ready_port LOG: the port of the first ready line in LOG (empty when there is none).
 ready_port() {
   sed -nE 's#^listening https?://.*:([0-9]+) pid=[0-9]+$#\1#p' "$1" 2>/dev/null | head -n 1

@@ -3,7 +3,7 @@
 // For each shape of HostileJSON's HostileShape, filled to just under the 1 MiB message limit, prints the CPU
 // time JSONParser needs per MiB (median of repeated runs, process CPU clock) and, with --old,
 // what the former path (structure pre-pass + Foundation's JSONDecoder) needed for the same bytes
-// (one run: it can take tens of seconds). A benchmark, not a test: ci/json-cost runs it.
+// (one run: it can take tens of seconds). A benchmark, not a test: Benchmarks/scripts/json-cost runs it.
 //
 // Usage: json-cost [--old] [--size BYTES] [--limit MS_PER_MIB] [--only SUBSTRING]
 // Exit status 1 when a shape costs the new parser more than the limit (default 50 ms/MiB).

@@ -1,5 +1,4 @@
 import BenchmarkEnvironment
-import Crypto
 import EnvServer
 import Foundation
 import BenchResults
@@ -8,34 +7,16 @@ import LoadGen
 import Logging
 import EnvTesting
 import NIOSSL
-import SwiftASN1
 import Testing
-import X509
 
-/// `wss` end to end: our server with a self-signed certificate made here, and the load
+/// `wss` end to end: our server with a self-signed test certificate (`TestCertificate`), and the load
 /// generator's three trust settings.
 @Suite("wss sessions", .serialized, .timeLimit(.minutes(1)))
 struct SecureSessionTests {
-    /// A fresh self-signed certificate for `localhost`, as PEM strings.
-    static func selfSigned() throws -> (certificate: String, key: String) {
-        let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName { CommonName("localhost") }
-        let now = Date()
-        let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                SubjectAlternativeNames([.dnsName("localhost")])
-            },
-            issuerPrivateKey: .init(key))
-        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
-    }
-
     private func withTLSServer(
         limits: ConnectionLimits = ConnectionLimits(), _ body: (ServerEndpoint, String, OpenEnvServer) async throws -> Void
     ) async throws {
-        let (certificatePEM, keyPEM) = try Self.selfSigned()
+        let (certificatePEM, keyPEM) = (TestCertificate.certificatePEM, TestCertificate.keyPEM)
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)))

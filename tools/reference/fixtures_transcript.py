@@ -5,7 +5,7 @@ Usage (0.10 venv; start the servers first, e.g.
   FIXTURE=tictactoe OPENENV_REFERENCE=0.10 PORT=18311 ci/start-reference-server /tmp/t/s.pid
   FIXTURE=mcp_tools OPENENV_REFERENCE=0.10 PORT=18312 ci/start-reference-server /tmp/m/s.pid):
 
-  python ci/python/fixtures_transcript.py --tictactoe http://127.0.0.1:18311 \
+  python tools/reference/fixtures_transcript.py --tictactoe http://127.0.0.1:18311 \
       --mcp-tools http://127.0.0.1:18312 [--out FILE]
 
 Every request and frame has a timeout; exit 1 when an answer is not the expected one (each

@@ -1,4 +1,4 @@
-"""Side-by-side table of `openenv-bench` sweeps (ci/bench-vs-reference): our server and the
+"""Side-by-side table of `openenv-bench` sweeps (Benchmarks/scripts/bench-vs-reference): our server and the
 Python references (openenv-core 0.3.0 and openenv 0.10.0), per burst size, with ratios. Reads
 DIR/{swift,reference-0.3,reference-0.10}/summary.csv and resources.json (an older DIR/reference
 is read as the 0.3 reference); prints Markdown. A missing side prints as "not measured".
