@@ -35,10 +35,36 @@ public enum HTTPProbe {
 
     /// Sends one request; a body goes with `contentType` (default `application/json`).
     ///
+    /// A pooled keep-alive connection the server closed or reset while it sat idle (uvicorn
+    /// resets the connection of a request its app raised on) fails the next request through no
+    /// fault of that request's; such a failure is retried once, on a new connection.
+    ///
     /// - Parameter limit: the largest response body read (larger fails the request).
     public static func send(
         _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]? = nil,
         contentType: String? = "application/json", timeout: Duration = .seconds(60), limit: Int = 64 << 20
+    ) async throws -> HTTPReply {
+        do {
+            return try await exchange(
+                .shared, endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+        } catch let error where error is IOError || (error as? HTTPClientError) == .remoteConnectionClosed {
+            // A client of its own, so the retry cannot draw another stale connection from the pool.
+            let fresh = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            do {
+                let reply = try await exchange(
+                    fresh, endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+                try await fresh.shutdown()
+                return reply
+            } catch {
+                try? await fresh.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private static func exchange(
+        _ client: HTTPClient, _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]?,
+        contentType: String?, timeout: Duration, limit: Int
     ) async throws -> HTTPReply {
         var request = HTTPClientRequest(url: endpoint.httpURL + path)
         request.method = method
@@ -46,7 +72,7 @@ public enum HTTPProbe {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+        let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
         let bytes = try await response.body.collect(upTo: limit)
         return HTTPReply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }

@@ -57,8 +57,8 @@ public struct EnvironmentUnderTest: Sendable {
         var schemas: JSONValue = [:]
         var tools: [JSONValue] = []
         if let url = settings.remoteURL, let endpoint = try? ServerEndpoint(parsing: url) {
-            name = (try? await HTTPProbe.get(endpoint, "/metadata").json?["name"]?.stringValue) ?? "?"
-            schemas = (try? await HTTPProbe.get(endpoint, "/schema").json) ?? [:]
+            name = (try? await Exchange.http(endpoint, .GET, "/metadata").json?["name"]?.stringValue) ?? "?"
+            schemas = (try? await Exchange.http(endpoint, .GET, "/schema").json) ?? [:]
             let listed = try? await MCPProbe.call(endpoint, "tools/list", params: [:])
             tools = listed?["result"]?["tools"]?.arrayValue ?? []
         } else {

@@ -7,13 +7,13 @@ import EnvProtocol
 public enum ProtocolDetection {
     /// The detected profile and the evidence, e.g. `openenv-0.10 (/schema has reset_observation)`.
     public static func detect(_ endpoint: ServerEndpoint) async throws -> (profile: ProtocolProfile, evidence: String) {
-        let schema = try await HTTPProbe.get(endpoint, "/schema").json
+        let schema = try await Exchange.http(endpoint, .GET, "/schema").json
         if schema?["reset_observation"] != nil { return (.openenv010, "/schema has reset_observation") }
-        let paths = try await HTTPProbe.get(endpoint, "/openapi.json").json?["paths"]?.objectValue ?? [:]
+        let paths = try await Exchange.http(endpoint, .GET, "/openapi.json").json?["paths"]?.objectValue ?? [:]
         if paths.keys.contains("/list_environments") {
             return (ProtocolProfile(release: "0.4.1")!, "/openapi.json lists the task API but /schema has no reset_observation")
         }
-        let reset = try await HTTPProbe.post(endpoint, "/reset", body: "{}").json
+        let reset = try await Exchange.http(endpoint, .POST, "/reset", body: "{}").json
         if reset?["observation"]?["metadata"] != nil {
             return (ProtocolProfile(release: "0.4.0")!, "a reset's observation carries metadata")
         }

@@ -8,12 +8,24 @@ import Testing
 public let defaultReplyTimeout: Duration = .seconds(30)
 
 /// Opens a WebSocket session on `endpoint` for the duration of `body`.
+///
+/// A connection our client could not make (refused, unreachable: anything but a refused
+/// upgrade or an unanswered one) is a ``HarnessError``, not a verdict on the server.
 public func withSession<Result>(
     _ endpoint: ServerEndpoint, replyTimeout: Duration = defaultReplyTimeout,
     _ body: (inout WebSocketConnection) async throws -> Result
 ) async throws -> Result {
-    try await WebSocketConnection.withConnection(
-        to: endpoint, configuration: .init(connectTimeout: .seconds(10), replyTimeout: replyTimeout), body)
+    var connected = false
+    do {
+        return try await WebSocketConnection.withConnection(
+            to: endpoint, configuration: .init(connectTimeout: .seconds(10), replyTimeout: replyTimeout)
+        ) { connection in
+            connected = true
+            return try await body(&connection)
+        }
+    } catch where !connected && !(error is WebSocketClientError) {
+        throw HarnessError(action: "open a WebSocket to \(endpoint.webSocketURL)", cause: error)
+    }
 }
 
 /// A reply that was not the JSON text message a case needed.
@@ -27,8 +39,12 @@ extension WebSocketConnection {
     public mutating func request(
         _ text: String, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> JSONValue {
-        try await send(text: text)
-        return try await nextJSON(sourceLocation: sourceLocation)
+        do {
+            try await send(text: text)
+        } catch {
+            throw NoReply(sent: text, cause: error)
+        }
+        return try await nextJSON(answering: text, sourceLocation: sourceLocation)
     }
 
     /// Sends `text` and returns the reply when it is JSON text, else `nil` — without recording
@@ -40,14 +56,28 @@ extension WebSocketConnection {
         return try? JSONCoding.parse(reply)
     }
 
-    /// The next message, which must be a JSON text frame.
-    public mutating func nextJSON(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
-        let event = try await receive()
+    /// The next message, which must be a JSON text frame; `sent`, the message it answers, is
+    /// quoted when it is not (a close frame with its code, silence, a non-JSON text).
+    public mutating func nextJSON(
+        answering sent: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> JSONValue {
+        let event: WebSocketEvent
+        do {
+            event = try await receive()
+        } catch {
+            throw sent.map { NoReply(sent: $0, cause: error) } ?? error
+        }
+        let request = sent.map { "sent \(Exchange.excerpt($0, limit: 200)) → " } ?? ""
         guard case .text(let text) = event else {
-            Issue.record("expected a JSON text reply, got \(event)", sourceLocation: sourceLocation)
+            Issue.record("rule: every message is answered with a JSON text message; \(request)got \(Exchange.describe(event))", sourceLocation: sourceLocation)
             throw UnexpectedEvent(event: event)
         }
-        return try JSONCoding.parse(text)
+        do {
+            return try JSONCoding.parse(text)
+        } catch {
+            Issue.record("rule: every message is answered with a JSON text message; \(request)got text that is not JSON: \(Exchange.excerpt(text))", sourceLocation: sourceLocation)
+            throw error
+        }
     }
 
     /// Resets and returns the observation (`data.observation`), checking the reply type and
@@ -72,7 +102,8 @@ extension WebSocketConnection {
     /// Asks for the state and returns it (`data`), checked against the served state schema.
     public mutating func state(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
         let reply = try await request(#"{"type":"state"}"#, sourceLocation: sourceLocation)
-        #expect(reply["type"] == "state", "state reply: \(reply)", sourceLocation: sourceLocation)
+        #expect(reply["type"] == "state", "rule: state is answered with a state; sent {\"type\":\"state\"} → \(Exchange.excerpt("\(reply)"))",
+            sourceLocation: sourceLocation)
         let state = reply["data"] ?? .null
         await EnvironmentUnderTest.current().expectConforms(state: state, sourceLocation: sourceLocation)
         return state
@@ -82,7 +113,9 @@ extension WebSocketConnection {
         answering message: String, isReset: Bool, sourceLocation: SourceLocation
     ) async throws -> JSONValue {
         let reply = try await request(message, sourceLocation: sourceLocation)
-        #expect(reply["type"] == "observation", "\(isReset ? "reset" : "step") reply: \(reply)", sourceLocation: sourceLocation)
+        #expect(reply["type"] == "observation",
+            "rule: a \(isReset ? "reset" : "step") is answered with an observation; sent \(Exchange.excerpt(message, limit: 200)) → \(Exchange.excerpt("\(reply)"))",
+            sourceLocation: sourceLocation)
         if let data = reply["data"], reply["type"] == "observation" {
             await EnvironmentUnderTest.current().expectConforms(envelope: data, isReset: isReset, sourceLocation: sourceLocation)
         }
@@ -134,7 +167,8 @@ public func expectStrict(_ condition: Bool, _ what: String, sourceLocation: Sour
 /// Opens a session and checks it is admitted (its reset succeeds), retrying until `deadline`:
 /// slot release after a disconnect is asynchronous on every server.
 public func expectSessionAdmitted(
-    _ endpoint: ServerEndpoint, within deadline: Duration, sourceLocation: SourceLocation = #_sourceLocation
+    _ endpoint: ServerEndpoint, within deadline: Duration, rule: String = "a freed slot admits a new session",
+    sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
     let end = ContinuousClock.now + deadline
     var lastReply = "nothing"
@@ -152,7 +186,9 @@ public func expectSessionAdmitted(
         }
         try await Task.sleep(for: .milliseconds(100))
     }
-    Issue.record("no session admitted within \(deadline); last reply: \(lastReply)", sourceLocation: sourceLocation)
+    Issue.record(
+        "rule: \(rule); sessions opened with a reset, retried every 100 ms for \(deadline): none admitted; last reply: \(Exchange.excerpt(lastReply))",
+        sourceLocation: sourceLocation)
 }
 
 /// Polls `condition` until it holds, failing after `limit` (slot release is asynchronous).

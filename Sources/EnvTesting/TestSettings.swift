@@ -20,6 +20,15 @@ import Foundation
 ///   or `echo`); remotely, `benchmark` or another name instead of detecting it from `/schema`.
 /// - `OPENENV_ACTION`: a JSON object, the step action for environments whose schema cannot say
 ///   what is legal in a state (default: synthesized from the action schema).
+/// - `OPENENV_IDLE_GAP` (seconds, default 20): the idle gap of the trainer cases (a trainer's
+///   generation time between steps); `OPENENV_PONG_DELAY` (default 5): how long a client leaves
+///   the server's pings unanswered; `OPENENV_LONG_STEP` (default 12): the length of the long
+///   step; `OPENENV_LONG_ACTION` (a JSON object): a step action of the environment that takes
+///   at least that long (the benchmark's is `{"wait_seconds": OPENENV_LONG_STEP}`; without
+///   either the long-step cases are skipped); `OPENENV_CLIENT_TIMEOUT` (default 1): the
+///   client-side timeout of the desync case; `OPENENV_SLOT_RELEASE` (default 10): the bound
+///   within which a freed or aborted session's slot must admit a new session. The defaults
+///   keep CI short; a trainer's real figures (30 s gaps, 45 s steps) are set the same way.
 /// - `OPENENV_RELIABILITY_LOAD=1`: run the load-heavy reliability suites.
 /// - `OPENENV_BASELINES`: a directory of baselines instead of the bundled ones.
 public struct TestSettings: Sendable {
@@ -41,6 +50,8 @@ public struct TestSettings: Sendable {
     public var environmentName: String?
     /// `OPENENV_ACTION` parsed (`.string` of the raw text when it is not JSON).
     public var action: JSONValue?
+    /// The trainer cases' bounds (see the list above).
+    public var trainer: TrainerBounds
 
     /// The settings of this test process.
     public static let current = TestSettings(ProcessInfo.processInfo.environment)
@@ -58,10 +69,28 @@ public struct TestSettings: Sendable {
         baselinesDirectory = value("OPENENV_BASELINES")
         environmentName = value("OPENENV_ENVIRONMENT")
         action = value("OPENENV_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) }
+        let seconds = { (name: String, fallback: Double) in Duration.seconds(value(name).flatMap(Double.init) ?? fallback) }
+        trainer = TrainerBounds(
+            idleGap: seconds("OPENENV_IDLE_GAP", 20), pongDelay: seconds("OPENENV_PONG_DELAY", 5),
+            longStep: seconds("OPENENV_LONG_STEP", 12),
+            longAction: value("OPENENV_LONG_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) },
+            clientTimeout: seconds("OPENENV_CLIENT_TIMEOUT", 1), slotRelease: seconds("OPENENV_SLOT_RELEASE", 10))
         scaling = ScalingSettings(environment, isRemote: remoteURL != nil)
     }
 
     public var isRemote: Bool { remoteURL != nil }
+}
+
+/// The bounds of the trainer cases (``TestSettings``: `OPENENV_IDLE_GAP` and the others),
+/// short by default so CI can afford them.
+public struct TrainerBounds: Sendable {
+    public var idleGap: Duration
+    public var pongDelay: Duration
+    public var longStep: Duration
+    /// `OPENENV_LONG_ACTION` as given (`.string` of the raw text when it is not JSON).
+    public var longAction: JSONValue?
+    public var clientTimeout: Duration
+    public var slotRelease: Duration
 }
 
 /// What a Scaling run measures and against which baseline.

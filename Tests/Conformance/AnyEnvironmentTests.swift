@@ -14,9 +14,10 @@ struct AnyEnvironmentTests {
         let environment = await EnvironmentUnderTest.current()
         let action = try environment.action.get()
         try await ServerUnderTest.withServer { endpoint in
-            let http = try await HTTPProbe.post(endpoint, "/step", body: JSONCoding.encodeString(JSONValue.object(["action": action])))
-            #expect(http.status == 200, "POST /step \(action) → \(http.status) \(http.body.prefix(300))")
-            if let body = http.json { environment.expectConforms(envelope: body, isReset: false) }
+            if let http = try await sessionlessHTTP(endpoint, .POST, "/step", body: stepBody(action), case: 68) {
+                #expect(http.status == 200, "rule: a valid action is accepted; POST /step \(stepBody(action)) → \(Exchange.describe(http))")
+                if let body = http.json { environment.expectConforms(envelope: body, isReset: false) }
+            }
             try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 _ = try await session.stepValid()
@@ -30,13 +31,15 @@ struct AnyEnvironmentTests {
         let environment = await EnvironmentUnderTest.current()
         try await ServerUnderTest.withServer { endpoint in
             for variant in environment.invalidActions {
-                let body = JSONCoding.encodeString(JSONValue.object(["action": variant.value]))
-                let http = try await HTTPProbe.post(endpoint, "/step", body: body)
-                #expect(http.status == 422, "\(variant): POST /step → \(http.status) \(http.body.prefix(200))")
+                let body = stepBody(variant.value)
+                let http = try await Exchange.http(endpoint, .POST, "/step", body: body)
+                #expect(http.status == 422, "schema forbids \(variant); server answered POST /step \(body) → \(Exchange.describe(http)), not 422")
                 try await withSession(endpoint) { session in
-                    let reply = try await session.request(JSONCoding.encodeString(JSONValue.object(["type": "step", "data": variant.value])))
-                    #expect(reply.errorCode == ErrorCode.validationError.rawValue, "\(variant): \(reply)")
                     _ = try await session.reset()
+                    let message = JSONCoding.encodeString(JSONValue.object(["type": "step", "data": variant.value]))
+                    let reply = try await session.request(message)
+                    #expect(reply.errorCode == ErrorCode.validationError.rawValue,
+                        "schema forbids \(variant); server answered \(message) → \(Exchange.excerpt("\(reply)")), not VALIDATION_ERROR")
                 }
             }
         }
@@ -46,9 +49,9 @@ struct AnyEnvironmentTests {
     func schemasHold() async throws {
         let environment = await EnvironmentUnderTest.current()
         try await ServerUnderTest.withServer { endpoint in
-            let reset = try await HTTPProbe.post(endpoint, "/reset", body: "{}")
+            let reset = try await Exchange.http(endpoint, .POST, "/reset", body: "{}")
             if let body = reset.json { environment.expectConforms(envelope: body, isReset: true) }
-            if let state = try await HTTPProbe.get(endpoint, "/state").json { environment.expectConforms(state: state) }
+            if let state = try await sessionlessHTTP(endpoint, .GET, "/state", case: 70)?.json { environment.expectConforms(state: state) }
             try await withSession(endpoint) { session in
                 _ = try await session.reset()  // each of these checks its reply against the schema
                 _ = try await session.stepValid()

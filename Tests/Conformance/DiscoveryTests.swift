@@ -11,7 +11,7 @@ struct DiscoveryTests {
     @Test("1 · GET /health → 200 healthy")
     func health() async throws {
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/health")
+            let reply = try await Exchange.http(endpoint, .GET, "/health")
             #expect(reply.status == 200)
             #expect(reply.json?["status"] == "healthy")
         }
@@ -20,7 +20,7 @@ struct DiscoveryTests {
     @Test("2 · GET /metadata → name and description strings")
     func metadata() async throws {
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/metadata")
+            let reply = try await Exchange.http(endpoint, .GET, "/metadata")
             #expect(reply.status == 200)
             #expect(reply.json?["name"]?.stringValue != nil)
             #expect(reply.json?["description"]?.stringValue != nil)
@@ -31,7 +31,7 @@ struct DiscoveryTests {
     func schema() async throws {
         let isBenchmark = await EnvironmentUnderTest.current().isBenchmark
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/schema")
+            let reply = try await Exchange.http(endpoint, .GET, "/schema")
             #expect(reply.status == 200)
             let schema = try #require(reply.json)
             for part in ["action", "observation", "state"] {
@@ -44,7 +44,7 @@ struct DiscoveryTests {
     @Test("4 · GET /openapi.json → version 1.x, paths /reset /step /state")
     func openAPI() async throws {
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/openapi.json")
+            let reply = try await Exchange.http(endpoint, .GET, "/openapi.json")
             #expect(reply.status == 200)
             let document = try #require(reply.json)
             #expect(document["info"]?["version"]?.stringValue?.hasPrefix("1.") == true)
@@ -57,7 +57,7 @@ struct DiscoveryTests {
     @Test("5 · GET unknown path → 404 with a JSON body")
     func unknownPath() async throws {
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/no-such-path")
+            let reply = try await Exchange.http(endpoint, .GET, "/no-such-path")
             #expect(reply.status == 404)
             #expect(reply.json?.objectValue != nil, "body: \(reply.body)")
         }

@@ -14,13 +14,15 @@ struct EnvelopeTests {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let reset = try await session.request(#"{"type":"reset","data":{}}"#)
-                expectMetadataEnvelope(try #require(reset["data"]?.objectValue), profile, .webSocket)
-                let step = try await session.request(try await EnvironmentUnderTest.current().stepMessage())
-                expectMetadataEnvelope(try #require(step["data"]?.objectValue), profile, .webSocket)
+                expectMetadataEnvelope(try #require(reset["data"]?.objectValue, "rule: a reset is answered with an observation; sent a reset → \(reset)"), profile, .webSocket)
+                let message = try await EnvironmentUnderTest.current().stepMessage()
+                let step = try await session.request(message)
+                expectMetadataEnvelope(try #require(step["data"]?.objectValue, "rule: a step is answered with an observation; sent \(message) → \(step)"), profile, .webSocket)
             }
             let action = try await EnvironmentUnderTest.current().action.get()
-            let http = try await HTTPProbe.post(endpoint, "/step", body: JSONCoding.encodeString(JSONValue.object(["action": action])))
-            expectMetadataEnvelope(try #require(http.json?.objectValue), profile, .http)
+            guard let http = try await sessionlessHTTP(endpoint, .POST, "/step", body: stepBody(action), case: 50) else { return }
+            let body = try #require(http.json?.objectValue, "rule: POST /step answers a JSON envelope; POST /step \(stepBody(action)) → \(Exchange.describe(http))")
+            expectMetadataEnvelope(body, profile, .http)
         }
     }
 
@@ -28,7 +30,7 @@ struct EnvelopeTests {
     func resetObservationSchema() async throws {
         let profile = await ServerUnderTest.protocolProfile()
         try await ServerUnderTest.withServer { endpoint in
-            let schema = try #require(try await HTTPProbe.get(endpoint, "/schema").json?.objectValue)
+            let schema = try #require(try await Exchange.http(endpoint, .GET, "/schema").json?.objectValue)
             if profile.resetObservationSchema {
                 #expect(schema["reset_observation"]?.objectValue != nil, "\(profile): reset_observation is a schema")
             } else {
@@ -49,12 +51,12 @@ struct ProductionModeTests {
         var configuration = try await ServerUnderTest.speaking(ServerConfiguration())
         configuration.mode = .production
         try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) { endpoint, _ in
-            #expect(try await HTTPProbe.post(endpoint, "/reset", body: "{}").status == 404)
-            #expect(try await HTTPProbe.post(endpoint, "/step", body: #"{"action":{}}"#).status == 404)
-            #expect(try await HTTPProbe.get(endpoint, "/state").status == 404)
-            let paths = try await HTTPProbe.get(endpoint, "/openapi.json").json?["paths"]?.objectValue ?? [:]
+            #expect(try await Exchange.http(endpoint, .POST, "/reset", body: "{}").status == 404)
+            #expect(try await Exchange.http(endpoint, .POST, "/step", body: #"{"action":{}}"#).status == 404)
+            #expect(try await Exchange.http(endpoint, .GET, "/state").status == 404)
+            let paths = try await Exchange.http(endpoint, .GET, "/openapi.json").json?["paths"]?.objectValue ?? [:]
             #expect(paths["/reset"] == nil && paths["/step"] == nil && paths["/state"] == nil && paths["/mcp"] != nil)
-            #expect(try await HTTPProbe.get(endpoint, "/schema").status == 200)
+            #expect(try await Exchange.http(endpoint, .GET, "/schema").status == 200)
             let state = try await withSession(endpoint) { session in
                 _ = try await session.reset()
                 _ = try await session.stepValid()

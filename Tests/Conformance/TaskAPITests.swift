@@ -11,7 +11,7 @@ struct TaskAPITests {
     func listEnvironments() async throws {
         let profile = await ServerUnderTest.protocolProfile()
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await HTTPProbe.get(endpoint, "/list_environments")
+            let reply = try await Exchange.http(endpoint, .GET, "/list_environments")
             guard profile.taskAPI else {
                 #expect(reply.status == 404, "\(profile) has no task API: \(reply.body)")
                 return
@@ -27,18 +27,18 @@ struct TaskAPITests {
         let profile = await ServerUnderTest.protocolProfile()
         try await ServerUnderTest.withServer { endpoint in
             guard profile.taskAPI else {
-                #expect(try await HTTPProbe.get(endpoint, "/BenchmarkEnvironment/splits").status == 404)
+                #expect(try await Exchange.http(endpoint, .GET, "/BenchmarkEnvironment/splits").status == 404)
                 return
             }
-            let name = try #require(try await HTTPProbe.get(endpoint, "/list_environments").json?.arrayValue?.first?.stringValue)
+            let name = try #require(try await Exchange.http(endpoint, .GET, "/list_environments").json?.arrayValue?.first?.stringValue)
             for spelling in [name, name.lowercased(), name.uppercased()] {
-                let reply = try await HTTPProbe.get(endpoint, "/\(spelling)/splits")
+                let reply = try await Exchange.http(endpoint, .GET, "/\(spelling)/splits")
                 #expect([200, 501].contains(reply.status), "/\(spelling)/splits → \(reply.status) \(reply.body)")
                 if reply.status == 501 {
                     #expect(reply.json?["detail"]?.stringValue?.contains("not supported") == true, "\(reply.body)")
                 }
             }
-            let unknown = try await HTTPProbe.get(endpoint, "/no-such-env/splits")
+            let unknown = try await Exchange.http(endpoint, .GET, "/no-such-env/splits")
             #expect(unknown.status == 404)
             #expect(unknown.json?["detail"] == "unknown environment 'no-such-env'", "\(unknown.body)")
         }
@@ -49,7 +49,7 @@ struct TaskAPITests {
         let profile = await ServerUnderTest.protocolProfile()
         guard profile.taskAPI else { return }
         try await ServerUnderTest.withServer { endpoint in
-            let name = try #require(try await HTTPProbe.get(endpoint, "/list_environments").json?.arrayValue?.first?.stringValue)
+            let name = try #require(try await Exchange.http(endpoint, .GET, "/list_environments").json?.arrayValue?.first?.stringValue)
             let cases: [(path: String, body: String?, located: [JSONValue], type: String)] = [
                 ("/\(name)/tasks", "{}", ["body", "split"], "missing"),
                 ("/\(name)/num_tasks", "{}", ["body", "split"], "missing"),
@@ -60,14 +60,14 @@ struct TaskAPITests {
                 ("/no-such-env/tasks", "{}", ["body", "split"], "missing"),
             ]
             for item in cases {
-                let reply = try await HTTPProbe.post(endpoint, item.path, body: item.body)
+                let reply = try await Exchange.http(endpoint, .POST, item.path, body: item.body)
                 #expect(reply.status == 422, "\(item.path) \(item.body ?? "(no body)") → \(reply.status) \(reply.body)")
                 let issues = reply.json?["detail"]?.arrayValue ?? []
                 #expect(
                     issues.contains { $0["loc"]?.arrayValue == item.located && $0["type"]?.stringValue == item.type },
                     "\(item.path): \(reply.body)")
             }
-            let valid = try await HTTPProbe.post(endpoint, "/\(name)/task", body: #"{"split":"test","index":0}"#)
+            let valid = try await Exchange.http(endpoint, .POST, "/\(name)/task", body: #"{"split":"test","index":0}"#)
             #expect([200, 400, 501].contains(valid.status), "a valid body is answered by the environment: \(valid.body)")
         }
     }

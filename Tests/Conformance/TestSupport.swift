@@ -1,3 +1,4 @@
+import EnvClient
 import EnvProtocol
 import EnvTesting
 import Testing
@@ -57,5 +58,38 @@ func expectMetadataEnvelope(
     case (_, false):
         #expect(envelope["metadata"] == nested, "non-empty metadata is copied to the top level: \(envelope)",
             sourceLocation: sourceLocation)
+    }
+}
+
+/// A session-less HTTP exchange (`POST /step`, `GET /state` with no reset before it): the reply,
+/// or `nil` when the server answered with a server error. Whether a 5xx there is right is case
+/// 75's verdict alone (an environment that needs a reset first raises there), so the cases that
+/// use these routes for something else say so and leave it to 75 instead of failing twice.
+func sessionlessHTTP(
+    _ endpoint: ServerEndpoint, _ method: Exchange.HTTPMethodName, _ path: String, body: String? = nil, case number: Int
+) async throws -> HTTPReply? {
+    let reply = try await Exchange.http(endpoint, method, path, body: body)
+    guard reply.status >= 500 else { return reply }
+    print("case \(number): \(method.rawValue) \(path) without a session → \(Exchange.describe(reply)); judged by case 75 (session-less HTTP routes)")
+    return nil
+}
+
+/// The body of `POST /step` with `action`.
+func stepBody(_ action: JSONValue) -> String {
+    JSONCoding.encodeString(JSONValue.object(["action": action]))
+}
+
+/// A reset's `done`. The benchmark never ends an episode at reset, so there it must be false;
+/// any other environment may report a reset that is already over (a sandbox that could not
+/// start, a game dealt lost): that is said, as information, and is no failure.
+func expectResetDone(
+    _ envelope: [String: JSONValue], isBenchmark: Bool, sent: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    guard envelope["done"] == true else { return }
+    let reply = Exchange.excerpt(JSONCoding.encodeString(JSONValue.object(envelope)))
+    if isBenchmark {
+        Issue.record("rule: the benchmark's reset starts an episode, so done is false; sent \(sent) → \(reply)", sourceLocation: sourceLocation)
+    } else {
+        print("note: sent \(sent) → done: true. An environment may end an episode at reset (a sandbox that failed to start); a trainer then resets again. Not a failure.")
     }
 }

@@ -6,12 +6,12 @@ import Testing
 /// PROTOCOL.md §5, cases 17–28: a WebSocket session's happy path.
 @Suite("WebSocket", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct WebSocketTests {
-    @Test("17 · upgrade to /ws → 101, then the session answers")
+    @Test("17 · upgrade to /ws → 101, then the session answers a reset (as every client begins)")
     func upgrade() async throws {
         try await ServerUnderTest.withServer { endpoint in
-            // withConnection throws notUpgraded unless the server answered 101.
-            let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"state"}"#) }
-            #expect(reply["type"] == "state")
+            // withConnection throws notUpgraded unless the server answered 101; reset() checks
+            // the reply is an observation. State before a reset is case 74's.
+            _ = try await withSession(endpoint) { try await $0.reset() }
         }
     }
 
@@ -19,14 +19,16 @@ struct WebSocketTests {
     func reset() async throws {
         let environment = await EnvironmentUnderTest.current()
         try await ServerUnderTest.withServer { endpoint in
-            let reply = try await withSession(endpoint) { try await $0.request(#"{"type":"reset","data":{}}"#) }
-            #expect(reply["type"] == "observation")
-            let data = try #require(reply["data"])
-            #expect(data["done"]?.boolValue != nil && data["observation"]?.objectValue != nil, "\(data)")
-            environment.expectConforms(envelope: data, isReset: true)
+            let sent = #"{"type":"reset","data":{}}"#
+            let reply = try await withSession(endpoint) { try await $0.request(sent) }
+            #expect(reply["type"] == "observation", "rule: a reset is answered with an observation; sent \(sent) → \(reply)")
+            let data = try #require(reply["data"]?.objectValue, "rule: an observation carries data; sent \(sent) → \(reply)")
+            #expect(data["done"]?.boolValue != nil && data["observation"]?.objectValue != nil,
+                "rule: the envelope has a boolean done and an object observation; sent \(sent) → \(data)")
+            environment.expectConforms(envelope: .object(data), isReset: true)
+            expectResetDone(data, isBenchmark: environment.isBenchmark, sent: sent)
             guard environment.isBenchmark else { return }
             #expect(data["reward"] == .null)
-            #expect(data["done"] == false)
             #expect(data["observation"]?["step_count"]?.numberValue == 0)
             #expect(isSessionHash(data["observation"]?["session_hash"]))
         }
