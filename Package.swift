@@ -247,7 +247,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["EnvProtocol", "BenchmarkEnvironment", "EnvServer"],
+            dependencies: [
+                "EnvProtocol", "BenchmarkEnvironment", "EnvServer", "EnvClient", "EnvTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,13 +1,15 @@
 import EnvProtocol
 import Foundation
 import NIOCore
+import Synchronization
 
 /// What one `/ws` connection serves, messages answered strictly in order (PROTOCOL.md §3):
 /// either its own environment instance, holding a capacity slot exactly as long as the session
 /// lives, or — with `?session_id=` under openenv ≥ 0.5 — an MCP session created over HTTP,
 /// attached without a slot of its own (PROTOCOL-0.10.md rows 5–6).
 ///
-/// Free of framing: ``WebSocketSessionHandler`` feeds it messages on the connection's event loop.
+/// Free of framing: ``WebSocketSessionHandler`` feeds it messages on the connection's event loop
+/// and runs its ``EnvironmentCall``s where the environment may run.
 final class WebSocketSession {
     /// How a connection starts.
     enum Opening {
@@ -19,7 +21,8 @@ final class WebSocketSession {
         case failed(WireError)
     }
 
-    private enum Served {
+    /// The environment a connection drives.
+    enum Served {
         case own(any EnvironmentSession, OwnSessionID)
         case attached(id: String, SharedEnvironment)
     }
@@ -89,14 +92,16 @@ final class WebSocketSession {
         case answered(ServerMessage?)
         /// A step timed by plan: after this wait, ``finishTimedStep()`` is the reply.
         case timedStep(Duration)
-        /// Needs the environment's async code: ``answer(_:)``.
-        case async(ClientMessage)
+        /// Needs the environment's code: run ``call(_:)``'s result where the environment may run.
+        case call(ClientMessage)
     }
 
     private var timedStepStarted = ContinuousClock.now
 
-    /// Answers what needs no waiting at once, and starts a step the environment times by plan
-    /// (``TimedStepEnvironment``), so the handler can time its wait on the event loop.
+    /// Answers what needs no environment code at once. For an environment that runs on the
+    /// event loop (``HostedEnvironment/runsOnEventLoop``) it also answers `state` at once and
+    /// starts a step the environment times by plan (``TimedStepEnvironment``), so the handler
+    /// can time its wait on the loop.
     func start(_ text: String) -> Start {
         let message: ClientMessage
         do {
@@ -104,10 +109,11 @@ final class WebSocketSession {
         } catch {
             return .answered(.error(error))
         }
-        guard case .own(var environment, let ownID) = served else { return .async(message) }
+        if case .close = message { return .answered(nil) }
+        guard services.environment.runsOnEventLoop, case .own(var environment, let ownID) = served else {
+            return .call(message)
+        }
         switch message {
-        case .close:
-            return .answered(nil)
         case .state:
             return .answered(.state(environment.state()))
         case .step(let action):
@@ -123,10 +129,10 @@ final class WebSocketSession {
             case .replied(let reply)?:
                 return .answered(reply)
             case nil:
-                return .async(message)
+                return .call(message)
             }
-        case .reset, .mcp:
-            return .async(message)
+        case .reset, .mcp, .close:  // `close` was answered above
+            return .call(message)
         }
     }
 
@@ -146,27 +152,17 @@ final class WebSocketSession {
         services.metrics.stepTook(ContinuousClock.now - timedStepStarted)
     }
 
-    /// The reply to a message that needs the environment's async code; `nil` for `close`.
-    func answer(_ message: ClientMessage) async -> ServerMessage? {
-        let mcp = services.mcp
-        let stepTook = services.metrics.stepTook
-        switch served {
-        case .own(var environment, let ownID):
-            // Hand the environment to the call and take it back, so nothing else holds it meanwhile.
-            served = .own(NoEnvironment(), ownID)
-            defer { served = .own(environment, ownID) }
-            return await MessageDispatcher.answer(
-                message, session: &environment,
-                mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID.id, session: &session) },
-                stepTook: stepTook)
-        case .attached(let id, let shared):
-            return await shared.use { session in
-                await MessageDispatcher.answer(
-                    message, session: &session,
-                    mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: id, session: &session) },
-                    stepTook: stepTook)
-            }
-        }
+    /// Moves the environment into a call that answers `message`; ``finish(_:)`` takes it back.
+    func call(_ message: ClientMessage) -> EnvironmentCall {
+        let call = EnvironmentCall(message: message, served: served, mcp: services.mcp, metrics: services.metrics)
+        if case .own(_, let ownID) = served { served = .own(NoEnvironment(), ownID) }
+        return call
+    }
+
+    /// Takes the environment back from a call that has run, and returns its reply (`nil`: `close`).
+    func finish(_ call: EnvironmentCall) -> ServerMessage? {
+        served = call.served
+        return call.reply
     }
 
     /// Gives back the slot (or the attachment) and the socket's own session id; once only.
@@ -193,18 +189,11 @@ final class WebSocketSession {
     }
 }
 
-/// Holds the place of a session's environment while a message is answered with it; never called.
-private struct NoEnvironment: EnvironmentSession {
-    func reset(_ options: ResetOptions) async throws -> ObservationEnvelope { throw CancellationError() }
-    func step(_ action: [String: JSONValue]) async throws -> ObservationEnvelope { throw CancellationError() }
-    func state() -> [String: JSONValue] { [:] }
-    func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue { throw CancellationError() }
-}
-
 /// A socket's own session id, made the first time the client asks for it (WS
 /// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
-private final class OwnSessionID {
-    private var value: String?
+/// Sendable: it is read where the environment's code runs, which may be off the event loop.
+final class OwnSessionID: Sendable {
+    private let value = Mutex<String?>(nil)
     private let sessions: MCPSessions
 
     init(sessions: MCPSessions) {
@@ -212,20 +201,22 @@ private final class OwnSessionID {
     }
 
     var id: String {
-        if let value { return value }
-        let id = UUID().uuidString.lowercased()
-        sessions.registerSocketOwned(id)
-        value = id
-        return id
+        value.withLock { value in
+            if let value { return value }
+            let id = UUID().uuidString.lowercased()
+            sessions.registerSocketOwned(id)
+            value = id
+            return id
+        }
     }
 
     func release() {
-        if let value { sessions.unregisterSocketOwned(value) }
+        if let id = value.withLock({ $0 }) { sessions.unregisterSocketOwned(id) }
     }
 }
 
 /// What every `/ws` session of a server shares.
-struct WebSocketSessionServices: Sendable {
+package struct WebSocketSessionServices: Sendable {
     let environment: HostedEnvironment
     let process: @Sendable () -> ServingProcess
     let slots: SessionSlots
@@ -233,6 +224,35 @@ struct WebSocketSessionServices: Sendable {
     let mcp: MCPEndpoint
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
+
+    init(
+        environment: HostedEnvironment, process: @escaping @Sendable () -> ServingProcess, slots: SessionSlots,
+        sessions: MCPSessions, mcp: MCPEndpoint, metrics: ServerMetrics, configuration: ServerConfiguration
+    ) {
+        self.environment = environment
+        self.process = process
+        self.slots = slots
+        self.sessions = sessions
+        self.mcp = mcp
+        self.metrics = metrics
+        self.configuration = configuration
+    }
+
+    /// The services of a server that has only `/ws` sessions, for driving a session handler
+    /// without a server (tests).
+    package init(
+        environment: HostedEnvironment, configuration: ServerConfiguration, slots: SessionSlots,
+        metrics: ServerMetrics = ServerMetrics()
+    ) {
+        let process = ServingProcess(hostURL: "test:0")
+        let sessions = MCPSessions(slots: slots, idleTimeout: configuration.sessionTimeout)
+        self.init(
+            environment: environment, process: { process }, slots: slots, sessions: sessions,
+            mcp: MCPEndpoint(
+                environment: environment, sessions: sessions, profile: configuration.protocolProfile,
+                process: { process }),
+            metrics: metrics, configuration: configuration)
+    }
 }
 
 extension WireError {

@@ -12,8 +12,9 @@ import NIOWebSocket
 ///   step (and frees its slot) at once.
 /// - A message that needs no waiting is answered at once; a step the environment times by plan
 ///   (``TimedStepEnvironment``, the benchmark's `wait_seconds`) waits on a timer of the loop;
-///   anything else runs in a task that prefers the loop (``EventLoopTaskExecutor``): the
-///   environment runs there and the reply is written without a hand-off.
+///   other environment code (an ``EnvironmentCall``) runs in a task: on the loop
+///   (``EventLoopTaskExecutor``) for an environment that declared itself cheap, off it for any
+///   other (see ``environmentExecutor(_:)``); the reply is written on the loop.
 /// - The ping, idle, write and close-handshake deadlines share one lazy timer: it is re-armed
 ///   only when it fires or when a deadline earlier than its own appears, never per message,
 ///   and never cancelled.
@@ -253,17 +254,41 @@ final class WebSocketSessionHandler: ChannelDuplexHandler {
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(wait.nanoseconds)) { [weak self] in
                 self?.timedStepWaited()
             }
-        case .async(let message):
+        case .call(let message):
             busy = true
-            let executor = self.executor ?? EventLoopTaskExecutor(context.eventLoop)
-            self.executor = executor
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let boundSession = NIOLoopBound(session, eventLoop: context.eventLoop)
-            answering = Task(executorPreference: executor) {
-                let reply = await boundSession.value.answer(message)
-                handler.value.answered(reply)
+            let call = session.call(message)
+            let loop = context.eventLoop
+            let handler = NIOLoopBound(self, eventLoop: loop)
+            answering = Task(executorPreference: environmentExecutor(loop)) {
+                var running = call
+                await running.run()
+                let done = running
+                // The reply is written on the channel's loop (the task is already there when the
+                // environment runs on it).
+                if loop.inEventLoop {
+                    handler.value.answered(done)
+                } else {
+                    loop.execute { handler.value.answered(done) }
+                }
             }
         }
+    }
+
+    /// Where the environment's code runs. On this connection's loop only when the environment
+    /// declared it cheap (``HostedEnvironment/runsOnEventLoop``): the reply is then written
+    /// without a hand-off. Anything else runs on Swift's global concurrent executor, bounded at
+    /// one thread per core, where a step that burns CPU or blocks cannot stall the pings,
+    /// replies and closing handshakes of the other connections on this loop.
+    private func environmentExecutor(_ loop: any EventLoop) -> any TaskExecutor {
+        guard services.environment.runsOnEventLoop else { return globalConcurrentExecutor }
+        let executor = self.executor ?? EventLoopTaskExecutor(loop)
+        self.executor = executor
+        return executor
+    }
+
+    /// On the loop: the environment's code for a message has run.
+    private func answered(_ call: EnvironmentCall) {
+        answered(session.flatMap { $0.finish(call) })
     }
 
     private func timedStepWaited() {
