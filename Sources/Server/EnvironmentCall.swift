@@ -12,14 +12,20 @@ struct EnvironmentCall: @unchecked Sendable {
     // it back only once the task has ended.
     let message: ClientMessage
     private(set) var served: WebSocketSession.Served
+    /// The socket's session id for an `mcp` message (made on the loop; `nil` for other messages).
+    private let sessionID: String?
     private let mcp: MCPEndpoint
     private let metrics: ServerMetrics
     /// Once ``run()`` returned: the reply (`nil`: the client's `close`).
     private(set) var reply: ServerMessage?
 
-    init(message: ClientMessage, served: WebSocketSession.Served, mcp: MCPEndpoint, metrics: ServerMetrics) {
+    init(
+        message: ClientMessage, served: WebSocketSession.Served, sessionID: String?, mcp: MCPEndpoint,
+        metrics: ServerMetrics
+    ) {
         self.message = message
         self.served = served
+        self.sessionID = sessionID
         self.mcp = mcp
         self.metrics = metrics
     }
@@ -27,20 +33,22 @@ struct EnvironmentCall: @unchecked Sendable {
     /// Runs the environment's code for the message; on whatever executor the caller's task uses.
     mutating func run() async {
         let (message, mcp, metrics) = (message, mcp, metrics)
+        // Only `mcp` messages reach the `mcp` closures, and they carry the id.
+        let ownID = sessionID ?? ""
         switch served {
-        case .own(var environment, let ownID):
+        case .own(var environment):
             // The only reference while it runs, so a mutation does not copy it.
-            served = .own(NoEnvironment(), ownID)
+            served = .own(NoEnvironment())
             reply = await MessageDispatcher.answer(
                 message, session: &environment,
-                mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID.id, session: &session) },
+                mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID, session: &session) },
                 stepTook: metrics.stepTook)
-            served = .own(environment, ownID)
-        case .attached(let id, let shared):
+            served = .own(environment)
+        case .attached(_, let shared):
             reply = await shared.use { session in
                 await MessageDispatcher.answer(
                     message, session: &session,
-                    mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: id, session: &session) },
+                    mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID, session: &session) },
                     stepTook: metrics.stepTook)
             }
         }

@@ -1,7 +1,6 @@
 import EnvProtocol
 import Foundation
 import NIOCore
-import Synchronization
 
 /// What one `/ws` connection serves, messages answered strictly in order (PROTOCOL.md §3):
 /// either its own environment instance, holding a capacity slot exactly as long as the session
@@ -23,13 +22,16 @@ final class WebSocketSession {
 
     /// The environment a connection drives.
     enum Served {
-        case own(any EnvironmentSession, OwnSessionID)
+        case own(any EnvironmentSession)
         case attached(id: String, SharedEnvironment)
     }
 
     private var served: Served
     private let services: WebSocketSessionServices
     private var ended = false
+    /// A socket's own session id, made the first time the client asks for it (WS
+    /// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
+    private var ownSessionID: String?
 
     private init(_ served: Served, services: WebSocketSessionServices) {
         self.served = served
@@ -54,7 +56,7 @@ final class WebSocketSession {
         }
         do {
             let environment = try services.environment.session(for: services.process())
-            return .serving(WebSocketSession(.own(environment, OwnSessionID(sessions: services.sessions)), services: services))
+            return .serving(WebSocketSession(.own(environment), services: services))
         } catch {
             slots.release()
             return .failed(WireError(code: .factoryError, message: "Failed to create environment: \(error)"))
@@ -110,15 +112,15 @@ final class WebSocketSession {
             return .answered(.error(error))
         }
         if case .close = message { return .answered(nil) }
-        guard services.environment.runsOnEventLoop, case .own(var environment, let ownID) = served else {
+        guard services.environment.runsOnEventLoop, case .own(var environment) = served else {
             return .call(message)
         }
         switch message {
         case .state:
             return .answered(.state(environment.state()))
         case .step(let action):
-            served = .own(NoEnvironment(), ownID)
-            defer { served = .own(environment, ownID) }
+            served = .own(NoEnvironment())
+            defer { served = .own(environment) }
             let started = ContinuousClock.now
             switch MessageDispatcher.beginTimedStep(
                 action, session: &environment, started: started, stepTook: services.metrics.stepTook)
@@ -138,11 +140,11 @@ final class WebSocketSession {
 
     /// The reply to the step ``start(_:)`` began, its wait over.
     func finishTimedStep() -> ServerMessage {
-        guard case .own(var environment, let ownID) = served else {
+        guard case .own(var environment) = served else {
             preconditionFailure("a timed step is only begun on a session's own environment")
         }
-        served = .own(NoEnvironment(), ownID)
-        defer { served = .own(environment, ownID) }
+        served = .own(NoEnvironment())
+        defer { served = .own(environment) }
         return MessageDispatcher.finishTimedStep(
             session: &environment, started: timedStepStarted, stepTook: services.metrics.stepTook)
     }
@@ -154,9 +156,25 @@ final class WebSocketSession {
 
     /// Moves the environment into a call that answers `message`; ``finish(_:)`` takes it back.
     func call(_ message: ClientMessage) -> EnvironmentCall {
-        let call = EnvironmentCall(message: message, served: served, mcp: services.mcp, metrics: services.metrics)
-        if case .own(_, let ownID) = served { served = .own(NoEnvironment(), ownID) }
+        let sessionID: String?
+        switch (served, message) {
+        case (.attached(let id, _), _): sessionID = id
+        case (.own, .mcp): sessionID = ownID()
+        case (.own, _): sessionID = nil
+        }
+        let call = EnvironmentCall(
+            message: message, served: served, sessionID: sessionID, mcp: services.mcp, metrics: services.metrics)
+        if case .own = served { served = .own(NoEnvironment()) }
         return call
+    }
+
+    /// This socket's own session id, made and registered on first use.
+    private func ownID() -> String {
+        if let ownSessionID { return ownSessionID }
+        let id = UUID().uuidString.lowercased()
+        services.sessions.registerSocketOwned(id)
+        ownSessionID = id
+        return id
     }
 
     /// Takes the environment back from a call that has run, and returns its reply (`nil`: `close`).
@@ -170,8 +188,8 @@ final class WebSocketSession {
         guard !ended else { return }
         ended = true
         switch served {
-        case .own(_, let ownID):
-            ownID.release()
+        case .own:
+            if let ownSessionID { services.sessions.unregisterSocketOwned(ownSessionID) }
             services.slots.release()
         case .attached(let id, _):
             services.sessions.detach(id)
@@ -186,32 +204,6 @@ final class WebSocketSession {
         else { return nil }
         guard let value = items.last(where: { $0.name == "session_id" })?.value, !value.isEmpty else { return nil }
         return value
-    }
-}
-
-/// A socket's own session id, made the first time the client asks for it (WS
-/// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
-/// Sendable: it is read where the environment's code runs, which may be off the event loop.
-final class OwnSessionID: Sendable {
-    private let value = Mutex<String?>(nil)
-    private let sessions: MCPSessions
-
-    init(sessions: MCPSessions) {
-        self.sessions = sessions
-    }
-
-    var id: String {
-        value.withLock { value in
-            if let value { return value }
-            let id = UUID().uuidString.lowercased()
-            sessions.registerSocketOwned(id)
-            value = id
-            return id
-        }
-    }
-
-    func release() {
-        if let id = value.withLock({ $0 }) { sessions.unregisterSocketOwned(id) }
     }
 }
 

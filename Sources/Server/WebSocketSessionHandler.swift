@@ -31,7 +31,6 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
     private var machine: Machine?
     /// The running environment call, cancelled when the connection goes.
     private var answering: Task<Void, Never>?
-    private var executor: EventLoopTaskExecutor?
 
     /// - Parameter attachTo: the `session_id` the upgrade request asked to attach to.
     package init(services: WebSocketSessionServices, attachTo: String?) {
@@ -258,10 +257,7 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
     /// one thread per core, where a step that burns CPU or blocks cannot stall the pings,
     /// replies and closing handshakes of the other connections on this loop.
     private func environmentExecutor(_ loop: any EventLoop) -> any TaskExecutor {
-        guard services.environment.runsOnEventLoop else { return globalConcurrentExecutor }
-        let executor = self.executor ?? EventLoopTaskExecutor(loop)
-        self.executor = executor
-        return executor
+        services.environment.runsOnEventLoop ? EventLoopTaskExecutor.shared(by: loop) : globalConcurrentExecutor
     }
 
     private func timedStepWaited() {
