@@ -29,8 +29,8 @@ final class WebSocketSession {
     private var served: Served
     private let services: WebSocketSessionServices
     private var ended = false
-    /// A socket's own session id, made the first time the client asks for it (WS
-    /// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
+    /// The socket's own session id (what WS `openenv/session/create` answers), made for its first
+    /// `mcp` message and known to ``MCPSessions`` so that nothing can attach to it.
     private var ownSessionID: String?
 
     private init(_ served: Served, services: WebSocketSessionServices) {

@@ -31,17 +31,42 @@ final class EnvironmentProbe: Sendable {
     func release() { record.withLock { $0.released = true } }
 }
 
-/// A step that burns CPU: at least 200 ms of a busy loop, and on until the test releases it
-/// (at most 10 s), so a test can look at the server while the step is certainly still running.
-/// Not a ``TimedStepEnvironment``: the server must run it off the event loop.
-struct HeavyStepEnvironment: Environment {
-    let probe: EnvironmentProbe
-    var steps = 0
+/// A test environment that reports to an ``EnvironmentProbe``: its reset and state are shared.
+protocol ProbedEnvironment: Environment where Action == ProbeAction, Observation == ProbeObservation, State == ProbeState {
+    static var name: String { get }
+    var probe: EnvironmentProbe { get }
+    var steps: Int { get set }
+    init(probe: EnvironmentProbe)
+}
 
+extension ProbedEnvironment {
     mutating func reset(options: ResetOptions) async throws -> ProbeObservation {
         probe.ran("reset")
         steps = 0
         return ProbeObservation(fields: ["done": false])
+    }
+
+    var state: ProbeState {
+        probe.ran("state")
+        return ProbeState(fields: ["episode_id": .string(Self.name), "step_count": .integer(steps)])
+    }
+
+    static func hosted(_ probe: EnvironmentProbe) -> HostedEnvironment {
+        HostedEnvironment(
+            metadata: EnvironmentMetadata(name: name, description: "A test environment."), make: { _ in Self(probe: probe) })
+    }
+}
+
+/// A step that burns CPU: at least 200 ms of a busy loop, and on until the test releases it
+/// (at most 10 s), so a test can look at the server while the step is certainly still running.
+/// Not a ``TimedStepEnvironment``: the server must run it off the event loop.
+struct HeavyStepEnvironment: ProbedEnvironment {
+    static let name = "heavy_step"
+    let probe: EnvironmentProbe
+    var steps = 0
+
+    init(probe: EnvironmentProbe) {
+        self.probe = probe
     }
 
     mutating func step(_ action: ProbeAction) async throws -> ProbeObservation {
@@ -58,28 +83,16 @@ struct HeavyStepEnvironment: Environment {
         steps += 1
         return ProbeObservation(fields: ["done": false, "spins": .integer(spins)])
     }
-
-    var state: ProbeState {
-        probe.ran("state")
-        return ProbeState(fields: ["episode_id": "heavy", "step_count": .integer(steps)])
-    }
-
-    static func hosted(_ probe: EnvironmentProbe) -> HostedEnvironment {
-        HostedEnvironment(
-            metadata: EnvironmentMetadata(name: "heavy_step", description: "Each step burns CPU."),
-            make: { _ in HeavyStepEnvironment(probe: probe) })
-    }
 }
 
-/// A step that is a timed wait (none) plus cheap work: declared cheap, so served on the loop.
-struct CheapTimedEnvironment: TimedStepEnvironment {
+/// A step that is a timed wait (1 ms) plus cheap work: declared cheap, so served on the loop.
+struct CheapTimedEnvironment: ProbedEnvironment, TimedStepEnvironment {
+    static let name = "cheap_timed"
     let probe: EnvironmentProbe
     var steps = 0
 
-    mutating func reset(options: ResetOptions) async throws -> ProbeObservation {
-        probe.ran("reset")
-        steps = 0
-        return ProbeObservation(fields: ["done": false])
+    init(probe: EnvironmentProbe) {
+        self.probe = probe
     }
 
     mutating func step(_ action: ProbeAction) async throws -> ProbeObservation {
@@ -95,17 +108,6 @@ struct CheapTimedEnvironment: TimedStepEnvironment {
         probe.ran("step")
         steps += 1
         return ProbeObservation(fields: ["done": false])
-    }
-
-    var state: ProbeState {
-        probe.ran("state")
-        return ProbeState(fields: ["episode_id": "cheap", "step_count": .integer(steps)])
-    }
-
-    static func hosted(_ probe: EnvironmentProbe) -> HostedEnvironment {
-        HostedEnvironment(
-            metadata: EnvironmentMetadata(name: "cheap_timed", description: "Each step is a 1 ms timed wait."),
-            make: { _ in CheapTimedEnvironment(probe: probe) })
     }
 }
 

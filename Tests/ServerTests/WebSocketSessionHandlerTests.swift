@@ -235,14 +235,21 @@ struct WebSocketSessionHandlerTests {
         #expect(connection.slots.activeCount == 0)
     }
 
-    @Test("a reply the socket does not take: no more input is taken, and the connection is dropped after the write timeout")
-    func writeStall() throws {
+    /// A connection (write timeout 3 s) whose socket took no more after the first of two
+    /// pipelined `state` replies.
+    private func stalledConnection() throws -> Connection {
         let connection = try Connection { $0.replyWriteTimeout = .seconds(3) }
         connection.channel.isWritable = false
         try connection.send(#"{"type":"state"}"#)
         try connection.send(#"{"type":"state"}"#)
         #expect(try connection.next() == "state")
         #expect(try connection.next() == nil, "the second message waits for the socket")
+        return connection
+    }
+
+    @Test("a reply the socket does not take: no more input is taken, and the connection is dropped after the write timeout")
+    func writeStall() throws {
+        let connection = try stalledConnection()
         connection.advance(.seconds(3))
         #expect(!connection.channel.isActive)
         #expect(connection.slots.activeCount == 0)
@@ -250,11 +257,7 @@ struct WebSocketSessionHandlerTests {
 
     @Test("a stalled reply that drains in time: the waiting message is answered and the connection kept")
     func writeDrains() throws {
-        let connection = try Connection { $0.replyWriteTimeout = .seconds(3) }
-        connection.channel.isWritable = false
-        try connection.send(#"{"type":"state"}"#)
-        try connection.send(#"{"type":"state"}"#)
-        #expect(try connection.next() == "state")
+        let connection = try stalledConnection()
         connection.advance(.seconds(2))
         connection.channel.isWritable = true
         connection.channel.pipeline.fireChannelWritabilityChanged()
