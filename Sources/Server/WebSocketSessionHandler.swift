@@ -114,7 +114,7 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
     package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case ChannelEvent.inputClosed:
-            perform(machine?.inputClosed(now: now))
+            perform(machine?.peerHalfClosed())
         case is ChannelShouldQuiesceEvent:
             perform(machine?.shouldQuiesce(now: now))
         default:

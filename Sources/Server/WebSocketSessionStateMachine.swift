@@ -123,9 +123,6 @@ package struct WebSocketSessionStateMachine {
     private var canTakeMessage: Bool { phase == .open && work == nil && stalledSince == nil }
     private var isIdle: Bool { canTakeMessage && pending?.isEmpty != false }
 
-    /// Whether the session is being served (not closing or closed).
-    package var isOpen: Bool { phase == .open }
-
     // MARK: Lifecycle
 
     /// The session is served: the first deadline, if any.
@@ -190,7 +187,7 @@ package struct WebSocketSessionStateMachine {
     }
 
     /// The peer half-closed its side.
-    package mutating func inputClosed(now: NIODeadline) -> Action {
+    package mutating func peerHalfClosed() -> Action {
         inputClosed = true
         return phase != .open || isIdle ? .disconnect : .none
     }

@@ -92,7 +92,7 @@ struct WebSocketSessionStateMachineTests {
         var halfClosed = machine()
         _ = halfClosed.frameReceived(text("a"), now: t0)
         halfClosed.workStarted(.timedStep)
-        #expect(halfClosed.inputClosed(now: t0) == .none)
+        #expect(halfClosed.peerHalfClosed() == .none)
         let halfClosedWanted = halfClosed.workFinished()
         #expect(halfClosedWanted)
         #expect(halfClosed.next(now: t0) == .disconnect)
@@ -106,7 +106,7 @@ struct WebSocketSessionStateMachineTests {
         #expect(quiescing.next(now: t0) == .startClose(.normalClosure, reason: nil, end: .now, schedule: t0 + .seconds(5), then: .nothing))
 
         var idle = machine()
-        #expect(idle.inputClosed(now: t0) == .disconnect)
+        #expect(idle.peerHalfClosed() == .disconnect)
     }
 
     @Test("ping deadlines: a ping per interval to an idle peer, a drop after two silent intervals, none while busy")
