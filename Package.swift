@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
+        .library(name: "LazyDeadline", targets: ["LazyDeadline"]),
         .library(name: "EnvSchema", targets: ["EnvSchema"]),
         .library(name: "BenchmarkEnvironment", targets: ["BenchmarkEnvironment"]),
         .library(name: "EchoEnvironment", targets: ["EchoEnvironment"]),
@@ -53,6 +54,11 @@ let package = Package(
         // Wire types, validation, the `Environment` protocol and its type-erased host form.
         // Free of NIO and of any concrete environment, so authors and tools can use it alone.
         .target(name: "EnvProtocol", swiftSettings: swiftSettings),
+        // One timer per connection for all its deadlines, re-armed by comparing times and never
+        // cancelled: shared by the server's connection state machines (and the load generator's).
+        .target(
+            name: "LazyDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         // JSON Schema for the schemas environments serve: a validator for the keywords pydantic
         // emits and a synthesizer of valid and invalid values. Pure Swift, no NIO.
         .target(name: "EnvSchema", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
@@ -65,7 +71,7 @@ let package = Package(
         .target(
             name: "EnvServer",
             dependencies: [
-                "EnvProtocol",
+                "EnvProtocol", "LazyDeadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -259,7 +265,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["EnvProtocol", "BenchmarkEnvironment", "EnvServer"],
+            dependencies: [
+                "EnvProtocol", "BenchmarkEnvironment", "EnvServer", "EnvClient", "EnvTesting", "LazyDeadline",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

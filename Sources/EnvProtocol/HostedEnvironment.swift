@@ -15,6 +15,11 @@ public struct HostedEnvironment: Sendable {
     public let tools: [ToolDescription]?
     /// The schema of what `reset` returns, when it is not the observation's.
     public let resetObservationSchema: JSONValue?
+    /// Whether a server may run this environment's code on its I/O event loop: only when the
+    /// environment declared its step a timed wait plus cheap synchronous work
+    /// (``TimedStepEnvironment``). Any other environment may burn CPU or block in a step, so a
+    /// server runs its code off the loop, where it cannot stall other connections.
+    public let runsOnEventLoop: Bool
     private let makeSession: @Sendable (ServingProcess) throws -> any EnvironmentSession
 
     /// - Parameters:
@@ -36,6 +41,7 @@ public struct HostedEnvironment: Sendable {
         self.tasks = tasks
         self.resetObservationSchema = resetObservationSchema
         self.tools = (E.self as? any ToolEnvironment.Type)?.tools
+        self.runsOnEventLoop = E.self is any TimedStepEnvironment.Type
         self.makeSession = { process in typedSession(try make(process)) }
     }
 

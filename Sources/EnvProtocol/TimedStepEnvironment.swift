@@ -2,6 +2,10 @@
 /// environment's `wait_seconds`. A server may then time the wait on its own event loop instead
 /// of suspending a task in `Task.sleep`, which costs a timer thread and a hand-off back per step.
 ///
+/// Conforming declares the environment cheap: a server serves it entirely on its I/O event loop
+/// (reset, state and tool calls included; ``HostedEnvironment/runsOnEventLoop``). Its code must
+/// then never burn CPU or block: any other environment runs off the loop.
+///
 /// `step(action)` must behave exactly as `stepWait(for: action)`, a sleep that long, then
 /// `finishStep(action)`: the server calls either `step` or the two halves.
 public protocol TimedStepEnvironment: Environment {

@@ -3,104 +3,91 @@ import NIOHTTP1
 import NIOSSL
 import NIOTLS
 
-/// Closes a connection that does not become a request in time (``ConnectionLimits``).
+/// Closes a connection that does not become a request in time (``ConnectionLimits``): a thin
+/// shell that feeds the connection's events to its ``ConnectionDeadlines`` and carries out what
+/// it asks (schedule its one timer, close the connection), reading the time from the event loop.
 ///
-/// First in the pipeline, it holds one timer for the phase the connection is in: the TLS
-/// handshake, the first request head, or (between requests on a kept-alive connection) the
-/// next head. While a request is being served there is no timer, and once the connection is
-/// upgraded to a WebSocket session there is none again: a step may take as long as it waits,
-/// and a session's liveness is its pings'. The handler cannot see those events itself, since
-/// the bytes it sees are still encrypted or undecoded: ``attachWatches(to:tls:)`` places
-/// watches that tell it.
-final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
+/// First in the pipeline. It cannot see a handshake's completion, a request head or the end of
+/// a response itself, since the bytes it sees are still encrypted or undecoded:
+/// ``attachWatches(to:tls:)`` places watches that tell it.
+package final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias Phase = ConnectionDeadlines.Phase
 
-    enum Phase: String, Sendable {
-        case tlsHandshake = "tls_handshake"
-        case requestHead = "request_head"
-        case keepAliveIdle = "keep_alive_idle"
-    }
-
-    private let limits: ConnectionLimits
     private let metrics: ServerMetrics
-    private let firstPhase: Phase
+    private var deadlines: ConnectionDeadlines
     private var context: ChannelHandlerContext?
-    private var timer: Scheduled<Void>?
-    private var started = false
 
-    init(limits: ConnectionLimits, metrics: ServerMetrics, firstPhase: Phase) {
-        self.limits = limits
+    package init(limits: ConnectionLimits, metrics: ServerMetrics, firstPhase: Phase) {
         self.metrics = metrics
-        self.firstPhase = firstPhase
+        self.deadlines = ConnectionDeadlines(limits: limits, firstPhase: firstPhase)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { start() }
+        if context.channel.isActive { perform(deadlines.connectionActive(now: context.eventLoop.now)) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        start()
+    package func channelActive(context: ChannelHandlerContext) {
+        perform(deadlines.connectionActive(now: context.eventLoop.now))
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        stop()
+    package func channelInactive(context: ChannelHandlerContext) {
+        deadlines.connectionClosed()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        stop()
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        deadlines.connectionClosed()
         self.context = nil
     }
 
     /// The TLS handshake completed: the first request head is due.
-    func handshakeCompleted() { arm(.requestHead) }
+    package func handshakeCompleted() {
+        guard let context else { return }
+        perform(deadlines.handshakeCompleted(now: context.eventLoop.now))
+    }
+
     /// A request head arrived: no deadline while it is served.
-    func requestHeadReceived() { stop() }
+    package func requestHeadReceived() { deadlines.requestHeadReceived() }
+
     /// Every response has ended and every request body arrived: the next head is due.
-    func fellIdle() { arm(.keepAliveIdle) }
+    package func fellIdle() {
+        guard let context else { return }
+        perform(deadlines.fellIdle(now: context.eventLoop.now))
+    }
+
     /// The connection is a WebSocket session now.
-    func upgraded() { stop() }
+    package func upgraded() { deadlines.upgraded() }
 
-    private func start() {
-        guard !started else { return }
-        started = true
-        arm(firstPhase)
-    }
-
-    private func arm(_ phase: Phase) {
-        stop()
-        guard let context, let limit = limit(of: phase) else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limit.nanoseconds)) { [weak self] in
-            self?.expire(phase)
+    private func perform(_ action: ConnectionDeadlines.Action) {
+        guard let context else { return }
+        switch action {
+        case .none:
+            break
+        case .schedule(let deadline):
+            // Holds the handler weakly: a closed connection's memory is gone at once, and the
+            // timer, when it fires, finds nothing.
+            context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+                self?.timerFired(deadline)
+            }
+        case .close(let phase):
+            guard context.channel.isActive else { return }
+            metrics.connectionTimedOut(phase)
+            context.close(promise: nil)
         }
     }
 
-    private func stop() {
-        timer?.cancel()
-        timer = nil
-    }
-
-    private func expire(_ phase: Phase) {
-        timer = nil
-        guard let context, context.channel.isActive else { return }
-        metrics.connectionTimedOut(phase)
-        context.close(promise: nil)
-    }
-
-    private func limit(of phase: Phase) -> Duration? {
-        switch phase {
-        case .tlsHandshake: limits.tlsHandshakeTimeout
-        case .requestHead: limits.requestHeadTimeout
-        case .keepAliveIdle: limits.keepAliveTimeout
-        }
+    private func timerFired(_ deadline: NIODeadline) {
+        guard let context else { return }
+        perform(deadlines.timerFired(deadline, now: context.eventLoop.now))
     }
 
     /// Places the watches that tell this connection's deadline handler what happened: one after
     /// the TLS handler (with TLS) and one after NIO's HTTP/1 request decoder, which the server's
     /// child channel has configured by now.
-    static func attachWatches(to pipeline: ChannelPipeline.SynchronousOperations, tls: Bool) throws {
+    package static func attachWatches(to pipeline: ChannelPipeline.SynchronousOperations, tls: Bool) throws {
         let deadline = try pipeline.handler(type: ConnectionDeadlineHandler.self)
         if tls {
             let handshaking = try pipeline.handler(type: NIOSSLServerHandler.self)

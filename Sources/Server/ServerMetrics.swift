@@ -43,7 +43,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// A connection was closed for not becoming a request in time, by the phase it was in.
-    func connectionTimedOut(_ phase: ConnectionDeadlineHandler.Phase) {
+    func connectionTimedOut(_ phase: ConnectionDeadlines.Phase) {
         Counter(label: "openenv_connections_timed_out_total", dimensions: [("phase", phase.rawValue)], factory: factory)
             .increment()
     }

@@ -7,7 +7,8 @@ import NIOCore
 /// lives, or — with `?session_id=` under openenv ≥ 0.5 — an MCP session created over HTTP,
 /// attached without a slot of its own (PROTOCOL-0.10.md rows 5–6).
 ///
-/// Free of framing: ``WebSocketSessionHandler`` feeds it messages on the connection's event loop.
+/// Free of framing: ``WebSocketSessionHandler`` feeds it messages on the connection's event loop
+/// and runs its ``EnvironmentCall``s where the environment may run.
 final class WebSocketSession {
     /// How a connection starts.
     enum Opening {
@@ -19,14 +20,18 @@ final class WebSocketSession {
         case failed(WireError)
     }
 
-    private enum Served {
-        case own(any EnvironmentSession, OwnSessionID)
+    /// The environment a connection drives.
+    enum Served {
+        case own(any EnvironmentSession)
         case attached(id: String, SharedEnvironment)
     }
 
     private var served: Served
     private let services: WebSocketSessionServices
     private var ended = false
+    /// The socket's own session id (what WS `openenv/session/create` answers), made for its first
+    /// `mcp` message and known to ``MCPSessions`` so that nothing can attach to it.
+    private var ownSessionID: String?
 
     private init(_ served: Served, services: WebSocketSessionServices) {
         self.served = served
@@ -51,7 +56,7 @@ final class WebSocketSession {
         }
         do {
             let environment = try services.environment.session(for: services.process())
-            return .serving(WebSocketSession(.own(environment, OwnSessionID(sessions: services.sessions)), services: services))
+            return .serving(WebSocketSession(.own(environment), services: services))
         } catch {
             slots.release()
             return .failed(WireError(code: .factoryError, message: "Failed to create environment: \(error)"))
@@ -89,14 +94,16 @@ final class WebSocketSession {
         case answered(ServerMessage?)
         /// A step timed by plan: after this wait, ``finishTimedStep()`` is the reply.
         case timedStep(Duration)
-        /// Needs the environment's async code: ``answer(_:)``.
-        case async(ClientMessage)
+        /// Needs the environment's code: run ``call(_:)``'s result where the environment may run.
+        case call(ClientMessage)
     }
 
     private var timedStepStarted = ContinuousClock.now
 
-    /// Answers what needs no waiting at once, and starts a step the environment times by plan
-    /// (``TimedStepEnvironment``), so the handler can time its wait on the event loop.
+    /// Answers what needs no environment code at once. For an environment that runs on the
+    /// event loop (``HostedEnvironment/runsOnEventLoop``) it also answers `state` at once and
+    /// starts a step the environment times by plan (``TimedStepEnvironment``), so the handler
+    /// can time its wait on the loop.
     func start(_ text: String) -> Start {
         let message: ClientMessage
         do {
@@ -104,15 +111,16 @@ final class WebSocketSession {
         } catch {
             return .answered(.error(error))
         }
-        guard case .own(var environment, let ownID) = served else { return .async(message) }
+        if case .close = message { return .answered(nil) }
+        guard services.environment.runsOnEventLoop, case .own(var environment) = served else {
+            return .call(message)
+        }
         switch message {
-        case .close:
-            return .answered(nil)
         case .state:
             return .answered(.state(environment.state()))
         case .step(let action):
-            served = .own(NoEnvironment(), ownID)
-            defer { served = .own(environment, ownID) }
+            served = .own(NoEnvironment())
+            defer { served = .own(environment) }
             let started = ContinuousClock.now
             switch MessageDispatcher.beginTimedStep(
                 action, session: &environment, started: started, stepTook: services.metrics.stepTook)
@@ -123,20 +131,20 @@ final class WebSocketSession {
             case .replied(let reply)?:
                 return .answered(reply)
             case nil:
-                return .async(message)
+                return .call(message)
             }
-        case .reset, .mcp:
-            return .async(message)
+        case .reset, .mcp, .close:  // `close` was answered above
+            return .call(message)
         }
     }
 
     /// The reply to the step ``start(_:)`` began, its wait over.
     func finishTimedStep() -> ServerMessage {
-        guard case .own(var environment, let ownID) = served else {
+        guard case .own(var environment) = served else {
             preconditionFailure("a timed step is only begun on a session's own environment")
         }
-        served = .own(NoEnvironment(), ownID)
-        defer { served = .own(environment, ownID) }
+        served = .own(NoEnvironment())
+        defer { served = .own(environment) }
         return MessageDispatcher.finishTimedStep(
             session: &environment, started: timedStepStarted, stepTook: services.metrics.stepTook)
     }
@@ -146,27 +154,33 @@ final class WebSocketSession {
         services.metrics.stepTook(ContinuousClock.now - timedStepStarted)
     }
 
-    /// The reply to a message that needs the environment's async code; `nil` for `close`.
-    func answer(_ message: ClientMessage) async -> ServerMessage? {
-        let mcp = services.mcp
-        let stepTook = services.metrics.stepTook
-        switch served {
-        case .own(var environment, let ownID):
-            // Hand the environment to the call and take it back, so nothing else holds it meanwhile.
-            served = .own(NoEnvironment(), ownID)
-            defer { served = .own(environment, ownID) }
-            return await MessageDispatcher.answer(
-                message, session: &environment,
-                mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID.id, session: &session) },
-                stepTook: stepTook)
-        case .attached(let id, let shared):
-            return await shared.use { session in
-                await MessageDispatcher.answer(
-                    message, session: &session,
-                    mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: id, session: &session) },
-                    stepTook: stepTook)
-            }
+    /// Moves the environment into a call that answers `message`; ``finish(_:)`` takes it back.
+    func call(_ message: ClientMessage) -> EnvironmentCall {
+        let sessionID: String?
+        switch (served, message) {
+        case (.attached(let id, _), _): sessionID = id
+        case (.own, .mcp): sessionID = ownID()
+        case (.own, _): sessionID = nil
         }
+        let call = EnvironmentCall(
+            message: message, served: served, sessionID: sessionID, mcp: services.mcp, metrics: services.metrics)
+        if case .own = served { served = .own(NoEnvironment()) }
+        return call
+    }
+
+    /// This socket's own session id, made and registered on first use.
+    private func ownID() -> String {
+        if let ownSessionID { return ownSessionID }
+        let id = UUID().uuidString.lowercased()
+        services.sessions.registerSocketOwned(id)
+        ownSessionID = id
+        return id
+    }
+
+    /// Takes the environment back from a call that has run, and returns its reply (`nil`: `close`).
+    func finish(_ call: EnvironmentCall) -> ServerMessage? {
+        served = call.served
+        return call.reply
     }
 
     /// Gives back the slot (or the attachment) and the socket's own session id; once only.
@@ -174,8 +188,8 @@ final class WebSocketSession {
         guard !ended else { return }
         ended = true
         switch served {
-        case .own(_, let ownID):
-            ownID.release()
+        case .own:
+            if let ownSessionID { services.sessions.unregisterSocketOwned(ownSessionID) }
             services.slots.release()
         case .attached(let id, _):
             services.sessions.detach(id)
@@ -193,39 +207,8 @@ final class WebSocketSession {
     }
 }
 
-/// Holds the place of a session's environment while a message is answered with it; never called.
-private struct NoEnvironment: EnvironmentSession {
-    func reset(_ options: ResetOptions) async throws -> ObservationEnvelope { throw CancellationError() }
-    func step(_ action: [String: JSONValue]) async throws -> ObservationEnvelope { throw CancellationError() }
-    func state() -> [String: JSONValue] { [:] }
-    func callTool(_ name: String, arguments: [String: JSONValue]) async throws -> JSONValue { throw CancellationError() }
-}
-
-/// A socket's own session id, made the first time the client asks for it (WS
-/// `openenv/session/create`) and known to ``MCPSessions`` so that nothing can attach to it.
-private final class OwnSessionID {
-    private var value: String?
-    private let sessions: MCPSessions
-
-    init(sessions: MCPSessions) {
-        self.sessions = sessions
-    }
-
-    var id: String {
-        if let value { return value }
-        let id = UUID().uuidString.lowercased()
-        sessions.registerSocketOwned(id)
-        value = id
-        return id
-    }
-
-    func release() {
-        if let value { sessions.unregisterSocketOwned(value) }
-    }
-}
-
 /// What every `/ws` session of a server shares.
-struct WebSocketSessionServices: Sendable {
+package struct WebSocketSessionServices: Sendable {
     let environment: HostedEnvironment
     let process: @Sendable () -> ServingProcess
     let slots: SessionSlots
@@ -233,6 +216,35 @@ struct WebSocketSessionServices: Sendable {
     let mcp: MCPEndpoint
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
+
+    init(
+        environment: HostedEnvironment, process: @escaping @Sendable () -> ServingProcess, slots: SessionSlots,
+        sessions: MCPSessions, mcp: MCPEndpoint, metrics: ServerMetrics, configuration: ServerConfiguration
+    ) {
+        self.environment = environment
+        self.process = process
+        self.slots = slots
+        self.sessions = sessions
+        self.mcp = mcp
+        self.metrics = metrics
+        self.configuration = configuration
+    }
+
+    /// The services of a server that has only `/ws` sessions, for driving a session handler
+    /// without a server (tests).
+    package init(
+        environment: HostedEnvironment, configuration: ServerConfiguration, slots: SessionSlots,
+        metrics: ServerMetrics = ServerMetrics()
+    ) {
+        let process = ServingProcess(hostURL: "test:0")
+        let sessions = MCPSessions(slots: slots, idleTimeout: configuration.sessionTimeout)
+        self.init(
+            environment: environment, process: { process }, slots: slots, sessions: sessions,
+            mcp: MCPEndpoint(
+                environment: environment, sessions: sessions, profile: configuration.protocolProfile,
+                process: { process }),
+            metrics: metrics, configuration: configuration)
+    }
 }
 
 extension WireError {
