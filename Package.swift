@@ -16,7 +16,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EnvProtocol", targets: ["EnvProtocol"]),
-        .library(name: "LazyDeadline", targets: ["LazyDeadline"]),
         .library(name: "EnvSchema", targets: ["EnvSchema"]),
         .library(name: "BenchmarkEnvironment", targets: ["BenchmarkEnvironment"]),
         .library(name: "EchoEnvironment", targets: ["EchoEnvironment"]),
@@ -120,7 +119,7 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
-                "EnvProtocol", "EnvClient", "BenchResults",
+                "EnvProtocol", "EnvClient", "BenchResults", "LazyDeadline",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -218,7 +217,7 @@ let package = Package(
             name: "LoadGenTests",
             dependencies: [
                 "LoadGen", "BenchResults", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer",
-                "EnvTesting",
+                "EnvTesting", "LazyDeadline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,15 +1,17 @@
 import NIOCore
 
-/// A connection's deadlines served by one timer that is never cancelled.
+/// A connection's deadlines served by timers that are never cancelled.
 ///
 /// NIO's `Scheduled.cancel()` searches the loop's whole timer heap, so a connection that
-/// cancels and re-schedules a timer per message pays for every other connection's timers. This
-/// keeps at most one useful timer per connection instead: a deadline that moves later needs no
-/// new timer (the one in flight fires early, finds the deadline not yet due, and re-arms for
-/// it); only a deadline earlier than the timer in flight needs a new one, and the later timer,
-/// when it fires, finds itself stale and does nothing. Cleared deadlines need nothing at all.
+/// cancels and re-schedules a timer per message pays for every other connection's timers.
+/// Here a deadline that moves later needs no new timer: the one in flight fires early, the
+/// caller finds nothing due, and asks again for the deadline then. Only a deadline earlier than
+/// every timer in flight needs a new one. The later timers stay pending rather than stale, so a
+/// connection that alternates a near deadline (a think time) with a far one (a reply deadline)
+/// keeps one far timer in flight, not one per message. Used by the server's session and
+/// connection state machines and by the load generator's session.
 ///
-/// A value kept by a connection's state machine; the handler schedules what it asks for:
+/// A value kept by a connection's state machine; its handler schedules what it asks for:
 ///
 /// ```swift
 /// if timer.request(deadline) {
@@ -17,39 +19,42 @@ import NIOCore
 /// }
 /// ...
 /// func fired(_ deadline: NIODeadline) {
-///     guard timer.fire(deadline) else { return }  // stale
+///     guard timer.fire(deadline) else { return }  // the connection ended
 ///     // check what is due at `loop.now`, then request the next deadline, if any
 /// }
 /// ```
 public struct LazyDeadline: Sendable, Equatable {
-    /// When the timer in flight fires; `nil` when there is none the connection waits for.
-    public private(set) var scheduled: NIODeadline?
+    /// The timers in flight, earliest last (a few at most: each new one is earlier than all the
+    /// others).
+    private var pending: [NIODeadline] = []
 
     public init() {}
 
+    /// The earliest timer in flight; `nil` when there is none.
+    public var earliest: NIODeadline? { pending.last }
+
     /// Asks for a check by `deadline`.
     ///
-    /// - Returns: `true` when the caller must schedule a timer for `deadline`: there is none in
-    ///   flight, or the one in flight fires later. `false` when the timer in flight fires by then.
+    /// - Returns: `true` when the caller must schedule a timer for `deadline`: none is in
+    ///   flight, or every one in flight fires later. `false` when one fires by then.
     public mutating func request(_ deadline: NIODeadline) -> Bool {
-        if let scheduled, scheduled <= deadline { return false }
-        scheduled = deadline
+        if let earliest, earliest <= deadline { return false }
+        pending.append(deadline)
         return true
     }
 
     /// The timer scheduled for `deadline` fired.
     ///
-    /// - Returns: `false` when the timer is stale (an earlier one replaced it, or the connection
-    ///   ended): the caller does nothing. `true`: the caller checks its deadlines and requests
-    ///   the next one.
+    /// - Returns: `false` when the connection ended since (``invalidate()``): the caller does
+    ///   nothing. `true`: the caller checks its deadlines and requests the next one.
     public mutating func fire(_ deadline: NIODeadline) -> Bool {
-        guard deadline == scheduled else { return false }
-        scheduled = nil
+        guard let index = pending.lastIndex(of: deadline) else { return false }
+        pending.remove(at: index)
         return true
     }
 
-    /// The connection ended: every timer in flight is stale from now on.
+    /// The connection ended: every timer in flight finds nothing to do from now on.
     public mutating func invalidate() {
-        scheduled = nil
+        pending.removeAll()
     }
 }

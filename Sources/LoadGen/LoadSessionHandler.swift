@@ -1,5 +1,6 @@
 import BenchResults
 import EnvClient
+import LazyDeadline
 import NIOCore
 
 /// The load generator's session on its event loop: a thin shell that feeds channel events
@@ -198,13 +199,13 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
     // MARK: The timer
 
     private func armTimer() {
-        guard let wake = machine.wakeAt, timer.needsCheck(at: wake) else { return }
+        guard let wake = machine.wakeAt, timer.request(wake) else { return }
         // Weak: a finished session's check finds nothing to do, and does not keep it alive.
         _ = loop.assumeIsolated().scheduleTask(deadline: wake) { [weak self] in self?.timerFired(scheduledAt: wake) }
     }
 
     private func timerFired(scheduledAt time: NIODeadline) {
-        timer.fired(scheduledAt: time)
+        guard timer.fire(time) else { return }
         perform(machine.timerFired(now: loop.now))
         armTimer()
     }

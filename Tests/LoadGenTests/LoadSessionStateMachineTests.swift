@@ -1,5 +1,6 @@
 import BenchResults
 import EnvClient
+import LazyDeadline
 import LoadGen
 import NIOCore
 import Testing
@@ -229,16 +230,16 @@ struct LazyDeadlineTests {
     func lazy() {
         var timer = LazyDeadline()
         let t = NIODeadline.uptimeNanoseconds(1_000_000)
-        let first = timer.needsCheck(at: t)
-        let later = timer.needsCheck(at: t + .seconds(1))
-        let earlier = timer.needsCheck(at: t - .nanoseconds(1))
+        let first = timer.request(t)
+        let later = timer.request(t + .seconds(1))
+        let earlier = timer.request(t - .nanoseconds(1))
         #expect(first && earlier)
         #expect(!later, "a later wake: the pending check re-arms")
-        timer.fired(scheduledAt: t - .nanoseconds(1))
+        _ = timer.fire(t - .nanoseconds(1))
         #expect(timer.earliest == t, "the other check is still pending")
-        timer.fired(scheduledAt: t)
+        _ = timer.fire(t)
         #expect(timer.earliest == nil)
-        let again = timer.needsCheck(at: t)
+        let again = timer.request(t)
         #expect(again)
     }
 
@@ -249,13 +250,13 @@ struct LazyDeadlineTests {
         var now = NIODeadline.uptimeNanoseconds(1_000_000)
         for _ in 0..<100 {
             // A step is sent: its reply deadline is 120 s away.
-            if timer.needsCheck(at: now + .seconds(120)) { scheduled += 1 }
+            if timer.request(now + .seconds(120)) { scheduled += 1 }
             // The reply came; the think time ends in 1 s, and its check fires then.
             now = now + .milliseconds(100)
             let think = now + .seconds(1)
-            if timer.needsCheck(at: think) { scheduled += 1 }
+            if timer.request(think) { scheduled += 1 }
             now = think
-            timer.fired(scheduledAt: think)
+            _ = timer.fire(think)
         }
         #expect(scheduled == 101, "one check per think time, and one far check")
     }
