@@ -56,8 +56,10 @@ let package = Package(
         // One timer per connection for all its deadlines, re-armed by comparing times and never
         // cancelled: shared by the server's connection state machines (and the load generator's).
         .target(
-            name: "LazyDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: swiftSettings),
+            name: "LazyDeadline",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // JSON Schema for the schemas environments serve: a validator for the keywords pydantic
         // emits and a synthesizer of valid and invalid values. Pure Swift, no NIO.
         .target(name: "EnvSchema", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
@@ -113,7 +115,8 @@ let package = Package(
             name: "BenchResults",
             dependencies: ["EnvProtocol", .product(name: "Histogram", package: "hdrhistogram-swift")],
             resources: [.copy("Baselines")],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // The load generator: one session state machine and handler for every load pattern (bursts,
         // open model, hold, trainer profiles), measures and interval logs, sweeps and their checks.
         .target(

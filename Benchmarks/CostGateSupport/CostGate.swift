@@ -28,12 +28,22 @@ public enum CostGate {
     ///   count is the iteration's count divided by it. package-benchmark's own bookkeeping
     ///   allocates a little per iteration, which 1,000 messages per iteration dilute.
     public static func configuration(
-        scalingFactor: BenchmarkScalingFactor = .one, warmup: Int, maxIterations: Int, maxDuration: Duration,
-        setup: Benchmark.BenchmarkSetupHook? = nil, teardown: Benchmark.BenchmarkTeardownHook? = nil
+        scalingFactor: BenchmarkScalingFactor = .one,
+        warmup: Int,
+        maxIterations: Int,
+        maxDuration: Duration,
+        setup: Benchmark.BenchmarkSetupHook? = nil,
+        teardown: Benchmark.BenchmarkTeardownHook? = nil
     ) -> Benchmark.Configuration {
         Benchmark.Configuration(
-            metrics: metrics, warmupIterations: warmup, scalingFactor: scalingFactor, maxDuration: maxDuration,
+            metrics: metrics,
+            warmupIterations: warmup,
+            scalingFactor: scalingFactor,
+            maxDuration: maxDuration,
             maxIterations: maxIterations,
-            thresholds: thresholds, setup: setup, teardown: teardown)
+            thresholds: thresholds,
+            setup: setup,
+            teardown: teardown
+        )
     }
 }

@@ -21,7 +21,9 @@ final class ChildServer: @unchecked Sendable {
         // Next to this executable (/proc/self/exe): the runner does not start it by its path.
         let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let process = try LaunchedProcess(
-            executable: directory.appendingPathComponent("openenv-server"), ["--host", "127.0.0.1", "--port", "0"])
+            executable: directory.appendingPathComponent("openenv-server"),
+            ["--host", "127.0.0.1", "--port", "0"]
+        )
         let ready = try await process.readyLines(1, within: .seconds(30))[0]
         return ChildServer(endpoint: ServerEndpoint(host: "127.0.0.1", port: ready.port), process: process)
     }

@@ -20,8 +20,12 @@ private func registerSession(_ name: String, start: @escaping @Sendable () async
     let server = ServerSlot()
     let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 1, hardware: "cost-gates")
     let configuration = CostGate.configuration(
-        warmup: 5, maxIterations: 200, maxDuration: .seconds(5),
-        setup: { try await server.start(start) }, teardown: { try await server.shutDown() })
+        warmup: 5,
+        maxIterations: 200,
+        maxDuration: .seconds(5),
+        setup: { try await server.start(start) },
+        teardown: { try await server.shutDown() }
+    )
     Benchmark(name, configuration: configuration) { benchmark in
         let endpoint = try server.endpoint()
         for index in benchmark.scaledIterations {

@@ -35,9 +35,15 @@ enum WireFrames {
                 .validation(
                     ValidationFailure([
                         ValidationIssue(
-                            type: "less_than_equal", loc: ["wait_seconds"], msg: "Input should be less than or equal to 600",
-                            input: 900.0, ctx: ["le": 600.0])
-                    ])))
+                            type: "less_than_equal",
+                            loc: ["wait_seconds"],
+                            msg: "Input should be less than or equal to 600",
+                            input: 900.0,
+                            ctx: ["le": 600.0]
+                        )
+                    ])
+                )
+            )
         ),
         ("mcp-tools-list", .mcp(JSONRPCResponse.result(id: 1, ["tools": .array(EchoEnvironment.tools.map(\.json))]))),
         ("mcp-tools-call", .mcp(JSONRPCResponse.result(id: 2, ToolResult.json("hello")))),

@@ -46,9 +46,14 @@ public struct Baseline: Codable, Sendable, Equatable {
         public var machine: String?
         public var note: String?
 
-        public init(date: String, document: String? = nil, run: String? = nil, command: String? = nil,
-            machine: String? = nil, note: String? = nil)
-        {
+        public init(
+            date: String,
+            document: String? = nil,
+            run: String? = nil,
+            command: String? = nil,
+            machine: String? = nil,
+            note: String? = nil
+        ) {
             self.date = date
             self.document = document
             self.run = run
@@ -76,8 +81,11 @@ public struct Baseline: Codable, Sendable, Equatable {
         public var p99RiseSeconds: Double
 
         public init(
-            successDropPoints: Double = 2, p99RiseFraction: Double = 0.5, maxBatchGridSteps: Int = 0,
-            p99RiseSeconds: Double = 0.1, latencyBoundedGridSteps: Int? = nil
+            successDropPoints: Double = 2,
+            p99RiseFraction: Double = 0.5,
+            maxBatchGridSteps: Int = 0,
+            p99RiseSeconds: Double = 0.1,
+            latencyBoundedGridSteps: Int? = nil
         ) {
             self.successDropPoints = successDropPoints
             self.p99RiseFraction = p99RiseFraction
@@ -221,9 +229,20 @@ public struct Baseline: Codable, Sendable, Equatable {
     }
 
     public init(
-        schema: String, infrastructure: String, description: String?, cores: Int?, workers: Int?, source: Source,
-        tolerances: Tolerances, grid: Grid?, cases: [Case], maxBatch: [MaxBatch], latencyBoundedCapacity: [Capacity]?,
-        history: [HistoryEntry]?, protocolProfile: String? = nil, workload: String? = nil
+        schema: String,
+        infrastructure: String,
+        description: String?,
+        cores: Int?,
+        workers: Int?,
+        source: Source,
+        tolerances: Tolerances,
+        grid: Grid?,
+        cases: [Case],
+        maxBatch: [MaxBatch],
+        latencyBoundedCapacity: [Capacity]?,
+        history: [HistoryEntry]?,
+        protocolProfile: String? = nil,
+        workload: String? = nil
     ) {
         self.schema = schema
         self.protocolProfile = protocolProfile
@@ -259,7 +278,8 @@ extension Baseline {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw BaselineError(
                 baseline: name,
-                reason: "not in \(directory.path); available: \(available(in: directory).joined(separator: ", "))")
+                reason: "not in \(directory.path); available: \(available(in: directory).joined(separator: ", "))"
+            )
         }
         let baseline: Baseline
         do {

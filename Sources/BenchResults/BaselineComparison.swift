@@ -35,14 +35,25 @@ public struct BaselineComparison: Sendable, Equatable {
                 let floor = base - tolerances.successDropPoints / 100
                 cells.append(
                     Cell(
-                        name: "success", baseline: Self.percent(base), measured: Self.percent(success),
-                        delta: Self.signedPoints(success - base), limit: "≥ \(Self.percent(max(0, floor)))",
-                        verdict: success >= floor - 1e-9 ? .pass : .regression))
+                        name: "success",
+                        baseline: Self.percent(base),
+                        measured: Self.percent(success),
+                        delta: Self.signedPoints(success - base),
+                        limit: "≥ \(Self.percent(max(0, floor)))",
+                        verdict: success >= floor - 1e-9 ? .pass : .regression
+                    )
+                )
             } else {
                 cells.append(
                     Cell(
-                        name: "success", baseline: expected?.successRateText ?? "–", measured: Self.percent(success),
-                        delta: "–", limit: "–", verdict: .notCompared))
+                        name: "success",
+                        baseline: expected?.successRateText ?? "–",
+                        measured: Self.percent(success),
+                        delta: "–",
+                        limit: "–",
+                        verdict: .notCompared
+                    )
+                )
             }
         }
         if let base = expected?.p99Total {
@@ -50,19 +61,31 @@ public struct BaselineComparison: Sendable, Equatable {
             if let p99 {
                 cells.append(
                     Cell(
-                        name: "p99 total", baseline: Self.seconds(base), measured: Self.seconds(p99),
-                        delta: Self.signedPercent(p99 / base - 1), limit: "≤ \(Self.seconds(ceiling))",
-                        verdict: p99 <= ceiling ? .pass : .regression))
+                        name: "p99 total",
+                        baseline: Self.seconds(base),
+                        measured: Self.seconds(p99),
+                        delta: Self.signedPercent(p99 / base - 1),
+                        limit: "≤ \(Self.seconds(ceiling))",
+                        verdict: p99 <= ceiling ? .pass : .regression
+                    )
+                )
             } else {
                 // No session succeeded: there is no p99, and that is itself a failure to serve.
                 cells.append(
                     Cell(
-                        name: "p99 total", baseline: Self.seconds(base), measured: "not measured (no success)",
-                        delta: "–", limit: "≤ \(Self.seconds(ceiling))", verdict: .regression))
+                        name: "p99 total",
+                        baseline: Self.seconds(base),
+                        measured: "not measured (no success)",
+                        delta: "–",
+                        limit: "≤ \(Self.seconds(ceiling))",
+                        verdict: .regression
+                    )
+                )
             }
         } else if let p99 {
             cells.append(
-                Cell(name: "p99 total", baseline: "–", measured: Self.seconds(p99), delta: "–", limit: "–", verdict: .notCompared))
+                Cell(name: "p99 total", baseline: "–", measured: Self.seconds(p99), delta: "–", limit: "–", verdict: .notCompared)
+            )
         }
         self.cells = cells
     }
@@ -85,8 +108,14 @@ public struct BaselineComparison: Sendable, Equatable {
             guard let expectedIndex = sortedGrid.firstIndex(of: expectedValue) else {
                 cells.append(
                     Cell(
-                        name: name, baseline: String(expectedValue), measured: measuredText, delta: "–",
-                        limit: "grid \(sortedGrid) does not contain \(expectedValue)", verdict: .notCompared))
+                        name: name,
+                        baseline: String(expectedValue),
+                        measured: measuredText,
+                        delta: "–",
+                        limit: "grid \(sortedGrid) does not contain \(expectedValue)",
+                        verdict: .notCompared
+                    )
+                )
                 return
             }
             let floorIndex = max(0, expectedIndex - gridSteps)
@@ -94,22 +123,32 @@ public struct BaselineComparison: Sendable, Equatable {
             let passes = (measuredValue ?? 0) >= floor
             cells.append(
                 Cell(
-                    name: name, baseline: String(expectedValue), measured: measuredText,
-                    delta: measuredValue.map { String($0 - expectedValue) } ?? "–", limit: "≥ \(floor)",
-                    verdict: passes ? .pass : .regression))
+                    name: name,
+                    baseline: String(expectedValue),
+                    measured: measuredText,
+                    delta: measuredValue.map { String($0 - expectedValue) } ?? "–",
+                    limit: "≥ \(floor)",
+                    verdict: passes ? .pass : .regression
+                )
+            )
         }
         for key in analysis.maxBatch.keys.sorted() {
             let label = "\(key.mode.rawValue) wait \(key.wait) s"
             let expected = baseline.maxBatch.first { $0.mode == key.mode && $0.waitSeconds == key.wait }.map { $0.maxBatch }
             compare(
-                "max batch (\(label))", expected: expected, measured: analysis.maxBatch[key],
-                gridSteps: baseline.tolerances.maxBatchGridSteps)
+                "max batch (\(label))",
+                expected: expected,
+                measured: analysis.maxBatch[key],
+                gridSteps: baseline.tolerances.maxBatchGridSteps
+            )
             let expectedBounded = baseline.latencyBoundedCapacity?.first { $0.mode == key.mode && $0.waitSeconds == key.wait }
                 .map { $0.capacity }
             compare(
-                "latency-bounded capacity (\(label))", expected: expectedBounded,
+                "latency-bounded capacity (\(label))",
+                expected: expectedBounded,
                 measured: analysis.latencyBoundedCapacity[key],
-                gridSteps: baseline.tolerances.latencyBoundedGridSteps ?? baseline.tolerances.maxBatchGridSteps)
+                gridSteps: baseline.tolerances.latencyBoundedGridSteps ?? baseline.tolerances.maxBatchGridSteps
+            )
         }
         self.cells = cells
     }

@@ -10,14 +10,17 @@ public enum BaselineDirectory {
     /// - Parameter override: a `--baselines DIR` flag.
     /// - Throws: ``BaselineError`` when no directory of baselines can be found.
     public static func resolve(
-        override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        override: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(BaselineError) -> URL {
         if let directory = override ?? environment[variable].flatMap({ $0.isEmpty ? nil : $0 }) {
             return URL(fileURLWithPath: directory)
         }
         guard let bundled else {
             throw BaselineError(
-                baseline: "*", reason: "no bundled baselines next to this executable; pass --baselines DIR or set \(variable)")
+                baseline: "*",
+                reason: "no bundled baselines next to this executable; pass --baselines DIR or set \(variable)"
+            )
         }
         return bundled
     }
@@ -28,11 +31,12 @@ public enum BaselineDirectory {
     public static var bundled: URL? {
         let executableDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
-        let candidates = [
-            Bundle.main.bundleURL, executableDirectory,
-        ].map { $0.appendingPathComponent("OpenEnvKit_BenchResults.resources/Baselines") } + [
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Baselines")
-        ]
+        let candidates =
+            [
+                Bundle.main.bundleURL, executableDirectory,
+            ].map { $0.appendingPathComponent("OpenEnvKit_BenchResults.resources/Baselines") } + [
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Baselines")
+            ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("local-swift.json").path) }
     }
 }

@@ -17,15 +17,24 @@ public enum CSV {
             switch (character, inQuotes) {
             case ("\"", true):
                 if let next = iterator.next() {
-                    if next == "\"" { field.append("\"") } else {
+                    if next == "\"" {
+                        field.append("\"")
+                    } else {
                         inQuotes = false
-                        if next == "," { fields.append(field); field = "" } else { field.append(next) }
+                        if next == "," {
+                            fields.append(field)
+                            field = ""
+                        } else {
+                            field.append(next)
+                        }
                     }
                 } else {
                     inQuotes = false
                 }
             case ("\"", false) where field.isEmpty: inQuotes = true
-            case (",", false): fields.append(field); field = ""
+            case (",", false):
+                fields.append(field)
+                field = ""
             default: field.append(character)
             }
         }

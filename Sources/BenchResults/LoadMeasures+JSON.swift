@@ -25,7 +25,8 @@ extension LoadMeasures {
                 var figures = Self.figures(window)
                 figures["start"] = .number(Double(index) * self.window)
                 return .object(figures)
-            })
+            }
+        )
         return .object(object)
     }
 

@@ -23,8 +23,10 @@ public struct RegressionDiff: Sendable, Equatable {
         var rows: [Row] = []
         for key in byCase.keys.sorted() {
             let comparison = BaselineComparison(
-                case: baseline.expected(mode: key.mode, wait: key.wait, batch: key.batch), runs: byCase[key] ?? [],
-                tolerances: baseline.tolerances)
+                case: baseline.expected(mode: key.mode, wait: key.wait, batch: key.batch),
+                runs: byCase[key] ?? [],
+                tolerances: baseline.tolerances
+            )
             rows += comparison.cells.map { Row(scope: key.description, cell: $0) }
         }
         // Baseline cells this run did not measure are listed, not silently dropped.
@@ -36,13 +38,23 @@ public struct RegressionDiff: Sendable, Equatable {
                     scope: key.description,
                     cell: BaselineComparison.Cell(
                         name: "success / p99 total",
-                        baseline: [expected.successRate.map(BaselineComparison.percent) ?? expected.successRateText,
-                            expected.p99Total.map(BaselineComparison.seconds)].compactMap { $0 }.joined(separator: " / "),
-                        measured: "not measured", delta: "–", limit: "–", verdict: .notCompared)))
+                        baseline: [
+                            expected.successRate.map(BaselineComparison.percent) ?? expected.successRateText,
+                            expected.p99Total.map(BaselineComparison.seconds),
+                        ].compactMap { $0 }.joined(separator: " / "),
+                        measured: "not measured",
+                        delta: "–",
+                        limit: "–",
+                        verdict: .notCompared
+                    )
+                )
+            )
         }
         let capacity = BaselineComparison(
-            capacity: CapacityAnalysis(summaries: summaries), baseline: baseline,
-            grid: grid ?? Array(Set(summaries.map(\.numRequests))))
+            capacity: CapacityAnalysis(summaries: summaries),
+            baseline: baseline,
+            grid: grid ?? Array(Set(summaries.map(\.numRequests)))
+        )
         rows += capacity.cells.map { Row(scope: "capacity", cell: $0) }
         self.rows = rows
     }
@@ -50,13 +62,17 @@ public struct RegressionDiff: Sendable, Equatable {
     /// The table as Markdown, with a closing verdict line.
     public var markdown: String {
         let regressions = rows.filter { $0.cell.verdict == .regression }.count
-        return (["| case | figure | baseline | measured | delta | limit | verdict |", "|---|---|---|---|---|---|---|"]
+        return
+            (["| case | figure | baseline | measured | delta | limit | verdict |", "|---|---|---|---|---|---|---|"]
             + rows.map {
                 "| \($0.scope) | \($0.cell.name) | \($0.cell.baseline) | \($0.cell.measured) | \($0.cell.delta) | \($0.cell.limit) | \($0.cell.verdict.rawValue) |"
             }
-            + ["", regressions == 0
-                ? "No regression against '\(baseline)'."
-                : "\(regressions) regression\(regressions == 1 ? "" : "s") against '\(baseline)'."])
+            + [
+                "",
+                regressions == 0
+                    ? "No regression against '\(baseline)'."
+                    : "\(regressions) regression\(regressions == 1 ? "" : "s") against '\(baseline)'.",
+            ])
             .joined(separator: "\n")
     }
 

@@ -78,7 +78,8 @@ public struct ResultsWriter: Sendable {
     /// Writes one run's rows and its summary row.
     public func append(results: [SessionResult], summary: RunSummary) throws {
         try append(rows: results)
-        let isNew = !FileManager.default.fileExists(atPath: summaryURL.path)
+        let isNew =
+            !FileManager.default.fileExists(atPath: summaryURL.path)
             || ((try? FileManager.default.attributesOfItem(atPath: summaryURL.path)[.size] as? Int) ?? 0) == 0
         try append((isNew ? CSV.line(RunSummary.columns) : "") + CSV.line(summary.csvFields), to: summaryURL)
     }

@@ -55,9 +55,16 @@ extension RunSummary {
         let modeText = try text("mode")
         guard let mode = LoadMode(rawValue: modeText) else { throw ResultsFileError(reason: "mode '\(modeText)' is not ws or http") }
         self.init(
-            results: [], mode: mode, url: try text("url"), numRequests: try count("num_requests"),
-            waitSeconds: try number("wait_seconds"), repetition: try count("repetition"), totalWallTime: 0,
-            hardware: try text("hardware"), timestamp: try text("timestamp"))
+            results: [],
+            mode: mode,
+            url: try text("url"),
+            numRequests: try count("num_requests"),
+            waitSeconds: try number("wait_seconds"),
+            repetition: try count("repetition"),
+            totalWallTime: 0,
+            hardware: try text("hardware"),
+            timestamp: try text("timestamp")
+        )
         successful = try count("successful")
         failed = try count("failed")
         errorRate = try number("error_rate")

@@ -15,13 +15,14 @@ extension RunSummary {
 
     private var csvFigures: [String: JSONValue] {
         Dictionary(
-                uniqueKeysWithValues: zip(Self.columns, csvFields).map { column, field in
-                    guard !Self.textColumns.contains(column) else { return (column, JSONValue.string(field)) }
-                    if let integer = Int(field) { return (column, .integer(integer)) }
-                    // A non-finite figure (none is expected) has no JSON number.
-                    guard let number = Double(field), number.isFinite else { return (column, .null) }
-                    return (column, .number(number))
-                })
+            uniqueKeysWithValues: zip(Self.columns, csvFields).map { column, field in
+                guard !Self.textColumns.contains(column) else { return (column, JSONValue.string(field)) }
+                if let integer = Int(field) { return (column, .integer(integer)) }
+                // A non-finite figure (none is expected) has no JSON number.
+                guard let number = Double(field), number.isFinite else { return (column, .null) }
+                return (column, .number(number))
+            }
+        )
     }
 
     /// Reads one run written as ``jsonFigures``.

@@ -51,8 +51,15 @@ public struct RunSummary: Sendable, Equatable {
 
     /// Summarises `results`; latency figures come from successful sessions only.
     public init(
-        results: [SessionResult], mode: LoadMode, url: String, numRequests: Int, waitSeconds: Double,
-        repetition: Int, totalWallTime: Double, hardware: String, timestamp: String = Timestamp.now()
+        results: [SessionResult],
+        mode: LoadMode,
+        url: String,
+        numRequests: Int,
+        waitSeconds: Double,
+        repetition: Int,
+        totalWallTime: Double,
+        hardware: String,
+        timestamp: String = Timestamp.now()
     ) {
         self.mode = mode
         self.url = url
@@ -106,8 +113,10 @@ public struct RunSummary: Sendable, Equatable {
             timestamp, hardware, String(successful), String(failed), CSV.number(errorRate),
             CSV.number(totalWallTime),
         ] + [connect, reset, step].flatMap { [CSV.number($0.p50), CSV.number($0.p95), CSV.number($0.p99)] }
-            + [totalMin, totalMax, totalAvg, totalP50, totalP90, totalP95, totalP99, requestsPerSecond,
-                effectiveConcurrency].map(CSV.number)
+            + [
+                totalMin, totalMax, totalAvg, totalP50, totalP90, totalP95, totalP99, requestsPerSecond,
+                effectiveConcurrency,
+            ].map(CSV.number)
             + [String(uniquePIDs), String(uniqueSessions), String(uniqueHosts)]
     }
 }

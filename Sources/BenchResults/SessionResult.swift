@@ -26,7 +26,12 @@ public struct SessionResult: Sendable, Equatable {
     public var errorMessage: String?
 
     public init(
-        requestID: Int, mode: LoadMode, timestamp: String, waitRequested: Double, batchSize: Int, hardware: String
+        requestID: Int,
+        mode: LoadMode,
+        timestamp: String,
+        waitRequested: Double,
+        batchSize: Int,
+        hardware: String
     ) {
         self.requestID = requestID
         self.mode = mode
@@ -90,9 +95,13 @@ public struct SessionResult: Sendable, Equatable {
         func number(_ key: String) -> Double { object[key]?.numberValue ?? 0 }
         func integer(_ key: String) -> Int { object[key]?.integerValue ?? 0 }
         self.init(
-            requestID: integer("request_id"), mode: LoadMode(rawValue: object["mode"]?.stringValue ?? "") ?? .ws,
-            timestamp: object["timestamp"]?.stringValue ?? "", waitRequested: number("wait_requested"),
-            batchSize: integer("batch_size"), hardware: object["hardware"]?.stringValue ?? "")
+            requestID: integer("request_id"),
+            mode: LoadMode(rawValue: object["mode"]?.stringValue ?? "") ?? .ws,
+            timestamp: object["timestamp"]?.stringValue ?? "",
+            waitRequested: number("wait_requested"),
+            batchSize: integer("batch_size"),
+            hardware: object["hardware"]?.stringValue ?? ""
+        )
         connectLatency = number("connect_latency")
         resetLatency = number("reset_latency")
         stepLatency = number("step_latency")

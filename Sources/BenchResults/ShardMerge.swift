@@ -59,26 +59,35 @@ public struct ShardMerge: Sendable {
         let workloads = Set(shards.compactMap(\.workload))
         guard workloads.count <= 1 else {
             throw ShardMergeError(
-                .mismatch, path: first.directory,
-                reason: "the shards sent different workloads (\(workloads.sorted().joined(separator: ", "))): shards of one load send the same")
+                .mismatch,
+                path: first.directory,
+                reason: "the shards sent different workloads (\(workloads.sorted().joined(separator: ", "))): shards of one load send the same"
+            )
         }
         workload = workloads.first
         for shard in shards.dropFirst() {
             guard shard.runs.count == first.runs.count else {
                 throw ShardMergeError(
-                    .mismatch, path: shard.directory,
-                    reason: "\(shard.runs.count) finished runs, \(first.directory) has \(first.runs.count): shards of one load run the same grid to the end")
+                    .mismatch,
+                    path: shard.directory,
+                    reason:
+                        "\(shard.runs.count) finished runs, \(first.directory) has \(first.runs.count): shards of one load run the same grid to the end"
+                )
             }
             for (index, (run, reference)) in zip(shard.runs, first.runs).enumerated() {
                 guard run.identity == reference.identity else {
                     throw ShardMergeError(
-                        .mismatch, path: shard.directory,
-                        reason: "run \(index + 1) is \(run.identity), in \(first.directory) it is \(reference.identity)")
+                        .mismatch,
+                        path: shard.directory,
+                        reason: "run \(index + 1) is \(run.identity), in \(first.directory) it is \(reference.identity)"
+                    )
                 }
                 guard run.summary.hardware == reference.summary.hardware else {
                     throw ShardMergeError(
-                        .mismatch, path: shard.directory,
-                        reason: "run \(index + 1) has hardware '\(run.summary.hardware)', \(first.directory) '\(reference.summary.hardware)'")
+                        .mismatch,
+                        path: shard.directory,
+                        reason: "run \(index + 1) has hardware '\(run.summary.hardware)', \(first.directory) '\(reference.summary.hardware)'"
+                    )
                 }
             }
         }
@@ -91,8 +100,10 @@ public struct ShardMerge: Sendable {
             for (shard, part) in zip(shards, parts) {
                 guard let end = Timestamp.parse(part.summary.timestamp) else {
                     throw ShardMergeError(
-                        .unreadable, path: shard.directory,
-                        reason: "run \(index + 1): summary timestamp '\(part.summary.timestamp)' is not an ISO-8601 UTC time")
+                        .unreadable,
+                        path: shard.directory,
+                        reason: "run \(index + 1): summary timestamp '\(part.summary.timestamp)' is not an ISO-8601 UTC time"
+                    )
                 }
                 bounds.append((end - part.summary.totalWallTime, end))
             }
@@ -115,13 +126,24 @@ public struct ShardMerge: Sendable {
             for url in parts.map(\.summary.url) where !urls.contains(url) { urls.append(url) }
             let reference = parts[0].summary
             let summary = RunSummary(
-                results: rows, mode: reference.mode, url: urls.joined(separator: ","), numRequests: rows.count,
-                waitSeconds: reference.waitSeconds, repetition: reference.repetition, totalWallTime: end - start,
-                hardware: reference.hardware, timestamp: Timestamp.format(Date(timeIntervalSince1970: end)))
+                results: rows,
+                mode: reference.mode,
+                url: urls.joined(separator: ","),
+                numRequests: rows.count,
+                waitSeconds: reference.waitSeconds,
+                repetition: reference.repetition,
+                totalWallTime: end - start,
+                hardware: reference.hardware,
+                timestamp: Timestamp.format(Date(timeIntervalSince1970: end))
+            )
             runs.append(
                 Run(
-                    summary: summary, rows: rows, shardSessions: parts.map(\.rows.count),
-                    startSpread: (bounds.map(\.start).max() ?? 0) - start))
+                    summary: summary,
+                    rows: rows,
+                    shardSessions: parts.map(\.rows.count),
+                    startSpread: (bounds.map(\.start).max() ?? 0) - start
+                )
+            )
         }
         self.runs = runs
         self.startedAt = startedAt.isFinite ? startedAt : 0

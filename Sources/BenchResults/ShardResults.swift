@@ -80,7 +80,10 @@ public struct ShardResults: Sendable {
             // Bounded so that offsetting ids and summing burst sizes over shards cannot overflow.
             guard (0..<(1 << 40)).contains(row.requestID), (0..<(1 << 40)).contains(row.batchSize) else {
                 throw ShardMergeError(
-                    .unreadable, path: rawURL.path, reason: "line \(number): request_id or batch_size is out of range")
+                    .unreadable,
+                    path: rawURL.path,
+                    reason: "line \(number): request_id or batch_size is out of range"
+                )
             }
             rows.append((number, row))
         }
@@ -90,23 +93,29 @@ public struct ShardResults: Sendable {
             let count = summary.successful + summary.failed
             guard rows.count - next >= count else {
                 throw ShardMergeError(
-                    .unreadable, path: directory,
+                    .unreadable,
+                    path: directory,
                     reason: "run \(index + 1) of summary.csv has \(count) sessions, raw.jsonl only \(rows.count - next) rows left"
-                        + (tornLastLine ? " (its last line is torn)" : ""))
+                        + (tornLastLine ? " (its last line is torn)" : "")
+                )
             }
             let slice = rows[next..<(next + count)]
             next += count
             // Mode only: hold-mode rows record wait 0 whatever the run's --wait.
             for (line, row) in slice where row.mode != summary.mode {
                 throw ShardMergeError(
-                    .unreadable, path: rawURL.path,
-                    reason: "line \(line) (\(row.mode.rawValue)) is not a row of run \(index + 1) of summary.csv (\(summary.mode.rawValue))")
+                    .unreadable,
+                    path: rawURL.path,
+                    reason: "line \(line) (\(row.mode.rawValue)) is not a row of run \(index + 1) of summary.csv (\(summary.mode.rawValue))"
+                )
             }
             let succeeded = slice.filter(\.row.success).count
             guard succeeded == summary.successful else {
                 throw ShardMergeError(
-                    .unreadable, path: directory,
-                    reason: "run \(index + 1): summary.csv says \(summary.successful) successful, raw.jsonl has \(succeeded)")
+                    .unreadable,
+                    path: directory,
+                    reason: "run \(index + 1): summary.csv says \(summary.successful) successful, raw.jsonl has \(succeeded)"
+                )
             }
             runs.append(Run(summary: summary, rows: slice.map(\.row)))
         }

@@ -7,8 +7,13 @@ public enum SweepReport {
     public static func runLine(_ summary: RunSummary, index: Int, total: Int) -> String {
         let percent = summary.successRate * 100
         return runLabel(
-            mode: summary.mode, sessions: summary.numRequests, wait: summary.waitSeconds,
-            repetition: summary.repetition, index: index, total: total)
+            mode: summary.mode,
+            sessions: summary.numRequests,
+            wait: summary.waitSeconds,
+            repetition: summary.repetition,
+            index: index,
+            total: total
+        )
             + " -> \(summary.successful)/\(summary.numRequests) "
             + "success (\(format(percent, 0))%), wall=\(format(summary.totalWallTime, 2))s, "
             + "p99=\(summary.successful > 0 ? format(summary.totalP99, 3) + "s" : "n/a"), "
@@ -19,7 +24,12 @@ public enum SweepReport {
     /// Which run of the sweep this is, as the run line and the progress line start:
     /// `[2/8] [WS] N=512, wait=1.0s, rep=1`. `index` is 1-based.
     public static func runLabel(
-        mode: LoadMode, sessions: Int, wait: Double, repetition: Int, index: Int, total: Int
+        mode: LoadMode,
+        sessions: Int,
+        wait: Double,
+        repetition: Int,
+        index: Int,
+        total: Int
     ) -> String {
         "[\(index)/\(total)] [\(mode.rawValue.uppercased())] N=\(sessions), wait=\(wait)s, rep=\(repetition)"
     }
@@ -27,7 +37,7 @@ public enum SweepReport {
     /// The table printed at the end of a sweep.
     public static func table(_ summaries: [RunSummary]) -> String {
         var lines = [
-            row(["Mode", "N", "Wait", "Rep", "Success", "p50(s)", "p99(s)", "Wall(s)", "RPS", "Eff.Conc", "Hosts"]),
+            row(["Mode", "N", "Wait", "Rep", "Success", "p50(s)", "p99(s)", "Wall(s)", "RPS", "Eff.Conc", "Hosts"])
         ]
         for s in summaries {
             lines.append(
@@ -36,7 +46,8 @@ public enum SweepReport {
                     "\(s.successful)", format(s.totalP50, 3), format(s.totalP99, 3), format(s.totalWallTime, 2),
                     format(s.requestsPerSecond, 1), format(s.effectiveConcurrency, 1),
                     s.successful > 0 && s.uniqueHosts == 0 ? "not reported" : "\(s.uniqueHosts)",
-                ]))
+                ])
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -40,9 +40,17 @@ public struct SweepSummaryDocument: Sendable, Equatable {
 
     /// - Parameters: see the properties; `finishedAt` defaults to now.
     public init(
-        tool: String, version: String, url: String, startedAt: String, finishedAt: String = Timestamp.now(),
-        interruption: String? = nil, runs: [RunSummary], threshold: Double, cores: Int? = nil,
-        violations: [String] = [], hostWarnings: [String] = []
+        tool: String,
+        version: String,
+        url: String,
+        startedAt: String,
+        finishedAt: String = Timestamp.now(),
+        interruption: String? = nil,
+        runs: [RunSummary],
+        threshold: Double,
+        cores: Int? = nil,
+        violations: [String] = [],
+        hostWarnings: [String] = []
     ) {
         self.tool = tool
         self.version = version

@@ -25,8 +25,15 @@ public enum Timestamp {
         let year = Int(parts.tm_year) + 1900
         guard (0...9999).contains(year) else {
             return String(
-                format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", year, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), microseconds)
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                year,
+                Int(parts.tm_mon) + 1,
+                Int(parts.tm_mday),
+                Int(parts.tm_hour),
+                Int(parts.tm_min),
+                Int(parts.tm_sec),
+                microseconds
+            )
         }
         let fields: [(value: Int, width: Int, separator: UInt8)] = [
             (year, 4, UInt8(ascii: "-")), (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")),

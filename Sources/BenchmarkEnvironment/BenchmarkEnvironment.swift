@@ -16,7 +16,8 @@ public struct BenchmarkEnvironment: TimedStepEnvironment {
         public var maxWaitSeconds: Double
 
         public init(
-            hostURL: String, pid: Int = Int(ProcessInfo.processInfo.processIdentifier),
+            hostURL: String,
+            pid: Int = Int(ProcessInfo.processInfo.processIdentifier),
             maxWaitSeconds: Double = 600
         ) {
             self.hostURL = hostURL
@@ -55,9 +56,12 @@ public struct BenchmarkEnvironment: TimedStepEnvironment {
         guard action.waitSeconds <= configuration.maxWaitSeconds else {
             throw ValidationFailure([
                 ValidationIssue(
-                    type: "less_than_equal", loc: ["wait_seconds"],
+                    type: "less_than_equal",
+                    loc: ["wait_seconds"],
                     msg: "Input should be less than or equal to \(configuration.maxWaitSeconds)",
-                    input: .number(action.waitSeconds), ctx: ["le": .number(configuration.maxWaitSeconds)])
+                    input: .number(action.waitSeconds),
+                    ctx: ["le": .number(configuration.maxWaitSeconds)]
+                )
             ])
         }
         return .seconds(action.waitSeconds)
@@ -74,8 +78,12 @@ public struct BenchmarkEnvironment: TimedStepEnvironment {
 
     private func observation(waited: Double) -> BenchmarkObservation {
         BenchmarkObservation(
-            waitedSeconds: waited, pid: configuration.pid, sessionHash: sessionHash,
-            hostURL: configuration.hostURL, stepCount: stepCount)
+            waitedSeconds: waited,
+            pid: configuration.pid,
+            sessionHash: sessionHash,
+            hostURL: configuration.hostURL,
+            stepCount: stepCount
+        )
     }
 
     /// The reference takes 12 hex characters of a sha256 of a random uuid; 48 random bits are
@@ -106,8 +114,12 @@ public struct BenchmarkAction: EnvironmentAction, Equatable {
         let wait = reader.number("wait_seconds") ?? 0
         if wait < 0 {
             reader.record(
-                "greater_than_equal", "wait_seconds", "Input should be greater than or equal to 0",
-                fields["wait_seconds"] ?? .null, ctx: ["ge": 0])
+                "greater_than_equal",
+                "wait_seconds",
+                "Input should be greater than or equal to 0",
+                fields["wait_seconds"] ?? .null,
+                ctx: ["ge": 0]
+            )
         }
         metadata = reader.object("metadata") ?? [:]
         try reader.finish()

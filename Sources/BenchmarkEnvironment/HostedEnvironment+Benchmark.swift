@@ -8,10 +8,13 @@ extension HostedEnvironment {
         HostedEnvironment(
             metadata: EnvironmentMetadata(
                 name: "benchmark_env",
-                description: "OpenEnv benchmark environment: each step waits wait_seconds without blocking."),
+                description: "OpenEnv benchmark environment: each step waits wait_seconds without blocking."
+            ),
             make: { process in
                 BenchmarkEnvironment(
-                    configuration: .init(hostURL: process.hostURL, maxWaitSeconds: maxWaitSeconds))
-            })
+                    configuration: .init(hostURL: process.hostURL, maxWaitSeconds: maxWaitSeconds)
+                )
+            }
+        )
     }
 }

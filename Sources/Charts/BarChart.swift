@@ -69,20 +69,23 @@ public struct BarChart: Sendable {
             if let rect = rect(index) {
                 body.append(
                     "<rect class=\"bar\" data-label=\"\(SVG.escape(bar.label))\" x=\"\(SVG.number(rect.x))\" y=\"\(SVG.number(rect.y))\" "
-                        + "width=\"\(SVG.number(rect.width))\" height=\"\(SVG.number(rect.height))\" fill=\"\(bar.color)\"/>")
+                        + "width=\"\(SVG.number(rect.width))\" height=\"\(SVG.number(rect.height))\" fill=\"\(bar.color)\"/>"
+                )
                 body.append(SVG.text(bar.text, x: center, y: rect.y - 4, anchor: "middle", attributes: "class=\"value\" font-size=\"11\""))
             } else {
                 // Upright along the empty band, so it fits however narrow the band is.
                 let (x, y) = (SVG.number(center + 4), SVG.number(frame.plotBottom - 6))
                 body.append(
                     "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"start\" class=\"missing\" font-size=\"11\" fill=\"#777\" "
-                        + "transform=\"rotate(-90 \(x) \(y))\">\(SVG.escape(bar.text))</text>")
+                        + "transform=\"rotate(-90 \(x) \(y))\">\(SVG.escape(bar.text))</text>"
+                )
             }
             // Labels are rotated so long infrastructure names fit under narrow bars.
             let labelY = frame.plotBottom + 12
             body.append(
                 "<text x=\"\(SVG.number(center))\" y=\"\(SVG.number(labelY))\" text-anchor=\"end\" class=\"tick\" font-size=\"11\" "
-                    + "transform=\"rotate(-35 \(SVG.number(center)) \(SVG.number(labelY)))\">\(SVG.escape(bar.label))</text>")
+                    + "transform=\"rotate(-35 \(SVG.number(center)) \(SVG.number(labelY)))\">\(SVG.escape(bar.label))</text>"
+            )
         }
         return SVG.document(frame: frame, title: title, role: "bar-chart", body)
     }

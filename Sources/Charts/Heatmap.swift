@@ -16,8 +16,13 @@ public struct Heatmap: Sendable {
     public var rowLabelWidth: Double = 220
 
     public init(
-        title: String, xTitle: String, rows: [String], columns: [String], values: [[Double?]],
-        missingText: String = "–", format: @escaping @Sendable (Double) -> String
+        title: String,
+        xTitle: String,
+        rows: [String],
+        columns: [String],
+        values: [[Double?]],
+        missingText: String = "–",
+        format: @escaping @Sendable (Double) -> String
     ) {
         self.title = title
         self.xTitle = xTitle
@@ -30,8 +35,13 @@ public struct Heatmap: Sendable {
 
     public var frame: ChartFrame {
         ChartFrame(
-            width: rowLabelWidth + cellWidth * Double(columns.count) + 20, height: 40 + cellHeight * Double(rows.count) + 48,
-            top: 40, right: 20, bottom: 48, left: rowLabelWidth)
+            width: rowLabelWidth + cellWidth * Double(columns.count) + 20,
+            height: 40 + cellHeight * Double(rows.count) + 48,
+            top: 40,
+            right: 20,
+            bottom: 48,
+            left: rowLabelWidth
+        )
     }
 
     /// Position of 0 (lightest) … 1 (darkest) of `value` between the smallest and largest value.
@@ -58,7 +68,9 @@ public struct Heatmap: Sendable {
         }
         for (row, name) in rows.enumerated() {
             let y = frame.plotTop + cellHeight * Double(row)
-            body.append(SVG.text(name, x: frame.plotLeft - 8, y: y + cellHeight / 2 + 4, anchor: "end", attributes: "class=\"tick\" font-size=\"11\""))
+            body.append(
+                SVG.text(name, x: frame.plotLeft - 8, y: y + cellHeight / 2 + 4, anchor: "end", attributes: "class=\"tick\" font-size=\"11\"")
+            )
             for column in columns.indices {
                 let x = frame.plotLeft + cellWidth * Double(column)
                 let value = values[row][column]
@@ -66,16 +78,28 @@ public struct Heatmap: Sendable {
                 let ink = value.map { intensity($0) > 0.55 ? "#ffffff" : "#222222" } ?? "#888888"
                 body.append(
                     "<rect class=\"cell\" x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(cellWidth - 2))\" "
-                        + "height=\"\(SVG.number(cellHeight - 2))\" fill=\"\(fill)\"/>")
+                        + "height=\"\(SVG.number(cellHeight - 2))\" fill=\"\(fill)\"/>"
+                )
                 body.append(
                     SVG.text(
-                        value.map(format) ?? missingText, x: x + cellWidth / 2 - 1, y: y + cellHeight / 2 + 3, anchor: "middle",
-                        attributes: "font-size=\"10\" fill=\"\(ink)\""))
+                        value.map(format) ?? missingText,
+                        x: x + cellWidth / 2 - 1,
+                        y: y + cellHeight / 2 + 3,
+                        anchor: "middle",
+                        attributes: "font-size=\"10\" fill=\"\(ink)\""
+                    )
+                )
             }
         }
         body.append(
-            SVG.text(xTitle, x: frame.plotLeft + cellWidth * Double(columns.count) / 2, y: frame.height - 10, anchor: "middle",
-                attributes: "class=\"axis-title\" font-size=\"12\""))
+            SVG.text(
+                xTitle,
+                x: frame.plotLeft + cellWidth * Double(columns.count) / 2,
+                y: frame.height - 10,
+                anchor: "middle",
+                attributes: "class=\"axis-title\" font-size=\"12\""
+            )
+        )
         return SVG.document(frame: frame, title: title, role: "heatmap", body)
     }
 }

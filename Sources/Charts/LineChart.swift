@@ -47,8 +47,15 @@ public struct LineChart: Sendable {
     public var frame: ChartFrame
 
     public init(
-        title: String, xTitle: String, yTitle: String, xKind: Scale.Kind = .log2, yDomain: ClosedRange<Double>? = nil,
-        series: [Series], references: [Reference] = [], legendWidth: Double = 190, frame: ChartFrame = ChartFrame()
+        title: String,
+        xTitle: String,
+        yTitle: String,
+        xKind: Scale.Kind = .log2,
+        yDomain: ClosedRange<Double>? = nil,
+        series: [Series],
+        references: [Reference] = [],
+        legendWidth: Double = 190,
+        frame: ChartFrame = ChartFrame()
     ) {
         self.title = title
         self.xTitle = xTitle
@@ -87,23 +94,37 @@ public struct LineChart: Sendable {
     public func svg() -> String {
         let (x, y) = (xScale, yScale)
         var body = SVG.axes(
-            frame: frame, x: (x, x.ticks(), SVG.tickLabel), y: (y, y.ticks(), SVG.tickLabel), xTitle: xTitle, yTitle: yTitle)
+            frame: frame,
+            x: (x, x.ticks(), SVG.tickLabel),
+            y: (y, y.ticks(), SVG.tickLabel),
+            xTitle: xTitle,
+            yTitle: yTitle
+        )
         for reference in references {
             let position = y.position(reference.y)
             body.append(
                 SVG.line(
-                    x1: frame.plotLeft, y1: position, x2: frame.plotRight, y2: position,
-                    attributes: "class=\"reference\" stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\""))
+                    x1: frame.plotLeft,
+                    y1: position,
+                    x2: frame.plotRight,
+                    y2: position,
+                    attributes: "class=\"reference\" stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\""
+                )
+            )
             // Below the line: points at 100 % sit above it and would cover the label.
-            body.append(SVG.text(reference.label, x: frame.plotRight - 4, y: position + 13, anchor: "end", attributes: "font-size=\"11\" fill=\"#c00\""))
+            body.append(
+                SVG.text(reference.label, x: frame.plotRight - 4, y: position + 13, anchor: "end", attributes: "font-size=\"11\" fill=\"#c00\"")
+            )
         }
         for series in series where !series.points.isEmpty {
             body.append(
                 "<path class=\"series\" data-series=\"\(SVG.escape(series.name))\" d=\"\(pathData(series))\" fill=\"none\" "
-                    + "stroke=\"\(series.color)\" stroke-width=\"2\"/>")
+                    + "stroke=\"\(series.color)\" stroke-width=\"2\"/>"
+            )
             for point in series.points {
                 body.append(
-                    "<circle cx=\"\(SVG.number(x.position(point.x)))\" cy=\"\(SVG.number(y.position(point.y)))\" r=\"3.5\" fill=\"\(series.color)\"/>")
+                    "<circle cx=\"\(SVG.number(x.position(point.x)))\" cy=\"\(SVG.number(y.position(point.y)))\" r=\"3.5\" fill=\"\(series.color)\"/>"
+                )
             }
         }
         for (index, series) in series.enumerated() {

@@ -26,12 +26,14 @@ public enum SVG {
     /// `<svg>` with a viewBox, a title for screen readers and a white background.
     static func document(frame: ChartFrame, title: String, role: String, _ body: [String]) -> String {
         let size = "width=\"\(number(frame.width))\" height=\"\(number(frame.height))\""
-        return (["<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart \(role)\" \(size) "
-            + "viewBox=\"0 0 \(number(frame.width)) \(number(frame.height))\" role=\"img\" aria-label=\"\(escape(title))\">",
-            "<title>\(escape(title))</title>",
-            "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(number(frame.width))\" height=\"\(number(frame.height))\" fill=\"#ffffff\"/>",
-            text(title, x: frame.width / 2, y: 22, anchor: "middle", attributes: "class=\"chart-title\" font-size=\"15\" font-weight=\"bold\""),
-        ] + body + ["</svg>"]).joined(separator: "\n")
+        return
+            ([
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart \(role)\" \(size) "
+                    + "viewBox=\"0 0 \(number(frame.width)) \(number(frame.height))\" role=\"img\" aria-label=\"\(escape(title))\">",
+                "<title>\(escape(title))</title>",
+                "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(number(frame.width))\" height=\"\(number(frame.height))\" fill=\"#ffffff\"/>",
+                text(title, x: frame.width / 2, y: 22, anchor: "middle", attributes: "class=\"chart-title\" font-size=\"15\" font-weight=\"bold\""),
+            ] + body + ["</svg>"]).joined(separator: "\n")
     }
 
     static func text(_ content: String, x: Double, y: Double, anchor: String = "start", attributes: String = "") -> String {
@@ -44,8 +46,11 @@ public enum SVG {
 
     /// Left and bottom axes with grid lines, tick labels and axis titles.
     static func axes(
-        frame: ChartFrame, x: (scale: Scale, ticks: [Double], label: (Double) -> String)?,
-        y: (scale: Scale, ticks: [Double], label: (Double) -> String), xTitle: String, yTitle: String
+        frame: ChartFrame,
+        x: (scale: Scale, ticks: [Double], label: (Double) -> String)?,
+        y: (scale: Scale, ticks: [Double], label: (Double) -> String),
+        xTitle: String,
+        yTitle: String
     ) -> [String] {
         var parts: [String] = []
         for tick in y.ticks {
@@ -57,16 +62,27 @@ public enum SVG {
             for tick in x.ticks {
                 let position = x.scale.position(tick)
                 parts.append(line(x1: position, y1: frame.plotTop, x2: position, y2: frame.plotBottom, attributes: "stroke=\"#f0f0f0\""))
-                parts.append(text(x.label(tick), x: position, y: frame.plotBottom + 16, anchor: "middle", attributes: "class=\"tick\" font-size=\"11\""))
+                parts.append(
+                    text(x.label(tick), x: position, y: frame.plotBottom + 16, anchor: "middle", attributes: "class=\"tick\" font-size=\"11\"")
+                )
             }
         }
         parts.append(line(x1: frame.plotLeft, y1: frame.plotBottom, x2: frame.plotRight, y2: frame.plotBottom, attributes: "stroke=\"#333\""))
         parts.append(line(x1: frame.plotLeft, y1: frame.plotTop, x2: frame.plotLeft, y2: frame.plotBottom, attributes: "stroke=\"#333\""))
-        parts.append(text(xTitle, x: (frame.plotLeft + frame.plotRight) / 2, y: frame.height - 12, anchor: "middle", attributes: "class=\"axis-title\" font-size=\"12\""))
+        parts.append(
+            text(
+                xTitle,
+                x: (frame.plotLeft + frame.plotRight) / 2,
+                y: frame.height - 12,
+                anchor: "middle",
+                attributes: "class=\"axis-title\" font-size=\"12\""
+            )
+        )
         let middle = (frame.plotTop + frame.plotBottom) / 2
         parts.append(
             "<text x=\"16\" y=\"\(number(middle))\" text-anchor=\"middle\" class=\"axis-title\" font-size=\"12\" "
-                + "transform=\"rotate(-90 16 \(number(middle)))\">\(escape(yTitle))</text>")
+                + "transform=\"rotate(-90 16 \(number(middle)))\">\(escape(yTitle))</text>"
+        )
         return parts
     }
 

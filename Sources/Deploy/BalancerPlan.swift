@@ -20,7 +20,9 @@ public struct BalancerPlan: Equatable, Sendable {
     public var unhealthyThreshold = 2
 
     public init(
-        backends: [BalancerAddress], listen: BalancerAddress, maxSessions: Int = 16_384,
+        backends: [BalancerAddress],
+        listen: BalancerAddress,
+        maxSessions: Int = 16_384,
         idleTimeoutSeconds: Int = 3_600
     ) throws(DeployConfigError) {
         guard !backends.isEmpty else { throw DeployConfigError("--backends: give at least one host:port") }

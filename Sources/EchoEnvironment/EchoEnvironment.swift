@@ -14,11 +14,17 @@ public struct EchoEnvironment: ToolEnvironment {
 
     public static let tools: [ToolDescription] = [
         ToolDescription(
-            name: "echo_message", description: "Echo back the provided message.", inputSchema: messageSchema,
-            outputSchema: ["properties": ["result": ["type": "string"]], "required": ["result"], "type": "object"]),
+            name: "echo_message",
+            description: "Echo back the provided message.",
+            inputSchema: messageSchema,
+            outputSchema: ["properties": ["result": ["type": "string"]], "required": ["result"], "type": "object"]
+        ),
         ToolDescription(
-            name: "echo_with_length", description: "Echo back the message with its length.", inputSchema: messageSchema,
-            outputSchema: ["additionalProperties": true, "type": "object"]),
+            name: "echo_with_length",
+            description: "Echo back the message with its length.",
+            inputSchema: messageSchema,
+            outputSchema: ["additionalProperties": true, "type": "object"]
+        ),
     ]
 
     private static let messageSchema: JSONValue = [
@@ -65,7 +71,8 @@ public struct EchoEnvironment: ToolEnvironment {
             throw EchoToolFailure(
                 type: "invalid_args",
                 message: "\(problems.count) validation error\(problems.count == 1 ? "" : "s") for call[\(name)]: "
-                    + problems.joined(separator: "; "))
+                    + problems.joined(separator: "; ")
+            )
         }
         return name == "echo_message" ? .string(message) : ["message": .string(message), "length": .integer(message.count)]
     }
@@ -131,7 +138,8 @@ public enum EchoObservation: EnvironmentObservation, Equatable {
         case .tools(let tools):
             [
                 "tools": .array(
-                    tools.map { ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.inputSchema] }),
+                    tools.map { ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.inputSchema] }
+                ),
                 "reward": nil, "done": false,
             ]
         }

@@ -5,7 +5,12 @@ extension HostedEnvironment {
     public static func echo() -> HostedEnvironment {
         HostedEnvironment(
             metadata: EnvironmentMetadata(
-                name: "echo_env", description: "Echoes messages back through MCP tools (echo_message, echo_with_length)."),
-            name: "echo_env", resetObservationSchema: EchoSchemas.resetObservation, make: { _ in EchoEnvironment() })
+                name: "echo_env",
+                description: "Echoes messages back through MCP tools (echo_message, echo_with_length)."
+            ),
+            name: "echo_env",
+            resetObservationSchema: EchoSchemas.resetObservation,
+            make: { _ in EchoEnvironment() }
+        )
     }
 }

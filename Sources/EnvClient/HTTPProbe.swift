@@ -41,18 +41,39 @@ public enum HTTPProbe {
     ///
     /// - Parameter limit: the largest response body read (larger fails the request).
     public static func send(
-        _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]? = nil,
-        contentType: String? = "application/json", timeout: Duration = .seconds(60), limit: Int = 64 << 20
+        _ endpoint: ServerEndpoint,
+        _ path: String,
+        method: HTTPMethod,
+        body: [UInt8]? = nil,
+        contentType: String? = "application/json",
+        timeout: Duration = .seconds(60),
+        limit: Int = 64 << 20
     ) async throws -> HTTPReply {
         do {
             return try await exchange(
-                .shared, endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+                .shared,
+                endpoint,
+                path,
+                method: method,
+                body: body,
+                contentType: contentType,
+                timeout: timeout,
+                limit: limit
+            )
         } catch let error where error is IOError || (error as? HTTPClientError) == .remoteConnectionClosed {
             // A client of its own, so the retry cannot draw another stale connection from the pool.
             let fresh = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             do {
                 let reply = try await exchange(
-                    fresh, endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+                    fresh,
+                    endpoint,
+                    path,
+                    method: method,
+                    body: body,
+                    contentType: contentType,
+                    timeout: timeout,
+                    limit: limit
+                )
                 try await fresh.shutdown()
                 return reply
             } catch {
@@ -63,8 +84,14 @@ public enum HTTPProbe {
     }
 
     private static func exchange(
-        _ client: HTTPClient, _ endpoint: ServerEndpoint, _ path: String, method: HTTPMethod, body: [UInt8]?,
-        contentType: String?, timeout: Duration, limit: Int
+        _ client: HTTPClient,
+        _ endpoint: ServerEndpoint,
+        _ path: String,
+        method: HTTPMethod,
+        body: [UInt8]?,
+        contentType: String?,
+        timeout: Duration,
+        limit: Int
     ) async throws -> HTTPReply {
         var request = HTTPClientRequest(url: endpoint.httpURL + path)
         request.method = method

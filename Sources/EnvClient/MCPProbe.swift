@@ -7,7 +7,10 @@ public enum MCPProbe {
     ///
     /// - Throws: ``MCPProbeError`` when the answer is not HTTP 200 with a JSON object.
     public static func call(
-        _ endpoint: ServerEndpoint, _ method: String, params: [String: JSONValue]? = nil, id: JSONValue = 1
+        _ endpoint: ServerEndpoint,
+        _ method: String,
+        params: [String: JSONValue]? = nil,
+        id: JSONValue = 1
     ) async throws -> JSONValue {
         var request: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method), "id": id]
         if let params { request["params"] = .object(params) }

@@ -37,8 +37,12 @@ public enum WebSocketChannel {
     ///   error or ``WebSocketClientError/notUpgraded(_:)``. `configuration.connectTimeout` limits
     ///   the TCP connect; the upgrade's limit is the caller's.
     public static func open(
-        to endpoint: ServerEndpoint, configuration: WebSocketConnection.Configuration, sslContext: NIOSSLContext?,
-        localAddress: SocketAddress? = nil, on loop: any EventLoop, created: @escaping @Sendable (any Channel) -> Void,
+        to endpoint: ServerEndpoint,
+        configuration: WebSocketConnection.Configuration,
+        sslContext: NIOSSLContext?,
+        localAddress: SocketAddress? = nil,
+        on loop: any EventLoop,
+        created: @escaping @Sendable (any Channel) -> Void,
         upgraded: @escaping @Sendable (any Channel) throws -> Void
     ) -> EventLoopFuture<Void> {
         // Set by the initializer, which runs before the connect completes.
@@ -49,7 +53,10 @@ public enum WebSocketChannel {
                 created(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let prepared = try WebSocketPipeline.prepare(
-                        channel: channel, endpoint: endpoint, configuration: configuration, sslContext: sslContext
+                        channel: channel,
+                        endpoint: endpoint,
+                        configuration: configuration,
+                        sslContext: sslContext
                     ) { channel in
                         try channel.pipeline.syncOperations.addHandler(WebSocketEventCodec())
                         try upgraded(channel)

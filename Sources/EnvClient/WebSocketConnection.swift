@@ -32,8 +32,10 @@ public struct WebSocketConnection: ~Copyable {
         public var tls: TLSConfiguration?
 
         public init(
-            connectTimeout: Duration = .seconds(10), replyTimeout: Duration = .seconds(60),
-            maxFrameSize: Int = 16 << 20, tls: TLSConfiguration? = nil
+            connectTimeout: Duration = .seconds(10),
+            replyTimeout: Duration = .seconds(60),
+            maxFrameSize: Int = 16 << 20,
+            tls: TLSConfiguration? = nil
         ) {
             self.connectTimeout = connectTimeout
             self.replyTimeout = replyTimeout
@@ -61,8 +63,10 @@ public struct WebSocketConnection: ~Copyable {
         let channel = try await connect(to: endpoint, configuration: configuration, group: eventLoopGroup)
         return try await channel.executeThenClose { inbound, _ in
             var connection = WebSocketConnection(
-                inbound: inbound.makeAsyncIterator(), channel: channel.channel,
-                configuration: configuration)
+                inbound: inbound.makeAsyncIterator(),
+                channel: channel.channel,
+                configuration: configuration
+            )
             return try await body(&connection)
         }
     }
@@ -159,7 +163,9 @@ public struct WebSocketConnection: ~Copyable {
     }
 
     private static func connect(
-        to endpoint: ServerEndpoint, configuration: Configuration, group: any EventLoopGroup
+        to endpoint: ServerEndpoint,
+        configuration: Configuration,
+        group: any EventLoopGroup
     ) async throws -> NIOAsyncChannel<WebSocketFrame, WebSocketFrame> {
         let sslContext = try WebSocketPipeline.sslContext(for: endpoint, tls: configuration.tls)
         let upgrade: EventLoopFuture<(WebSocketPipeline.Outcome<NIOAsyncChannel<WebSocketFrame, WebSocketFrame>>, NIOLoopBound<InputClosedRelay>)> =
@@ -167,7 +173,10 @@ public struct WebSocketConnection: ~Copyable {
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let (upgrade, relay) = try WebSocketPipeline.prepare(
-                        channel: channel, endpoint: endpoint, configuration: configuration, sslContext: sslContext
+                        channel: channel,
+                        endpoint: endpoint,
+                        configuration: configuration,
+                        sslContext: sslContext
                     ) { channel in
                         try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
                     }

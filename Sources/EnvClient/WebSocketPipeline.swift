@@ -22,7 +22,9 @@ enum WebSocketPipeline {
     /// A bootstrap with our socket options and the connect timeout, connecting from
     /// `localAddress` when given (else the kernel's choice).
     static func bootstrap(
-        group: any EventLoopGroup, configuration: WebSocketConnection.Configuration, localAddress: SocketAddress? = nil
+        group: any EventLoopGroup,
+        configuration: WebSocketConnection.Configuration,
+        localAddress: SocketAddress? = nil
     ) -> ClientBootstrap {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
@@ -38,8 +40,11 @@ enum WebSocketPipeline {
     /// `upgraded` completes the WebSocket pipeline once the server agreed. Release the returned
     /// relay once the upgrade future completed, so a held EOF follows the replayed frames.
     static func prepare<Upgraded: Sendable>(
-        channel: any Channel, endpoint: ServerEndpoint, configuration: WebSocketConnection.Configuration,
-        sslContext: NIOSSLContext?, upgraded: @escaping @Sendable (any Channel) throws -> Upgraded
+        channel: any Channel,
+        endpoint: ServerEndpoint,
+        configuration: WebSocketConnection.Configuration,
+        sslContext: NIOSSLContext?,
+        upgraded: @escaping @Sendable (any Channel) throws -> Upgraded
     ) throws -> (upgrade: EventLoopFuture<Outcome<Upgraded>>, relay: InputClosedRelay) {
         if let sslContext {
             let serverName = endpoint.host.first?.isNumber == true ? nil : endpoint.host
@@ -53,7 +58,8 @@ enum WebSocketPipeline {
             maxFrameSize: configuration.maxFrameSize,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture { .webSocket(try upgraded(channel)) }
-            })
+            }
+        )
         var headers = HTTPHeaders()
         let defaultPort = endpoint.isSecure ? 443 : 80
         headers.add(name: "Host", value: endpoint.port == defaultPort ? endpoint.host : "\(endpoint.host):\(endpoint.port)")
@@ -64,7 +70,8 @@ enum WebSocketPipeline {
             upgraders: [upgrader],
             notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture { .notUpgraded }
-            })
+            }
+        )
         var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: upgradeConfiguration)
         // NIO drops bytes that arrive together with the 101 response by default. Servers that
         // speak first (an unsolicited CAPACITY_REACHED and close right after the upgrade, as the

@@ -83,8 +83,12 @@ public struct EnvironmentMetadata: Codable, Sendable, Equatable {
     public var documentationURL: String?
 
     public init(
-        name: String, description: String, readmeContent: String? = nil, version: String? = "1.0.0",
-        author: String? = nil, documentationURL: String? = nil
+        name: String,
+        description: String,
+        readmeContent: String? = nil,
+        version: String? = "1.0.0",
+        author: String? = nil,
+        documentationURL: String? = nil
     ) {
         self.name = name
         self.description = description

@@ -70,8 +70,12 @@ public struct FieldReader {
         }
         if let minimum, integer < minimum {
             record(
-                "greater_than_equal", key, "Input should be greater than or equal to \(minimum)", value,
-                ctx: ["ge": .integer(minimum)])
+                "greater_than_equal",
+                key,
+                "Input should be greater than or equal to \(minimum)",
+                value,
+                ctx: ["ge": .integer(minimum)]
+            )
             return nil
         }
         return integer
@@ -86,8 +90,12 @@ public struct FieldReader {
         }
         if let maxLength, string.count > maxLength {
             record(
-                "string_too_long", key, "String should have at most \(maxLength) characters", value,
-                ctx: ["max_length": .integer(maxLength)])
+                "string_too_long",
+                key,
+                "String should have at most \(maxLength) characters",
+                value,
+                ctx: ["max_length": .integer(maxLength)]
+            )
             return nil
         }
         return string
@@ -105,7 +113,11 @@ public struct FieldReader {
 
     /// Adds an issue found by the caller's own rule (bounds, cross-field checks).
     public mutating func record(
-        _ type: String, _ key: String, _ message: String, _ input: JSONValue, ctx: [String: JSONValue]? = nil
+        _ type: String,
+        _ key: String,
+        _ message: String,
+        _ input: JSONValue,
+        ctx: [String: JSONValue]? = nil
     ) {
         issues.append(ValidationIssue(type: type, loc: [.string(key)], msg: message, input: input, ctx: ctx))
     }
@@ -120,7 +132,10 @@ extension ValidationIssue {
     /// The issue for a model whose input is not a JSON object at all.
     public static func notAnObject(_ input: JSONValue) -> ValidationIssue {
         ValidationIssue(
-            type: "model_attributes_type", loc: [],
-            msg: "Input should be a valid dictionary or object to extract fields from", input: input)
+            type: "model_attributes_type",
+            loc: [],
+            msg: "Input should be a valid dictionary or object to extract fields from",
+            input: input
+        )
     }
 }

@@ -18,8 +18,12 @@ public struct StepRequest: Sendable, Equatable {
         timeoutSeconds = reader.number("timeout_s")
         if let timeout = timeoutSeconds, timeout <= 0 {
             reader.record(
-                "greater_than", "timeout_s", "Input should be greater than 0", object["timeout_s"] ?? .null,
-                ctx: ["gt": 0])
+                "greater_than",
+                "timeout_s",
+                "Input should be greater than 0",
+                object["timeout_s"] ?? .null,
+                ctx: ["gt": 0]
+            )
         }
         requestID = reader.string("request_id")
         do {
@@ -54,7 +58,10 @@ extension ResetOptions {
 public struct TaskRequest: Sendable, Equatable {
     /// Which route: the keys each one takes.
     public enum Route: String, Sendable, CaseIterable {
-        case tasks, numTasks = "num_tasks", task, taskRange = "task_range"
+        case tasks
+        case numTasks = "num_tasks"
+        case task
+        case taskRange = "task_range"
     }
 
     public var split: String

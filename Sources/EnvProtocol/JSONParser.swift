@@ -349,7 +349,8 @@ private struct Parser {
             guard (0xDC00...0xDFFF).contains(low) else {
                 index = escapeStart
                 throw syntax(
-                    "High surrogate '\\u\(Self.hex(unit))' is followed by '\\u\(Self.hex(low))', not a low surrogate")
+                    "High surrogate '\\u\(Self.hex(unit))' is followed by '\\u\(Self.hex(low))', not a low surrogate"
+                )
             }
             scalar = Unicode.Scalar(0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00))
         case 0xDC00...0xDFFF:
@@ -452,14 +453,21 @@ private struct Parser {
             return .integer(negative ? -value : value)
         }
         return try value(
-            negative: negative, integer: integerStart..<integerEnd,
-            fraction: (fractionEnd == integerEnd ? integerEnd : integerEnd + 1)..<fractionEnd, exponent: exponent,
-            text: start..<index)
+            negative: negative,
+            integer: integerStart..<integerEnd,
+            fraction: (fractionEnd == integerEnd ? integerEnd : integerEnd + 1)..<fractionEnd,
+            exponent: exponent,
+            text: start..<index
+        )
     }
 
     /// The value of `[-] integer [. fraction] [e exponent]`, its digits known to be well-formed.
     func value(
-        negative: Bool, integer: Range<Int>, fraction: Range<Int>, exponent: Int, text: Range<Int>
+        negative: Bool,
+        integer: Range<Int>,
+        fraction: Range<Int>,
+        exponent: Int,
+        text: Range<Int>
     ) throws(JSONSyntaxError) -> JSONValue {
         // The significant digits, without leading or trailing zeros: value = digits × 10^scale.
         var digits = Digits(bytes: bytes, integer: integer, fraction: fraction)

@@ -83,8 +83,10 @@ public struct JSONRPCError: Error, Sendable, Equatable {
 
     public static func capacityReached(active: Int, max: Int) -> JSONRPCError {
         JSONRPCError(
-            code: -32000, message: "Server at capacity: \(active)/\(max) sessions active. Cannot accept new connections.",
-            data: ["active_sessions": .integer(active), "max_sessions": .integer(max)])
+            code: -32000,
+            message: "Server at capacity: \(active)/\(max) sessions active. Cannot accept new connections.",
+            data: ["active_sessions": .integer(active), "max_sessions": .integer(max)]
+        )
     }
 }
 

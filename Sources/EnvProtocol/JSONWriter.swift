@@ -233,10 +233,12 @@ public struct JSONEncodingError: Error, Sendable, Equatable, CustomStringConvert
     /// The same error, seen from the object that holds the failing member under `key`.
     func inside(key: String) -> JSONEncodingError {
         var copy = self
-        let plain = !key.isEmpty && key.utf8.allSatisfy { byte in
-            byte == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
+        let plain =
+            !key.isEmpty
+            && key.utf8.allSatisfy { byte in
+                byte == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            }
         var component = "."
         if plain {
             component += key

@@ -63,7 +63,9 @@ public struct ObservationEnvelope: Sendable, Equatable {
     /// - Throws: ``JSONEncodingError`` when the observation holds a value JSON cannot carry
     ///   (an environment's NaN or infinity); servers answer it as an execution error.
     public func write(
-        _ profile: ProtocolProfile, _ transport: Transport, into sink: inout some JSONByteSink
+        _ profile: ProtocolProfile,
+        _ transport: Transport,
+        into sink: inout some JSONByteSink
     ) throws(JSONEncodingError) {
         try write(profile, transport, depth: 0, into: &sink)
     }
@@ -71,7 +73,10 @@ public struct ObservationEnvelope: Sendable, Equatable {
     /// - Parameter depth: the envelope's nesting in the document being written, so the
     ///   writer's depth limit and error paths match encoding ``json(_:_:)`` there.
     func write(
-        _ profile: ProtocolProfile, _ transport: Transport, depth: Int, into sink: inout some JSONByteSink
+        _ profile: ProtocolProfile,
+        _ transport: Transport,
+        depth: Int,
+        into sink: inout some JSONByteSink
     ) throws(JSONEncodingError) {
         // Keys in byte order: "done" < "metadata" < "observation" < "reward".
         JSONWriter.append(done ? #"{"done":true"# : #"{"done":false"#, to: &sink)
@@ -94,7 +99,10 @@ public struct ObservationEnvelope: Sendable, Equatable {
     }
 
     private static func member(
-        _ key: String, _ value: JSONValue, depth: Int, into sink: inout some JSONByteSink
+        _ key: String,
+        _ value: JSONValue,
+        depth: Int,
+        into sink: inout some JSONByteSink
     ) throws(JSONEncodingError) {
         do {
             try JSONWriter.write(value, depth: depth + 1, into: &sink)

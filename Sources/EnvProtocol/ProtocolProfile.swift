@@ -23,13 +23,25 @@ public struct ProtocolProfile: Sendable, Hashable, CustomStringConvertible {
 
     /// openenv-core 0.3.0 (and openenv ≤ 0.3.1).
     public static let openenv03 = ProtocolProfile(
-        name: "openenv-0.3", metadataEnvelope: false, taskAPI: false, toolsCallNameFirst: false, attach: false,
-        modeVariable: false, resetObservationSchema: false)
+        name: "openenv-0.3",
+        metadataEnvelope: false,
+        taskAPI: false,
+        toolsCallNameFirst: false,
+        attach: false,
+        modeVariable: false,
+        resetObservationSchema: false
+    )
 
     /// openenv ≥ 0.8 (0.10.0 is current): every change of PROTOCOL-0.10.md §1.
     public static let openenv010 = ProtocolProfile(
-        name: "openenv-0.10", metadataEnvelope: true, taskAPI: true, toolsCallNameFirst: true, attach: true,
-        modeVariable: true, resetObservationSchema: true)
+        name: "openenv-0.10",
+        metadataEnvelope: true,
+        taskAPI: true,
+        toolsCallNameFirst: true,
+        attach: true,
+        modeVariable: true,
+        resetObservationSchema: true
+    )
 
     /// The profiles a user names.
     public static let named: [ProtocolProfile] = [.openenv03, .openenv010]
@@ -38,8 +50,13 @@ public struct ProtocolProfile: Sendable, Hashable, CustomStringConvertible {
     public static let current = ProtocolProfile.openenv010
 
     public init(
-        name: String, metadataEnvelope: Bool, taskAPI: Bool, toolsCallNameFirst: Bool, attach: Bool,
-        modeVariable: Bool, resetObservationSchema: Bool
+        name: String,
+        metadataEnvelope: Bool,
+        taskAPI: Bool,
+        toolsCallNameFirst: Bool,
+        attach: Bool,
+        modeVariable: Bool,
+        resetObservationSchema: Bool
     ) {
         self.name = name
         self.metadataEnvelope = metadataEnvelope
@@ -60,9 +77,14 @@ public struct ProtocolProfile: Sendable, Hashable, CustomStringConvertible {
             (version[0], version[1], version[2]) >= (0, minor, patch)
         }
         self.init(
-            name: "openenv-\(release)", metadataEnvelope: atLeast(4, 0), taskAPI: atLeast(4, 1),
-            toolsCallNameFirst: atLeast(4, 1), attach: atLeast(5, 0), modeVariable: atLeast(7, 0),
-            resetObservationSchema: atLeast(8, 0))
+            name: "openenv-\(release)",
+            metadataEnvelope: atLeast(4, 0),
+            taskAPI: atLeast(4, 1),
+            toolsCallNameFirst: atLeast(4, 1),
+            attach: atLeast(5, 0),
+            modeVariable: atLeast(7, 0),
+            resetObservationSchema: atLeast(8, 0)
+        )
     }
 
     /// A profile by name: `openenv-0.3`, `openenv-0.10`, or `openenv-<release>` / `<release>`.

@@ -10,8 +10,11 @@ public struct WireError: Error, Sendable, Equatable, Encodable {
     public var maxSessions: Int?
 
     public init(
-        code: ErrorCode, message: String, errors: [ValidationIssue]? = nil,
-        activeSessions: Int? = nil, maxSessions: Int? = nil
+        code: ErrorCode,
+        message: String,
+        errors: [ValidationIssue]? = nil,
+        activeSessions: Int? = nil,
+        maxSessions: Int? = nil
     ) {
         self.code = code
         self.message = message
@@ -51,6 +54,8 @@ public struct WireError: Error, Sendable, Equatable, Encodable {
         WireError(
             code: .capacityReached,
             message: "Server at capacity: \(active)/\(max) sessions active. Cannot accept new connections.",
-            activeSessions: active, maxSessions: max)
+            activeSessions: active,
+            maxSessions: max
+        )
     }
 }

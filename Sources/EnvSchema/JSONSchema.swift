@@ -113,9 +113,13 @@ public struct JSONSchema: Sendable {
             violations.removeAll { $0.keyword == "$budget" }
             violations.append(
                 SchemaViolation(
-                    loc: prefix, keyword: "$budget",
+                    loc: prefix,
+                    keyword: "$budget",
                     message: "Validation stopped after \(configuration.maxEvaluations) subschema evaluations; "
-                        + "the value is not known to be valid", schemaPath: "#"))
+                        + "the value is not known to be valid",
+                    schemaPath: "#"
+                )
+            )
         }
         let met = evaluation.uncheckedMet.sorted().map { unchecked[$0] }
         return SchemaValidationResult(violations: violations, unchecked: met)

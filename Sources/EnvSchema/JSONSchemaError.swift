@@ -23,7 +23,10 @@ public struct JSONSchemaError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// A (sub)schema is neither an object nor a boolean.
-    public static func notASchema(at schemaPath: String, detail: String = "a schema must be an object or a boolean")
+    public static func notASchema(
+        at schemaPath: String,
+        detail: String = "a schema must be an object or a boolean"
+    )
         -> Self
     { Self(.notASchema, schemaPath: schemaPath, detail: detail) }
 

@@ -168,16 +168,20 @@ struct SchemaCompiler {
                 node.unchecked.append(unchecked.count)
                 unchecked.append(
                     UncheckedKeyword(
-                        schemaPath: pointer, keyword: "pattern",
+                        schemaPath: pointer,
+                        keyword: "pattern",
                         reason:
-                            "pattern '\(source)' is not supported by the regex engine (\(error.message)); not checked"))
+                            "pattern '\(source)' is not supported by the regex engine (\(error.message)); not checked"
+                    )
+                )
             }
         }
         if case .string(let format)? = keywords["format"] {
             node.format = format
             node.unchecked.append(unchecked.count)
             unchecked.append(
-                UncheckedKeyword(schemaPath: pointer, keyword: "format", reason: "format '\(format)' is not checked"))
+                UncheckedKeyword(schemaPath: pointer, keyword: "format", reason: "format '\(format)' is not checked")
+            )
         }
 
         switch keywords["items"] {
@@ -206,7 +210,10 @@ struct SchemaCompiler {
             }
             for name in members.keys.sorted() {
                 let child = try compile(
-                    members[name]!, at: JSONPointer.appending(pointer, "properties", name), depth: depth + 1)
+                    members[name]!,
+                    at: JSONPointer.appending(pointer, "properties", name),
+                    depth: depth + 1
+                )
                 node.properties.append((name, child))
                 node.propertyIndex[name] = child
             }
@@ -218,23 +225,32 @@ struct SchemaCompiler {
             node.required = strings
         }
         node.additionalProperties = try subschema(
-            keywords["additionalProperties"], at: at("additionalProperties"), depth: depth)
+            keywords["additionalProperties"],
+            at: at("additionalProperties"),
+            depth: depth
+        )
         if let patterns = keywords["patternProperties"] {
             guard case .object(let members) = patterns else {
                 throw .invalidKeyword(at: at("patternProperties"), detail: "patternProperties must be an object")
             }
             for source in members.keys.sorted() {
                 let child = try compile(
-                    members[source]!, at: JSONPointer.appending(pointer, "patternProperties", source), depth: depth + 1)
+                    members[source]!,
+                    at: JSONPointer.appending(pointer, "patternProperties", source),
+                    depth: depth + 1
+                )
                 switch SchemaPattern.compile(source) {
                 case .success(let compiled): node.patternProperties.append((compiled, child))
                 case .failure(let error):
                     node.unchecked.append(unchecked.count)
                     unchecked.append(
                         UncheckedKeyword(
-                            schemaPath: pointer, keyword: "patternProperties",
+                            schemaPath: pointer,
+                            keyword: "patternProperties",
                             reason: "pattern '\(source)' is not supported by the regex engine (\(error.message)); "
-                                + "its properties are not checked"))
+                                + "its properties are not checked"
+                        )
+                    )
                 }
             }
         }
@@ -248,7 +264,9 @@ struct SchemaCompiler {
             for name in members.keys.sorted() {
                 guard case .array(let names)? = members[name], let strings = Self.strings(names) else {
                     throw .invalidKeyword(
-                        at: at("dependentRequired"), detail: "dependentRequired values must be string arrays")
+                        at: at("dependentRequired"),
+                        detail: "dependentRequired values must be string arrays"
+                    )
                 }
                 node.dependentRequired.append((name, strings))
             }
@@ -257,13 +275,16 @@ struct SchemaCompiler {
         nodes[id] = node
     }
 
-    private mutating func subschema(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError) -> Int?
-    {
+    private mutating func subschema(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError) -> Int? {
         guard let value else { return nil }
         return try compile(value, at: pointer, depth: depth + 1)
     }
 
-    private mutating func schemaList(_ value: JSONValue?, at pointer: String, depth: Int) throws(JSONSchemaError)
+    private mutating func schemaList(
+        _ value: JSONValue?,
+        at pointer: String,
+        depth: Int
+    ) throws(JSONSchemaError)
         -> [Int]
     {
         guard let value else { return [] }

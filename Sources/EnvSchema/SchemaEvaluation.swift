@@ -24,12 +24,20 @@ struct SchemaEvaluation {
         self.firstOnly = firstOnly
     }
 
-    private func violation(_ keyword: String, _ message: String, _ node: SchemaNode, loc: [PathComponent]? = nil)
+    private func violation(
+        _ keyword: String,
+        _ message: String,
+        _ node: SchemaNode,
+        loc: [PathComponent]? = nil
+    )
         -> SchemaViolation
     {
         SchemaViolation(
-            loc: loc ?? path, keyword: keyword, message: message,
-            schemaPath: JSONPointer.appending(node.pointer, keyword))
+            loc: loc ?? path,
+            keyword: keyword,
+            message: message,
+            schemaPath: JSONPointer.appending(node.pointer, keyword)
+        )
     }
 
     mutating func check(_ id: Int, _ value: JSONValue, depth: Int, into out: inout [SchemaViolation]) {
@@ -41,7 +49,11 @@ struct SchemaEvaluation {
             exhausted = true
             out.append(
                 violation(
-                    "$budget", "Validation stopped after \(configuration.maxEvaluations) subschema evaluations", node))
+                    "$budget",
+                    "Validation stopped after \(configuration.maxEvaluations) subschema evaluations",
+                    node
+                )
+            )
             return
         }
         guard depth <= configuration.maxDepth else {
@@ -49,14 +61,22 @@ struct SchemaEvaluation {
                 violation(
                     node.refText != nil ? "$ref" : "$depth",
                     "Validation stopped at nesting depth \(configuration.maxDepth) (a $ref cycle that consumes no input, "
-                        + "or a value nested too deeply)", node))
+                        + "or a value nested too deeply)",
+                    node
+                )
+            )
             return
         }
         uncheckedMet.formUnion(node.unchecked)
         if node.rejectsAll {
             out.append(
                 SchemaViolation(
-                    loc: path, keyword: "false", message: "No value is allowed here", schemaPath: node.pointer))
+                    loc: path,
+                    keyword: "false",
+                    message: "No value is allowed here",
+                    schemaPath: node.pointer
+                )
+            )
             return
         }
 
@@ -144,13 +164,20 @@ struct SchemaEvaluation {
             if let minimum = node.minLength, length < minimum {
                 out.append(
                     violation(
-                        "minLength", "String should have at least \(minimum) character\(minimum == 1 ? "" : "s")", node)
+                        "minLength",
+                        "String should have at least \(minimum) character\(minimum == 1 ? "" : "s")",
+                        node
+                    )
                 )
             }
             if let maximum = node.maxLength, length > maximum {
                 out.append(
                     violation(
-                        "maxLength", "String should have at most \(maximum) character\(maximum == 1 ? "" : "s")", node))
+                        "maxLength",
+                        "String should have at most \(maximum) character\(maximum == 1 ? "" : "s")",
+                        node
+                    )
+                )
             }
         }
         if let pattern = node.pattern, !pattern.matches(text) {
@@ -161,21 +188,28 @@ struct SchemaEvaluation {
     // MARK: arrays
 
     private mutating func checkArray(
-        _ node: SchemaNode, _ items: [JSONValue], depth: Int, into out: inout [SchemaViolation]
+        _ node: SchemaNode,
+        _ items: [JSONValue],
+        depth: Int,
+        into out: inout [SchemaViolation]
     ) {
         if let minimum = node.minItems, items.count < minimum {
             out.append(
                 violation(
                     "minItems",
                     "List should have at least \(minimum) item\(minimum == 1 ? "" : "s"), not \(items.count)",
-                    node))
+                    node
+                )
+            )
         }
         if let maximum = node.maxItems, items.count > maximum {
             out.append(
                 violation(
                     "maxItems",
                     "List should have at most \(maximum) item\(maximum == 1 ? "" : "s"), not \(items.count)",
-                    node))
+                    node
+                )
+            )
         }
         if node.uniqueItems {
             var firstIndex: [JSONValue: Int] = [:]
@@ -183,7 +217,10 @@ struct SchemaEvaluation {
                 if let earlier = firstIndex.updateValue(index, forKey: item.canonical) {
                     out.append(
                         violation(
-                            "uniqueItems", "List items should be unique; items \(earlier) and \(index) are equal", node)
+                            "uniqueItems",
+                            "List items should be unique; items \(earlier) and \(index) are equal",
+                            node
+                        )
                     )
                     break
                 }
@@ -200,7 +237,9 @@ struct SchemaEvaluation {
                     violation(
                         "items",
                         "Tuple should have at most \(node.prefixItems.count) items after validation, not \(items.count)",
-                        node))
+                        node
+                    )
+                )
                 break
             }
             path.append(.index(index))
@@ -219,13 +258,20 @@ struct SchemaEvaluation {
             if matches < minimum {
                 out.append(
                     violation(
-                        "contains", "List should contain at least \(minimum) matching item(s), found \(matches)", node))
+                        "contains",
+                        "List should contain at least \(minimum) matching item(s), found \(matches)",
+                        node
+                    )
+                )
             }
             if let maximum = node.maxContains, matches > maximum {
                 out.append(
                     violation(
-                        "maxContains", "List should contain at most \(maximum) matching item(s), found \(matches)", node
-                    ))
+                        "maxContains",
+                        "List should contain at most \(maximum) matching item(s), found \(matches)",
+                        node
+                    )
+                )
             }
         }
     }
@@ -233,7 +279,10 @@ struct SchemaEvaluation {
     // MARK: objects
 
     private mutating func checkObject(
-        _ node: SchemaNode, _ members: [String: JSONValue], depth: Int, into out: inout [SchemaViolation]
+        _ node: SchemaNode,
+        _ members: [String: JSONValue],
+        depth: Int,
+        into out: inout [SchemaViolation]
     ) {
         for name in node.required where members[name] == nil {
             out.append(violation("required", "Field required", node, loc: path + [.key(name)]))
@@ -242,19 +291,31 @@ struct SchemaEvaluation {
             for other in requires where members[other] == nil {
                 out.append(
                     violation(
-                        "dependentRequired", "Field required when '\(name)' is present", node, loc: path + [.key(other)]
-                    ))
+                        "dependentRequired",
+                        "Field required when '\(name)' is present",
+                        node,
+                        loc: path + [.key(other)]
+                    )
+                )
             }
         }
         if let minimum = node.minProperties, members.count < minimum {
             out.append(
                 violation(
-                    "minProperties", "Dictionary should have at least \(minimum) item\(minimum == 1 ? "" : "s")", node))
+                    "minProperties",
+                    "Dictionary should have at least \(minimum) item\(minimum == 1 ? "" : "s")",
+                    node
+                )
+            )
         }
         if let maximum = node.maxProperties, members.count > maximum {
             out.append(
                 violation(
-                    "maxProperties", "Dictionary should have at most \(maximum) item\(maximum == 1 ? "" : "s")", node))
+                    "maxProperties",
+                    "Dictionary should have at most \(maximum) item\(maximum == 1 ? "" : "s")",
+                    node
+                )
+            )
         }
         if firstOnly && !out.isEmpty { return }
         let needsEveryKey =
@@ -280,8 +341,12 @@ struct SchemaEvaluation {
                 if nodes[additional].node.rejectsAll {
                     out.append(
                         SchemaViolation(
-                            loc: path, keyword: "additionalProperties", message: "Extra inputs are not permitted",
-                            schemaPath: JSONPointer.appending(node.pointer, "additionalProperties")))
+                            loc: path,
+                            keyword: "additionalProperties",
+                            message: "Extra inputs are not permitted",
+                            schemaPath: JSONPointer.appending(node.pointer, "additionalProperties")
+                        )
+                    )
                 } else {
                     check(additional, member, depth: depth + 1, into: &out)
                 }
@@ -293,7 +358,10 @@ struct SchemaEvaluation {
     // MARK: applicators
 
     private mutating func checkApplicators(
-        _ node: SchemaNode, _ value: JSONValue, depth: Int, into out: inout [SchemaViolation]
+        _ node: SchemaNode,
+        _ value: JSONValue,
+        depth: Int,
+        into out: inout [SchemaViolation]
     ) {
         if let ref = node.ref {
             check(ref, value, depth: depth + 1, into: &out)
@@ -333,7 +401,9 @@ struct SchemaEvaluation {
                     violation(
                         "oneOf",
                         "Input matches alternatives \(matching[0]) and \(matching[1]) of oneOf, where exactly one is allowed",
-                        node))
+                        node
+                    )
+                )
             }
         }
         if let not = node.not, passes(not, value, depth: depth + 1) {
@@ -378,7 +448,8 @@ struct SchemaEvaluation {
             violation(
                 keyword,
                 "Input should match one of the \(failures.count) alternatives: " + summary.joined(separator: "; "),
-                node)
+                node
+            )
         ]
     }
 }

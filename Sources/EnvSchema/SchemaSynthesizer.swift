@@ -46,8 +46,10 @@ public struct SchemaSynthesizer: Sendable {
         let result = schema.validate(value)
         guard result.isValid else {
             throw SynthesisFailure(
-                loc: [], schemaPath: "#",
-                reason: "the written value \(JSONCoding.encodeString(value)) is rejected: \(result.violations)")
+                loc: [],
+                schemaPath: "#",
+                reason: "the written value \(JSONCoding.encodeString(value)) is rejected: \(result.violations)"
+            )
         }
         return value
     }
@@ -61,8 +63,10 @@ public struct SchemaSynthesizer: Sendable {
         let base = try validValue()
         guard case .object(let members) = base else {
             return InvalidVariants(
-                base: base, variants: [],
-                skipped: [.init(kind: .missingRequired, loc: [], reason: "the schema's values are not objects")])
+                base: base,
+                variants: [],
+                skipped: [.init(kind: .missingRequired, loc: [], reason: "the schema's values are not objects")]
+            )
         }
         let shape = ObjectShape(schema: schema, value: base)
         var variants: [InvalidVariant] = []
@@ -73,11 +77,16 @@ public struct SchemaSynthesizer: Sendable {
             if let first = schema.validate(candidate).violations.first {
                 variants.append(
                     InvalidVariant(
-                        kind: kind, loc: [.key(name)], value: candidate,
-                        reason: "\(reason); rejected by \(first.keyword) at \(first.schemaPath)"))
+                        kind: kind,
+                        loc: [.key(name)],
+                        value: candidate,
+                        reason: "\(reason); rejected by \(first.keyword) at \(first.schemaPath)"
+                    )
+                )
             } else {
                 skipped.append(
-                    .init(kind: kind, loc: [.key(name)], reason: "\(reason), but the schema still accepts it"))
+                    .init(kind: kind, loc: [.key(name)], reason: "\(reason), but the schema still accepts it")
+                )
             }
         }
 
@@ -89,7 +98,8 @@ public struct SchemaSynthesizer: Sendable {
             keep(.unknownField, name, changed, "added field '\(name)' where additionalProperties is false")
         } else {
             skipped.append(
-                .init(kind: .unknownField, loc: [], reason: "the object is open (additionalProperties is not false)"))
+                .init(kind: .unknownField, loc: [], reason: "the object is open (additionalProperties is not false)")
+            )
         }
 
         for name in shape.required {
@@ -106,15 +116,20 @@ public struct SchemaSynthesizer: Sendable {
                 var changed = members
                 changed[name] = wrong
                 keep(
-                    .wrongType, name, changed,
+                    .wrongType,
+                    name,
+                    changed,
                     "set '\(name)' to \(JSONCoding.encodeString(wrong)) (\(JSONType(of: wrong).rawValue)); "
                         + "the field allows \(accepted.sorted { $0.rawValue < $1.rawValue }.map(\.rawValue).joined(separator: ", "))"
                 )
             } else {
                 skipped.append(
                     .init(
-                        kind: .wrongType, loc: [.key(name)],
-                        reason: "the field accepts strings, objects, arrays, numbers and null"))
+                        kind: .wrongType,
+                        loc: [.key(name)],
+                        reason: "the field accepts strings, objects, arrays, numbers and null"
+                    )
+                )
             }
             for (value, what) in ConstraintProbe(schema: schema).outside(property) {
                 var changed = members
@@ -165,7 +180,8 @@ struct ValueBuilder {
         guard depth <= maxDepth else {
             throw fail(
                 id,
-                "nesting deeper than \(maxDepth) levels (a required field that always refers back to its own model?)")
+                "nesting deeper than \(maxDepth) levels (a required field that always refers back to its own model?)"
+            )
         }
         let current = node(id)
         if current.rejectsAll { throw fail(id, "the schema is false: no value is allowed") }
@@ -190,7 +206,9 @@ struct ValueBuilder {
                 let value = try build(ref, variant: variant, depth: depth + 1)
                 if accepts(id, value) { return value }
                 failure = fail(
-                    id, "the value written for $ref \(current.refText ?? "") is rejected by the keywords beside it")
+                    id,
+                    "the value written for $ref \(current.refText ?? "") is rejected by the keywords beside it"
+                )
             } catch {
                 failure = error
             }
@@ -209,7 +227,9 @@ struct ValueBuilder {
                 let value = try build(branch, variant: variant, depth: depth + 1)
                 if accepts(id, value) { return value }
                 failure = fail(
-                    id, "the value written for branch \(node(branch).pointer) is rejected by the schema around it")
+                    id,
+                    "the value written for branch \(node(branch).pointer) is rejected by the schema around it"
+                )
             } catch {
                 failure = error
             }
@@ -269,7 +289,12 @@ struct ValueBuilder {
         return []
     }
 
-    private mutating func typed(_ type: JSONType, _ id: Int, variant: Int, depth: Int) throws(SynthesisFailure)
+    private mutating func typed(
+        _ type: JSONType,
+        _ id: Int,
+        variant: Int,
+        depth: Int
+    ) throws(SynthesisFailure)
         -> JSONValue
     {
         let current = node(id)
@@ -383,8 +408,7 @@ struct ValueBuilder {
             let multiples = factors.map { Self.tidy($0 * step, step: step) }.filter(inside)
             if let nearest = multiples.min(by: { abs($0) < abs($1) }) { value = nearest }
         }
-        for candidate in [value + Double(variant) * step, value - Double(variant) * step, value] where inside(candidate)
-        {
+        for candidate in [value + Double(variant) * step, value - Double(variant) * step, value] where inside(candidate) {
             return candidate.isWholeNumber && abs(candidate) < 9e15 ? .integer(Int(candidate)) : .number(candidate)
         }
         throw fail(id, "no number lies within the bounds")
@@ -492,7 +516,12 @@ struct ValueBuilder {
         return .array(items)
     }
 
-    private mutating func object(_ node: SchemaNode, _ id: Int, variant: Int, depth: Int) throws(SynthesisFailure)
+    private mutating func object(
+        _ node: SchemaNode,
+        _ id: Int,
+        variant: Int,
+        depth: Int
+    ) throws(SynthesisFailure)
         -> JSONValue
     {
         var members: [String: JSONValue] = [:]
@@ -528,7 +557,12 @@ struct ValueBuilder {
 
     /// The value of one property: its own schema, else a matching patternProperties schema,
     /// else additionalProperties.
-    private mutating func member(_ name: String, of node: SchemaNode, variant: Int, depth: Int) throws(SynthesisFailure)
+    private mutating func member(
+        _ name: String,
+        of node: SchemaNode,
+        variant: Int,
+        depth: Int
+    ) throws(SynthesisFailure)
         -> JSONValue
     {
         path.append(.key(name))
@@ -539,7 +573,9 @@ struct ValueBuilder {
         guard let child else { return .null }
         if schema.nodes[child].node.rejectsAll {
             throw SynthesisFailure(
-                loc: path, schemaPath: node.pointer, reason: "field '\(name)' is required but not allowed by the schema"
+                loc: path,
+                schemaPath: node.pointer,
+                reason: "field '\(name)' is required but not allowed by the schema"
             )
         }
         return try build(child, variant: variant, depth: depth + 1)

@@ -67,7 +67,8 @@ public struct EnvironmentUnderTest: Sendable {
             schemas = hosted.schema(for: profile)
             tools = hosted.tools?.map(\.json) ?? []
         }
-        let isBenchmark = settings.environmentName.map { $0 == "benchmark" }
+        let isBenchmark =
+            settings.environmentName.map { $0 == "benchmark" }
             ?? (schemas["action"]?["properties"]?["wait_seconds"] != nil
                 && schemas["observation"]?["properties"]?["session_hash"] != nil)
         let compile = { (key: String) in schemas[key].flatMap { try? JSONSchema($0) } }
@@ -88,12 +89,18 @@ public struct EnvironmentUnderTest: Sendable {
         }
         let invalid = actionSchema.flatMap { try? SchemaSynthesizer($0).invalidVariants().variants } ?? []
         return EnvironmentUnderTest(
-            name: name, schemas: schemas, isBenchmark: isBenchmark, action: action, invalidActions: invalid, tools: tools,
+            name: name,
+            schemas: schemas,
+            isBenchmark: isBenchmark,
+            action: action,
+            invalidActions: invalid,
+            tools: tools,
             observationSchema: compile("observation"),
             resetObservationSchema: compile("reset_observation") ?? compile("observation"),
             stateSchema: compile("state"),
             resetSchemaIsObservations: schemas["reset_observation"] != nil && schemas["reset_observation"] == schemas["observation"],
-            resetSchemaIsMissing: schemas["reset_observation"] == nil)
+            resetSchemaIsMissing: schemas["reset_observation"] == nil
+        )
     }
 
     /// The valid action as the text of a WS step message.

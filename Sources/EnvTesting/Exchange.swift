@@ -29,7 +29,10 @@ public enum Exchange {
     /// once). A request our client still could not complete is a ``HarnessError`` naming it,
     /// never a verdict on the server.
     public static func http(
-        _ endpoint: ServerEndpoint, _ method: HTTPMethodName, _ path: String, body: String? = nil
+        _ endpoint: ServerEndpoint,
+        _ method: HTTPMethodName,
+        _ path: String,
+        body: String? = nil
     ) async throws -> HTTPReply {
         do {
             return try await send(endpoint, method, path, body: body)
@@ -65,9 +68,10 @@ public struct NoReply: Error, CustomStringConvertible {
     public let sent: String
     public let cause: any Error
     public var description: String {
-        let what = (cause as? WebSocketClientError).map { error in
-            error.isTimeout ? "no reply (\(error.detail))" : "the connection ended without a reply or close frame"
-        } ?? "\(cause)"
+        let what =
+            (cause as? WebSocketClientError).map { error in
+                error.isTimeout ? "no reply (\(error.detail))" : "the connection ended without a reply or close frame"
+            } ?? "\(cause)"
         return "sent \(Exchange.excerpt(sent, limit: 200)) → \(what)"
     }
 }

@@ -25,20 +25,31 @@ public final class LaunchedProcess {
     ///
     /// - Parameter directory: its working directory (default this process's).
     public convenience init(
-        _ product: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+        _ product: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        directory: URL? = nil
     ) throws {
         try self.init(
-            executable: try Self.builtExecutable(product), arguments, environment: environment, directory: directory)
+            executable: try Self.builtExecutable(product),
+            arguments,
+            environment: environment,
+            directory: directory
+        )
     }
 
     /// Starts any program, e.g. `script` or `tmux` to run a product under a pseudo-terminal.
     ///
     /// - Parameter directory: its working directory (default this process's).
     public init(
-        executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+        executable: URL,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        directory: URL? = nil
     ) throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "openenv-\(executable.lastPathComponent)-\(UUID().uuidString).log")
+            "openenv-\(executable.lastPathComponent)-\(UUID().uuidString).log"
+        )
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process = Process()
@@ -68,7 +79,9 @@ public final class LaunchedProcess {
     /// Runs `body` with the started process, which is killed afterwards if still running, also
     /// when `body` throws.
     public static func with<Result>(
-        _ product: String, _ arguments: [String], environment: [String: String]? = nil,
+        _ product: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
         _ body: (LaunchedProcess) async throws -> Result
     ) async throws -> Result {
         let launched = try LaunchedProcess(product, arguments, environment: environment)
@@ -78,7 +91,10 @@ public final class LaunchedProcess {
 
     /// Runs `product` to completion and returns its exit status and output.
     public static func run(
-        _ product: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil,
+        _ product: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        directory: URL? = nil,
         within limit: Duration = .seconds(120)
     ) async throws -> (status: Int32, output: String) {
         let launched = try LaunchedProcess(product, arguments, environment: environment, directory: directory)
@@ -117,7 +133,10 @@ public final class LaunchedProcess {
     /// Waits for the process to exit without blocking a thread and returns its status; past
     /// `limit` it is killed and the test fails, so a broken signal path fails instead of hanging.
     @discardableResult
-    public func waitForExit(within limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation)
+    public func waitForExit(
+        within limit: Duration = .seconds(60),
+        sourceLocation: SourceLocation = #_sourceLocation
+    )
         async throws -> Int32
     {
         let deadline = ContinuousClock.now + limit

@@ -8,7 +8,8 @@ import NIOSSL
 public enum RawTCPConnection {
     /// Connects (over TLS with `tls`), runs `body` with the connection's streams, then closes it.
     public static func with<Result: Sendable>(
-        port: Int, tls: TLSConfiguration? = nil,
+        port: Int,
+        tls: TLSConfiguration? = nil,
         _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
     ) async throws -> Result {
         let context = try tls.map { try NIOSSLContext(configuration: $0) }
@@ -39,7 +40,8 @@ public enum RawTCPConnection {
 
     /// Reads until `marker` has arrived; `nil` when the connection closed first.
     public static func read(
-        _ inbound: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, until marker: String
+        _ inbound: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+        until marker: String
     ) async throws -> String? {
         var text = ""
         while !text.contains(marker) {

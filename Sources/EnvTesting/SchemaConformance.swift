@@ -23,15 +23,20 @@ extension EnvironmentUnderTest {
         if isReset && resetSchemaIsMissing {
             Issue.record(
                 "reset observation does not match the step observation's schema, and the server serves no reset_observation (before openenv 0.8; warning): \(violations)",
-                severity: .warning, sourceLocation: sourceLocation)
+                severity: .warning,
+                sourceLocation: sourceLocation
+            )
         } else if isReset && resetSchemaIsObservations && ServerUnderTest.isReferenceProfile {
             Issue.record(
                 "reset observation does not match reset_observation, which openenv 0.10 always serves as the step observation's schema (PROTOCOL-0.10.md §4.3; warning): \(violations)",
-                severity: .warning, sourceLocation: sourceLocation)
+                severity: .warning,
+                sourceLocation: sourceLocation
+            )
         } else {
             Issue.record(
                 "\(isReset ? "reset" : "step") observation violates the schema the server serves: \(violations)",
-                sourceLocation: sourceLocation)
+                sourceLocation: sourceLocation
+            )
         }
     }
 
@@ -42,7 +47,8 @@ extension EnvironmentUnderTest {
         if !result.isValid {
             Issue.record(
                 "state violates the schema the server serves: \(result.violations.map(\.description).joined(separator: "; "))",
-                sourceLocation: sourceLocation)
+                sourceLocation: sourceLocation
+            )
         }
     }
 }

@@ -67,7 +67,8 @@ public enum ServerUnderTest {
                 return try await body(ServerEndpoint(parsing: remoteURL))
             }
             return try await withTestServer(try await speaking(inProcess), environment: EnvironmentUnderTest.inProcessEnvironment) {
-                endpoint, _ in try await body(endpoint)
+                endpoint,
+                _ in try await body(endpoint)
             }
         }
     }
@@ -92,7 +93,8 @@ public enum ServerUnderTest {
             }
             let configuration = try await speaking(ServerConfiguration(maxConcurrentEnvs: inProcessCapacity))
             return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) {
-                endpoint, _ in try await body(endpoint)
+                endpoint,
+                _ in try await body(endpoint)
             }
         }
     }
@@ -108,9 +110,11 @@ public enum ServerUnderTest {
                 return try await body(ServerEndpoint(parsing: settings.capacityURL ?? remoteURL))
             }
             let configuration = try await speaking(
-                ServerConfiguration(maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout)))
+                ServerConfiguration(maxConcurrentEnvs: 1, sessionTimeout: .seconds(inProcessSessionTimeout))
+            )
             return try await withTestServer(configuration, environment: EnvironmentUnderTest.inProcessEnvironment) {
-                endpoint, _ in try await body(endpoint)
+                endpoint,
+                _ in try await body(endpoint)
             }
         }
     }

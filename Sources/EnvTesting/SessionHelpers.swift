@@ -12,18 +12,20 @@ public let defaultReplyTimeout: Duration = .seconds(30)
 /// A connection our client could not make (refused, unreachable: anything but a refused
 /// upgrade or an unanswered one) is a ``HarnessError``, not a verdict on the server.
 public func withSession<Result>(
-    _ endpoint: ServerEndpoint, replyTimeout: Duration = defaultReplyTimeout,
+    _ endpoint: ServerEndpoint,
+    replyTimeout: Duration = defaultReplyTimeout,
     _ body: (inout WebSocketConnection) async throws -> Result
 ) async throws -> Result {
     var connected = false
     do {
         return try await WebSocketConnection.withConnection(
-            to: endpoint, configuration: .init(connectTimeout: .seconds(10), replyTimeout: replyTimeout)
+            to: endpoint,
+            configuration: .init(connectTimeout: .seconds(10), replyTimeout: replyTimeout)
         ) { connection in
             connected = true
             return try await body(&connection)
         }
-    } catch where !connected && !(error is WebSocketClientError) {
+    } catch  where !connected && !(error is WebSocketClientError) {
         throw HarnessError(action: "open a WebSocket to \(endpoint.webSocketURL)", cause: error)
     }
 }
@@ -37,7 +39,8 @@ public struct UnexpectedEvent: Error, CustomStringConvertible {
 extension WebSocketConnection {
     /// Sends `text` and returns the next message as JSON; anything else fails the case.
     public mutating func request(
-        _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> JSONValue {
         do {
             try await send(text: text)
@@ -59,7 +62,8 @@ extension WebSocketConnection {
     /// The next message, which must be a JSON text frame; `sent`, the message it answers, is
     /// quoted when it is not (a close frame with its code, silence, a non-JSON text).
     public mutating func nextJSON(
-        answering sent: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+        answering sent: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> JSONValue {
         let event: WebSocketEvent
         do {
@@ -69,13 +73,19 @@ extension WebSocketConnection {
         }
         let request = sent.map { "sent \(Exchange.excerpt($0, limit: 200)) → " } ?? ""
         guard case .text(let text) = event else {
-            Issue.record("rule: every message is answered with a JSON text message; \(request)got \(Exchange.describe(event))", sourceLocation: sourceLocation)
+            Issue.record(
+                "rule: every message is answered with a JSON text message; \(request)got \(Exchange.describe(event))",
+                sourceLocation: sourceLocation
+            )
             throw UnexpectedEvent(event: event)
         }
         do {
             return try JSONCoding.parse(text)
         } catch {
-            Issue.record("rule: every message is answered with a JSON text message; \(request)got text that is not JSON: \(Exchange.excerpt(text))", sourceLocation: sourceLocation)
+            Issue.record(
+                "rule: every message is answered with a JSON text message; \(request)got text that is not JSON: \(Exchange.excerpt(text))",
+                sourceLocation: sourceLocation
+            )
             throw error
         }
     }
@@ -89,7 +99,10 @@ extension WebSocketConnection {
     /// Steps the benchmark environment with `wait` seconds and returns the observation.
     public mutating func step(wait: Double = 0, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
         try await observation(
-            answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#, isReset: false, sourceLocation: sourceLocation)
+            answering: #"{"type":"step","data":{"wait_seconds":\#(wait)}}"#,
+            isReset: false,
+            sourceLocation: sourceLocation
+        )
     }
 
     /// Steps with the environment's valid action (``EnvironmentUnderTest/action``) and returns
@@ -102,20 +115,27 @@ extension WebSocketConnection {
     /// Asks for the state and returns it (`data`), checked against the served state schema.
     public mutating func state(sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
         let reply = try await request(#"{"type":"state"}"#, sourceLocation: sourceLocation)
-        #expect(reply["type"] == "state", "rule: state is answered with a state; sent {\"type\":\"state\"} → \(Exchange.excerpt("\(reply)"))",
-            sourceLocation: sourceLocation)
+        #expect(
+            reply["type"] == "state",
+            "rule: state is answered with a state; sent {\"type\":\"state\"} → \(Exchange.excerpt("\(reply)"))",
+            sourceLocation: sourceLocation
+        )
         let state = reply["data"] ?? .null
         await EnvironmentUnderTest.current().expectConforms(state: state, sourceLocation: sourceLocation)
         return state
     }
 
     private mutating func observation(
-        answering message: String, isReset: Bool, sourceLocation: SourceLocation
+        answering message: String,
+        isReset: Bool,
+        sourceLocation: SourceLocation
     ) async throws -> JSONValue {
         let reply = try await request(message, sourceLocation: sourceLocation)
-        #expect(reply["type"] == "observation",
+        #expect(
+            reply["type"] == "observation",
             "rule: a \(isReset ? "reset" : "step") is answered with an observation; sent \(Exchange.excerpt(message, limit: 200)) → \(Exchange.excerpt("\(reply)"))",
-            sourceLocation: sourceLocation)
+            sourceLocation: sourceLocation
+        )
         if let data = reply["data"], reply["type"] == "observation" {
             await EnvironmentUnderTest.current().expectConforms(envelope: data, isReset: isReset, sourceLocation: sourceLocation)
         }
@@ -134,8 +154,10 @@ extension WebSocketConnection {
     public mutating func expectAlive(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let reply = try await request(#"{"type":"reset","data":{}}"#, sourceLocation: sourceLocation)
         #expect(
-            reply["type"] == "observation", "session kept after the hostile input: \(reply)",
-            sourceLocation: sourceLocation)
+            reply["type"] == "observation",
+            "session kept after the hostile input: \(reply)",
+            sourceLocation: sourceLocation
+        )
     }
 }
 
@@ -157,8 +179,10 @@ public func expectStrict(_ condition: Bool, _ what: String, sourceLocation: Sour
     guard !condition else { return }
     if ServerUnderTest.isReferenceProfile {
         Issue.record(
-            "strict-only case not met by the reference (warning): \(what)", severity: .warning,
-            sourceLocation: sourceLocation)
+            "strict-only case not met by the reference (warning): \(what)",
+            severity: .warning,
+            sourceLocation: sourceLocation
+        )
     } else {
         Issue.record("strict case failed: \(what)", sourceLocation: sourceLocation)
     }
@@ -167,7 +191,9 @@ public func expectStrict(_ condition: Bool, _ what: String, sourceLocation: Sour
 /// Opens a session and checks it is admitted (its reset succeeds), retrying until `deadline`:
 /// slot release after a disconnect is asynchronous on every server.
 public func expectSessionAdmitted(
-    _ endpoint: ServerEndpoint, within deadline: Duration, rule: String = "a freed slot admits a new session",
+    _ endpoint: ServerEndpoint,
+    within deadline: Duration,
+    rule: String = "a freed slot admits a new session",
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
     let end = ContinuousClock.now + deadline
@@ -188,12 +214,14 @@ public func expectSessionAdmitted(
     }
     Issue.record(
         "rule: \(rule); sessions opened with a reset, retried every 100 ms for \(deadline): none admitted; last reply: \(Exchange.excerpt(lastReply))",
-        sourceLocation: sourceLocation)
+        sourceLocation: sourceLocation
+    )
 }
 
 /// Polls `condition` until it holds, failing after `limit` (slot release is asynchronous).
 public func waitUntil(
-    _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ limit: Duration = .seconds(30),
+    sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () -> Bool
 ) async throws {
     let end = ContinuousClock.now + limit

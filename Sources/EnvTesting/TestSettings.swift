@@ -71,10 +71,13 @@ public struct TestSettings: Sendable {
         action = value("OPENENV_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) }
         let seconds = { (name: String, fallback: Double) in Duration.seconds(value(name).flatMap(Double.init) ?? fallback) }
         trainer = TrainerBounds(
-            idleGap: seconds("OPENENV_IDLE_GAP", 20), pongDelay: seconds("OPENENV_PONG_DELAY", 5),
+            idleGap: seconds("OPENENV_IDLE_GAP", 20),
+            pongDelay: seconds("OPENENV_PONG_DELAY", 5),
             longStep: seconds("OPENENV_LONG_STEP", 12),
             longAction: value("OPENENV_LONG_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) },
-            clientTimeout: seconds("OPENENV_CLIENT_TIMEOUT", 1), slotRelease: seconds("OPENENV_SLOT_RELEASE", 10))
+            clientTimeout: seconds("OPENENV_CLIENT_TIMEOUT", 1),
+            slotRelease: seconds("OPENENV_SLOT_RELEASE", 10)
+        )
         scaling = ScalingSettings(environment, isRemote: remoteURL != nil)
     }
 

@@ -30,7 +30,9 @@ extension SessionDriver {
     /// Runs `count` sessions spread round-robin over `endpoints`; session `i` starts at
     /// `schedule(i)`, or at once when there is no schedule. One row per session, in request order.
     func runSessions(
-        count: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?
+        count: Int,
+        endpoints: [ServerEndpoint],
+        schedule: (@Sendable (Int) -> ContinuousClock.Instant)?
     ) async -> (results: [SessionResult], wallTime: Double) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -65,8 +67,13 @@ extension SessionDriver {
     ///
     /// - Parameter refills: each finished session is replaced by a new one until `script.runEnd`.
     func runWebSocketSessions(
-        count: Int, firstID: Int, endpoints: [ServerEndpoint], schedule: (@Sendable (Int) -> ContinuousClock.Instant)?,
-        script: SessionScript? = nil, refills: Bool = false, window: Double = 10
+        count: Int,
+        firstID: Int,
+        endpoints: [ServerEndpoint],
+        schedule: (@Sendable (Int) -> ContinuousClock.Instant)?,
+        script: SessionScript? = nil,
+        refills: Bool = false,
+        window: Double = 10
     ) async -> (results: [SessionResult], measures: LoadMeasures?) {
         let group = MultiThreadedEventLoopGroup.singleton
         let rows = SessionRows()
@@ -76,9 +83,16 @@ extension SessionDriver {
             connector: .webSocket(
                 endpoints: endpoints,
                 configuration: WebSocketConnection.Configuration(connectTimeout: timeout, replyTimeout: timeout, tls: tls),
-                tls: tls),
-            rows: rows, measures: script == nil ? nil : RunMeasures(origin: .now(), window: window), progress: progress,
-            batchSize: batchSize, hardware: hardware, refills: refills, firstRefillID: firstID + count)
+                tls: tls
+            ),
+            rows: rows,
+            measures: script == nil ? nil : RunMeasures(origin: .now(), window: window),
+            progress: progress,
+            batchSize: batchSize,
+            hardware: hardware,
+            refills: refills,
+            firstRefillID: firstID + count
+        )
         await withTaskCancellationHandler {
             if let schedule {
                 for index in 0..<count {
@@ -116,7 +130,9 @@ extension SessionDriver {
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = tls
         configuration.connectionPool = .init(
-            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
+            idleTimeout: .seconds(30),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1)
+        )
         configuration.timeout = .init(connect: .nanoseconds(timeout.nanoseconds))
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }

@@ -40,7 +40,8 @@ public enum IntervalLog {
         // The counts that are no histogram, as comments the standard tools skip; `merge` reads them.
         text += "#[PeakHeld: \(measures.peakHeld)]\n"
         for (index, window) in measures.windows.enumerated() {
-            text += "#[Window: \(index) steps_sent=\(window.stepsSent) episodes=\(window.episodes) "
+            text +=
+                "#[Window: \(index) steps_sent=\(window.stepsSent) episodes=\(window.episodes) "
                 + "sessions_dropped=\(window.sessionsDropped) reconnects=\(window.reconnects)]\n"
         }
         text += #""StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram""# + "\n"
@@ -51,7 +52,8 @@ public enum IntervalLog {
             }
         for line in lines {
             let start = startTime + Double(line.index) * measures.window
-            text += (line.tag.map { "Tag=\($0)," } ?? "")
+            text +=
+                (line.tag.map { "Tag=\($0)," } ?? "")
                 + "\(format(start)),\(format(measures.window)),\(format(Double(line.histogram.max) / 1e6)),"
                 + Data(try compressed(line.histogram)).base64EncodedString() + "\n"
         }
@@ -71,7 +73,8 @@ public enum IntervalLog {
     /// Where a run's log is: `<directory>/<run's timestamp>-<mode>-n<N>.hlog`.
     public static func url(in directory: URL, run: RunSummary) -> URL {
         directory.appendingPathComponent(
-            "\(run.timestamp.replacingOccurrences(of: ":", with: "-"))-\(run.mode.rawValue)-n\(run.numRequests).hlog")
+            "\(run.timestamp.replacingOccurrences(of: ":", with: "-"))-\(run.mode.rawValue)-n\(run.numRequests).hlog"
+        )
     }
 
     /// The window length of a log written by ``encode(_:)`` (its intervals' length).
@@ -112,7 +115,8 @@ public enum IntervalLog {
             }
             do {
                 intervals.append(
-                    Interval(tag: tag, start: start - startTime, length: length, histogram: try histogram(compressed: Array(bytes))))
+                    Interval(tag: tag, start: start - startTime, length: length, histogram: try histogram(compressed: Array(bytes)))
+                )
             } catch {
                 throw IntervalLogError(line: number + 1, reason: "\(error)")
             }

@@ -120,7 +120,8 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
         let attempt = self.attempt
         let bound = NIOLoopBound(self, eventLoop: loop)
         plan.connector.open(
-            requestID, loop,
+            requestID,
+            loop,
             { channel in
                 guard bound.value.attempt == attempt else { return }
                 bound.value.channel = channel
@@ -158,7 +159,9 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
                     measures.recordStep(latency: LoadSessionStateMachine.seconds(latency), at: at)
                     if endsEpisode { measures.recordEpisode(at: at) }
                 }
-            }, at: now)
+            },
+            at: now
+        )
     }
 
     /// The session no longer holds its slot (it asked to close, or ended): counted before the
@@ -186,7 +189,9 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
                 if let slotWait { measures.recordSlotWait(LoadSessionStateMachine.seconds(slotWait), at: at) }
                 if reconnects > 0 { measures.recordReconnects(reconnects, at: at) }
                 if dropped { measures.recordDropped(at: at) }
-            }, at: now)
+            },
+            at: now
+        )
         plan.progress?.sessionEnded(row.requestID, success: row.success)
         // A refill replaces this episode before its slot is given back, so the run never
         // looks finished in between.
@@ -217,11 +222,20 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
     ///
     /// - Parameter reserved: the run counted this session in ``SessionRows/reserve(_:)``.
     package static func start(
-        _ plan: SessionPlan, requestID: Int, reserved: Bool, loop: any EventLoop, startedAt: ContinuousClock.Instant
+        _ plan: SessionPlan,
+        requestID: Int,
+        reserved: Bool,
+        loop: any EventLoop,
+        startedAt: ContinuousClock.Instant
     ) {
         let started = plan.rows.start(reserved: reserved) { slot in
             let session = LoadSessionHandler(
-                plan: plan, slot: slot, requestID: requestID, loop: loop, startedAt: startedAt)
+                plan: plan,
+                slot: slot,
+                requestID: requestID,
+                loop: loop,
+                startedAt: startedAt
+            )
             return NIOLoopBound(session, eventLoop: loop)
         }
         started?.value.begin()

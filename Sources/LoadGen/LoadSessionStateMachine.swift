@@ -247,7 +247,8 @@ package struct LoadSessionStateMachine {
         guard until - start <= retry.maxSlotWait else {
             return fail(
                 SessionFailure(failure.kind, "no slot within --max-slot-wait \(Self.seconds(retry.maxSlotWait))s: \(failure.message)"),
-                now: now)
+                now: now
+            )
         }
         state = .backingOff(until: until)
         return .disconnect

@@ -37,8 +37,12 @@ public struct ProfileRun: Sendable {
     public var driver: SessionDriver
 
     public init(
-        endpoints: [ServerEndpoint], sessions: Int, profile: Profile, duration: Duration,
-        window: Duration = .seconds(10), driver: SessionDriver
+        endpoints: [ServerEndpoint],
+        sessions: Int,
+        profile: Profile,
+        duration: Duration,
+        window: Duration = .seconds(10),
+        driver: SessionDriver
     ) {
         precondition(!endpoints.isEmpty, "a run needs a server")
         self.endpoints = endpoints
@@ -71,15 +75,26 @@ public struct ProfileRun: Sendable {
         case .oversubscribe(let backoff, let maxSlotWait):
             refills = true
             script.capacityRetry = SessionScript.CapacityRetry(
-                backoff: backoff, maxSlotWait: .nanoseconds(maxSlotWait.nanoseconds))
+                backoff: backoff,
+                maxSlotWait: .nanoseconds(maxSlotWait.nanoseconds)
+            )
         case .hold(let interval):
             script.stepsPerEpisode = nil
             script.workload.think = .constant(interval.seconds)
         }
         let (results, measures) = await driver.runWebSocketSessions(
-            count: sessions, firstID: 0, endpoints: endpoints, schedule: nil, script: script, refills: refills,
-            window: window.seconds)
+            count: sessions,
+            firstID: 0,
+            endpoints: endpoints,
+            schedule: nil,
+            script: script,
+            refills: refills,
+            window: window.seconds
+        )
         return Outcome(
-            results: results, wallTime: (clock.now - start).seconds, measures: measures ?? LoadMeasures(window: window.seconds))
+            results: results,
+            wallTime: (clock.now - start).seconds,
+            measures: measures ?? LoadMeasures(window: window.seconds)
+        )
     }
 }

@@ -53,7 +53,9 @@ enum ReplyJudge {
     static func toolResponse(_ response: JSONValue) throws {
         if let error = response["error"] {
             throw SessionFailure(
-                .mcpError, "JSON-RPC error \(error["code"].map { "\($0)" } ?? "?"): \(error["message"]?.stringValue ?? "\(error)")")
+                .mcpError,
+                "JSON-RPC error \(error["code"].map { "\($0)" } ?? "?"): \(error["message"]?.stringValue ?? "\(error)")"
+            )
         }
         guard response["result"] != nil else {
             throw SessionFailure(.invalidReply, "not a JSON-RPC response: \(String(describing: response).prefix(300))")
@@ -63,6 +65,7 @@ enum ReplyJudge {
     private static func serverError(_ reply: JSONValue, _ text: String) -> SessionFailure {
         SessionFailure(
             FailureKind(rawValue: reply["data"]?["code"]?.stringValue ?? "UNKNOWN_ERROR"),
-            reply["data"]?["message"]?.stringValue ?? text)
+            reply["data"]?["message"]?.stringValue ?? text
+        )
     }
 }

@@ -72,10 +72,14 @@ public final class RunProgress: @unchecked Sendable {
             if since > 0 && since < oldest { oldest = since }
         }
         return Snapshot(
-            label: label, sessions: sessions, started: started.load(ordering: .relaxed),
-            answered: answered.load(ordering: .relaxed), failed: failed.load(ordering: .relaxed),
+            label: label,
+            sessions: sessions,
+            started: started.load(ordering: .relaxed),
+            answered: answered.load(ordering: .relaxed),
+            failed: failed.load(ordering: .relaxed),
             elapsed: now - origin,
-            slowestOpen: oldest == .max ? nil : now - (origin + .nanoseconds(oldest - 1)))
+            slowestOpen: oldest == .max ? nil : now - (origin + .nanoseconds(oldest - 1))
+        )
     }
 
     /// The counts at one moment.

@@ -7,10 +7,11 @@ import NIOSSL
 /// channel before it connects and `upgraded` once the session's handler may be added, and its
 /// future succeeds once the session may write.
 package struct SessionConnector: Sendable {
-    package typealias Open = @Sendable (
-        _ requestID: Int, _ loop: any EventLoop, _ created: @escaping @Sendable (any Channel) -> Void,
-        _ upgraded: @escaping @Sendable (any Channel) throws -> Void
-    ) -> EventLoopFuture<Void>
+    package typealias Open =
+        @Sendable (
+            _ requestID: Int, _ loop: any EventLoop, _ created: @escaping @Sendable (any Channel) -> Void,
+            _ upgraded: @escaping @Sendable (any Channel) throws -> Void
+        ) -> EventLoopFuture<Void>
 
     package let open: Open
 
@@ -22,7 +23,9 @@ package struct SessionConnector: Sendable {
     /// own where the server is on loopback (127.0.0.1–254: each has its own ephemeral ports, so
     /// the TIME_WAIT sockets earlier runs leave do not run the ports out for later ones).
     static func webSocket(
-        endpoints: [ServerEndpoint], configuration: WebSocketConnection.Configuration, tls: TLSConfiguration?
+        endpoints: [ServerEndpoint],
+        configuration: WebSocketConnection.Configuration,
+        tls: TLSConfiguration?
     ) -> SessionConnector {
         let sslContexts = endpoints.map { endpoint in
             Result { try WebSocketChannel.sslContext(for: endpoint, tls: tls) }
@@ -43,9 +46,14 @@ package struct SessionConnector: Sendable {
             }
             let addresses = sourceAddresses[index]
             return WebSocketChannel.open(
-                to: endpoints[index], configuration: configuration, sslContext: sslContext,
-                localAddress: addresses.isEmpty ? nil : addresses[requestID % addresses.count], on: loop,
-                created: created, upgraded: upgraded)
+                to: endpoints[index],
+                configuration: configuration,
+                sslContext: sslContext,
+                localAddress: addresses.isEmpty ? nil : addresses[requestID % addresses.count],
+                on: loop,
+                created: created,
+                upgraded: upgraded
+            )
         }
     }
 }

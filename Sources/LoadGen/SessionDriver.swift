@@ -30,8 +30,15 @@ public struct SessionDriver: Sendable {
     public var seed: UInt64
 
     public init(
-        mode: LoadMode, wait: Double, timeout: Duration, batchSize: Int, hardware: String,
-        tls: TLSConfiguration? = nil, progress: RunProgress? = nil, workload: Workload = .benchmark, seed: UInt64 = 0
+        mode: LoadMode,
+        wait: Double,
+        timeout: Duration,
+        batchSize: Int,
+        hardware: String,
+        tls: TLSConfiguration? = nil,
+        progress: RunProgress? = nil,
+        workload: Workload = .benchmark,
+        seed: UInt64 = 0
     ) {
         self.workload = workload.waiting(wait)
         self.seed = seed
@@ -49,7 +56,10 @@ public struct SessionDriver: Sendable {
     ///   connect and total latencies are measured from then, so a late start counts against the
     ///   server instead of hiding (no coordinated omission). Default: now.
     public func run(
-        requestID: Int, endpoint: ServerEndpoint, http: HTTPClient?, scheduledStart: ContinuousClock.Instant? = nil
+        requestID: Int,
+        endpoint: ServerEndpoint,
+        http: HTTPClient?,
+        scheduledStart: ContinuousClock.Instant? = nil
     ) async -> SessionResult {
         switch mode {
         case .ws:
@@ -67,8 +77,13 @@ public struct SessionDriver: Sendable {
 
     private func interruptedRow(requestID: Int) -> SessionResult {
         var row = SessionResult(
-            requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait, batchSize: batchSize,
-            hardware: hardware)
+            requestID: requestID,
+            mode: mode,
+            timestamp: Timestamp.now(),
+            waitRequested: wait,
+            batchSize: batchSize,
+            hardware: hardware
+        )
         row.errorType = .interrupted
         row.errorMessage = "run interrupted"
         return row
@@ -77,12 +92,18 @@ public struct SessionDriver: Sendable {
     /// What every session shares: one row, timed from the (scheduled) start; a failure is
     /// classified, and its phase latencies are 0, as in the seed — only its total is kept.
     private func row(
-        requestID: Int, scheduledStart: ContinuousClock.Instant?,
+        requestID: Int,
+        scheduledStart: ContinuousClock.Instant?,
         _ body: (inout SessionResult, ContinuousClock.Instant) async throws -> Void
     ) async -> SessionResult {
         var row = SessionResult(
-            requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait,
-            batchSize: batchSize, hardware: hardware)
+            requestID: requestID,
+            mode: mode,
+            timestamp: Timestamp.now(),
+            waitRequested: wait,
+            batchSize: batchSize,
+            hardware: hardware
+        )
         let start = scheduledStart ?? ContinuousClock.now
         progress?.sessionStarted(requestID, at: start)
         do {

@@ -45,7 +45,10 @@ public struct SessionFailure: Error, Sendable, Equatable, CustomStringConvertibl
             // NIOSSL exposes no verification result, only BoringSSL's text; a failed handshake
             // is the case where trust is the usual cause, so the hint goes with the kind.
             if case .handshakeFailed = tls {
-                return SessionFailure(.tlsError, "TLS handshake failed (a self-signed server? pass --cacert FILE, or --insecure for a test server): \(text)")
+                return SessionFailure(
+                    .tlsError,
+                    "TLS handshake failed (a self-signed server? pass --cacert FILE, or --insecure for a test server): \(text)"
+                )
             }
             return SessionFailure(.tlsError, text)
         }

@@ -26,8 +26,15 @@ package final class SessionPlan: Sendable {
 
     /// - Parameter firstRefillID: the request id of the first session started as a refill.
     package init(
-        script: SessionScript, connector: SessionConnector, rows: SessionRows, measures: RunMeasures?,
-        progress: RunProgress?, batchSize: Int, hardware: String, refills: Bool = false, firstRefillID: Int = 0
+        script: SessionScript,
+        connector: SessionConnector,
+        rows: SessionRows,
+        measures: RunMeasures?,
+        progress: RunProgress?,
+        batchSize: Int,
+        hardware: String,
+        refills: Bool = false,
+        firstRefillID: Int = 0
     ) {
         self.script = script
         self.connector = connector
@@ -65,7 +72,12 @@ package final class SessionPlan: Sendable {
     /// A new row for session `requestID`.
     func row(requestID: Int) -> SessionResult {
         SessionResult(
-            requestID: requestID, mode: .ws, timestamp: Timestamp.now(),
-            waitRequested: script.workload.benchmarkWait ?? 0, batchSize: batchSize, hardware: hardware)
+            requestID: requestID,
+            mode: .ws,
+            timestamp: Timestamp.now(),
+            waitRequested: script.workload.benchmarkWait ?? 0,
+            batchSize: batchSize,
+            hardware: hardware
+        )
     }
 }

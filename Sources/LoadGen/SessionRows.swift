@@ -30,7 +30,8 @@ package final class SessionRows: Sendable {
     /// Gives a new session a slot and records it as live; `nil` (and its reservation given
     /// up) when the run was interrupted.
     func start(
-        reserved: Bool, _ make: (_ slot: Int) -> NIOLoopBound<LoadSessionHandler>
+        reserved: Bool,
+        _ make: (_ slot: Int) -> NIOLoopBound<LoadSessionHandler>
     ) -> NIOLoopBound<LoadSessionHandler>? {
         let (session, waiter) = state.withLock { state -> (NIOLoopBound<LoadSessionHandler>?, CheckedContinuation<Void, Never>?) in
             guard !state.interrupted else { return (nil, reserved ? Self.giveUp(1, &state) : nil) }

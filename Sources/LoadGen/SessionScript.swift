@@ -36,7 +36,15 @@ package struct SessionScript: Sendable {
     /// A session of one episode of `workload.steps` steps with no duration (bursts, open model).
     package static func oneEpisode(_ workload: Workload, timeout: TimeAmount, seed: UInt64 = 0) -> SessionScript {
         SessionScript(
-            workload: workload, stepsPerEpisode: workload.steps, repeatsEpisodes: false, connectTimeout: timeout,
-            replyTimeout: timeout, closeTimeout: min(timeout, .seconds(5)), capacityRetry: nil, runEnd: nil, seed: seed)
+            workload: workload,
+            stepsPerEpisode: workload.steps,
+            repeatsEpisodes: false,
+            connectTimeout: timeout,
+            replyTimeout: timeout,
+            closeTimeout: min(timeout, .seconds(5)),
+            capacityRetry: nil,
+            runEnd: nil,
+            seed: seed
+        )
     }
 }

@@ -42,10 +42,20 @@ public struct SweepPlan: Sendable {
     public var window: Duration
 
     public init(
-        endpoints: [ServerEndpoint], url: String, modes: [LoadMode] = [.ws], requestsGrid: [Int], waitGrid: [Double],
-        repetitions: Int = 1, timeout: Duration = .seconds(120), hardware: String = "cpu-basic",
-        pause: Duration = .milliseconds(500), tls: TLSConfiguration? = nil, pattern: LoadPattern = .burst,
-        workload: Workload = .benchmark, seed: UInt64 = 0, window: Duration = .seconds(10)
+        endpoints: [ServerEndpoint],
+        url: String,
+        modes: [LoadMode] = [.ws],
+        requestsGrid: [Int],
+        waitGrid: [Double],
+        repetitions: Int = 1,
+        timeout: Duration = .seconds(120),
+        hardware: String = "cpu-basic",
+        pause: Duration = .milliseconds(500),
+        tls: TLSConfiguration? = nil,
+        pattern: LoadPattern = .burst,
+        workload: Workload = .benchmark,
+        seed: UInt64 = 0,
+        window: Duration = .seconds(10)
     ) {
         self.workload = workload
         self.seed = seed
@@ -115,7 +125,8 @@ public struct SweepPlan: Sendable {
     ///   sweep; errors writing results.
     @discardableResult
     public func run(
-        writer: ResultsWriter?, resume: Bool = false,
+        writer: ResultsWriter?,
+        resume: Bool = false,
         onRunStart: (_ progress: RunProgress) -> Void = { _ in },
         onRun: (_ index: Int, _ total: Int, _ outcome: RunOutcome) -> Void = { _, _, _ in }
     ) async throws -> [RunSummary] {
@@ -125,12 +136,14 @@ public struct SweepPlan: Sendable {
             guard saved.runs == state.runs else {
                 throw SweepStateError(
                     path: writer.directory.path,
-                    reason: "--resume: holds a different sweep (\(saved.runs.count) runs: \(saved.runs.prefix(3).joined(separator: ", "))…)")
+                    reason: "--resume: holds a different sweep (\(saved.runs.count) runs: \(saved.runs.prefix(3).joined(separator: ", "))…)"
+                )
             }
             guard saved.sentWorkload == state.sentWorkload else {
                 throw SweepStateError(
                     path: writer.directory.path,
-                    reason: "--resume: holds a sweep of workload '\(saved.sentWorkload)', this run sends '\(state.sentWorkload)'")
+                    reason: "--resume: holds a sweep of workload '\(saved.sentWorkload)', this run sends '\(state.sentWorkload)'"
+                )
             }
             state = saved
             state.interruptedRun = nil
@@ -152,19 +165,34 @@ public struct SweepPlan: Sendable {
                     try await Task.sleep(for: pause)
                 } catch {
                     throw SweepInterrupted(
-                        finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: nil, rowsWritten: 0,
-                        summaries: summaries)
+                        finishedRuns: state.finished.count,
+                        totalRuns: runs.count,
+                        interruptedRun: nil,
+                        rowsWritten: 0,
+                        summaries: summaries
+                    )
                 }
             }
             ranOne = true
             let progress = RunProgress(
                 sessions: run.sessions,
                 label: SweepReport.runLabel(
-                    mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition, index: index + 1,
-                    total: runs.count))
+                    mode: run.mode,
+                    sessions: run.sessions,
+                    wait: run.wait,
+                    repetition: run.repetition,
+                    index: index + 1,
+                    total: runs.count
+                )
+            )
             onRunStart(progress)
             let outcome = await self.run(
-                mode: run.mode, sessions: run.sessions, wait: run.wait, repetition: run.repetition, progress: progress)
+                mode: run.mode,
+                sessions: run.sessions,
+                wait: run.wait,
+                repetition: run.repetition,
+                progress: progress
+            )
             if Task.isCancelled {
                 if let writer {
                     try state.beginWrite(writer)
@@ -174,8 +202,12 @@ public struct SweepPlan: Sendable {
                     try state.save(to: writer.directory)
                 }
                 throw SweepInterrupted(
-                    finishedRuns: state.finished.count, totalRuns: runs.count, interruptedRun: index,
-                    rowsWritten: outcome.results.count, summaries: summaries)
+                    finishedRuns: state.finished.count,
+                    totalRuns: runs.count,
+                    interruptedRun: index,
+                    rowsWritten: outcome.results.count,
+                    summaries: summaries
+                )
             }
             if let writer {
                 try state.beginWrite(writer)
@@ -194,11 +226,23 @@ public struct SweepPlan: Sendable {
     }
 
     private func run(
-        mode: LoadMode, sessions: Int, wait: Double, repetition: Int, progress: RunProgress
+        mode: LoadMode,
+        sessions: Int,
+        wait: Double,
+        repetition: Int,
+        progress: RunProgress
     ) async -> RunOutcome {
         let driver = SessionDriver(
-            mode: mode, wait: wait, timeout: timeout, batchSize: sessions, hardware: hardware, tls: tls,
-            progress: progress, workload: workload, seed: seed)
+            mode: mode,
+            wait: wait,
+            timeout: timeout,
+            batchSize: sessions,
+            hardware: hardware,
+            tls: tls,
+            progress: progress,
+            workload: workload,
+            seed: seed
+        )
         let results: [SessionResult]
         let wallTime: Double
         var measures: LoadMeasures?
@@ -207,18 +251,32 @@ public struct SweepPlan: Sendable {
             (results, wallTime) = await Burst(endpoints: endpoints, sessions: sessions, driver: driver).run()
         case .openModel(let rate, let duration):
             (results, wallTime) = await OpenModelRun(
-                endpoints: endpoints, arrivalRate: rate, duration: duration, driver: driver
+                endpoints: endpoints,
+                arrivalRate: rate,
+                duration: duration,
+                driver: driver
             ).run()
         case .profile(let profile, let duration):
             let outcome = await ProfileRun(
-                endpoints: endpoints, sessions: sessions, profile: profile, duration: duration, window: window,
+                endpoints: endpoints,
+                sessions: sessions,
+                profile: profile,
+                duration: duration,
+                window: window,
                 driver: driver
             ).run()
             (results, wallTime, measures) = (outcome.results, outcome.wallTime, outcome.measures)
         }
         var summary = RunSummary(
-            results: results, mode: mode, url: url, numRequests: results.count, waitSeconds: wait,
-            repetition: repetition, totalWallTime: wallTime, hardware: hardware)
+            results: results,
+            mode: mode,
+            url: url,
+            numRequests: results.count,
+            waitSeconds: wait,
+            repetition: repetition,
+            totalWallTime: wallTime,
+            hardware: hardware
+        )
         summary.measures = measures
         return RunOutcome(summary: summary, results: results)
     }

@@ -36,14 +36,16 @@ public struct SweepChecks: Sendable, Equatable {
             var violations: [String] = []
             if let minSuccess, s.successRate < minSuccess {
                 violations.append(
-                    "\(Self.name(s)): success \(SweepReport.format(s.successRate * 100, 1))% < \(SweepReport.format(minSuccess * 100, 1))%")
+                    "\(Self.name(s)): success \(SweepReport.format(s.successRate * 100, 1))% < \(SweepReport.format(minSuccess * 100, 1))%"
+                )
             }
             if let maxP99, s.successful > 0, s.totalP99 > maxP99 {
                 violations.append("\(Self.name(s)): p99 \(SweepReport.format(s.totalP99, 3))s > \(SweepReport.format(maxP99, 3))s")
             }
             if let maxP99, s.successful == 0 {
                 violations.append(
-                    "\(Self.name(s)): p99 not measured (no session succeeded), limit \(SweepReport.format(maxP99, 3))s")
+                    "\(Self.name(s)): p99 not measured (no session succeeded), limit \(SweepReport.format(maxP99, 3))s"
+                )
             }
             if requireHosts, let shortfall = hostShortfall(s) { violations.append(shortfall) }
             return violations

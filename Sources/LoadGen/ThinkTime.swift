@@ -42,7 +42,8 @@ public struct ThinkTime: Sendable, Equatable, CustomStringConvertible {
             guard values.count == count, values.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
                 throw WorkloadError(
                     flag: "--think",
-                    reason: "'\(spec)': expected SECONDS, exp:MEAN, uniform:LO,HI or lognormal:MEDIAN,SIGMA with finite numbers ≥ 0")
+                    reason: "'\(spec)': expected SECONDS, exp:MEAN, uniform:LO,HI or lognormal:MEDIAN,SIGMA with finite numbers ≥ 0"
+                )
             }
             return values
         }
@@ -63,7 +64,9 @@ public struct ThinkTime: Sendable, Equatable, CustomStringConvertible {
             distribution = .logNormal(median: values[0], sigma: values[1])
         default:
             throw WorkloadError(
-                flag: "--think", reason: "'\(spec)': unknown distribution '\(parts[0])' (exp, uniform, lognormal)")
+                flag: "--think",
+                reason: "'\(spec)': unknown distribution '\(parts[0])' (exp, uniform, lognormal)"
+            )
         }
     }
 

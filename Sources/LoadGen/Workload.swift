@@ -111,8 +111,13 @@ extension Workload {
     ///
     /// - Throws: ``WorkloadError`` naming the flag whose value cannot be used.
     public static func parse(
-        action: String?, actionFileContents: String?, tool: String?, arguments: String?, steps: Int,
-        wait: Double = 1, think: String? = nil
+        action: String?,
+        actionFileContents: String?,
+        tool: String?,
+        arguments: String?,
+        steps: Int,
+        wait: Double = 1,
+        think: String? = nil
     ) throws(WorkloadError) -> Workload {
         let think = try think.map { spec throws(WorkloadError) in try ThinkTime(parsing: spec) } ?? .none
         if [action, actionFileContents, tool].compactMap({ $0 }).count > 1 {

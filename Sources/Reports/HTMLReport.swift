@@ -1,5 +1,5 @@
-import Charts
 import BenchResults
+import Charts
 
 /// The report as one self-contained HTML page: inline CSS and SVG, no scripts, fonts or
 /// network, so it can be mailed, attached to CI and opened anywhere.
@@ -53,7 +53,8 @@ public enum HTMLReport {
     /// Where each line of the report comes from.
     public static func sourcesTable(_ report: Report) -> ReportTable {
         ReportTable(
-            title: "Sources", columns: ["Name", "Kind", "From", "Workload", "Cores", "Description"],
+            title: "Sources",
+            columns: ["Name", "Kind", "From", "Workload", "Cores", "Description"],
             rows: report.sources.map { source in
                 let (kind, from): (String, String)
                 switch source.origin {
@@ -65,6 +66,7 @@ public enum HTMLReport {
                     source.name, kind, from, source.workload ?? "not recorded", source.cores.map(String.init) ?? Format.notMeasured,
                     source.description ?? "",
                 ]
-            })
+            }
+        )
     }
 }

@@ -49,7 +49,9 @@ public struct Report: Sendable {
         }
         return ReportTable(
             title: "Results summary (figures at the max batch)",
-            columns: ["Infrastructure", "Mode", "wait_s", "Max Batch (95%+)", "p99 Latency", "Success %", "RPS"], rows: rows)
+            columns: ["Infrastructure", "Mode", "wait_s", "Max Batch (95%+)", "p99 Latency", "Success %", "RPS"],
+            rows: rows
+        )
     }
 
     /// The seed log's "Scaling Behavior": every batch of every (mode, wait).
@@ -66,8 +68,10 @@ public struct Report: Sendable {
             }
         }
         return ReportTable(
-            title: "Scaling behaviour", columns: ["Infrastructure", "Mode", "wait_s", "Batch Size", "Success Rate", "p99 Latency", "Notes"],
-            rows: rows)
+            title: "Scaling behaviour",
+            columns: ["Infrastructure", "Mode", "wait_s", "Batch Size", "Success Rate", "p99 Latency", "Notes"],
+            rows: rows
+        )
     }
 
     /// Connect, reset, step and total latency, p50 and p99, per batch.
@@ -83,9 +87,12 @@ public struct Report: Sendable {
         }
         return ReportTable(
             title: "Latency breakdown (seconds; p99 is the worst repetition's)",
-            columns: ["Infrastructure", "Mode", "wait_s", "Batch", "connect p50", "connect p99", "reset p50", "reset p99",
-                "step p50", "step p99", "total p50", "total p99"],
-            rows: rows)
+            columns: [
+                "Infrastructure", "Mode", "wait_s", "Batch", "connect p50", "connect p99", "reset p50", "reset p99",
+                "step p50", "step p99", "total p50", "total p99",
+            ],
+            rows: rows
+        )
     }
 
     public var tables: [ReportTable] { [resultsSummary, scalingBehavior, latencyBreakdown] }

@@ -31,15 +31,21 @@ public struct ReportFigures: Sendable {
     public var scalingCurves: Figure {
         let panels = report.keys.map { key in
             LineChart(
-                title: "Success rate vs batch size (\(Self.panelLabel(key)))", xTitle: "Batch size (concurrent sessions, log2)",
-                yTitle: "Success (%)", yDomain: 0...105, series: successSeries(report.sources, key),
+                title: "Success rate vs batch size (\(Self.panelLabel(key)))",
+                xTitle: "Batch size (concurrent sessions, log2)",
+                yTitle: "Success (%)",
+                yDomain: 0...105,
+                series: successSeries(report.sources, key),
                 references: [.init(y: 95, label: "95%")]
             ).svg()
         }
         return Figure(
-            id: "fig-scaling-curves", title: "(a) Scaling curves",
-            caption: "Mean success over repetitions; dashed: the 95 % line max batch is judged by. Sources giving only words (\"91-94%\") are left out.",
-            panels: panels)
+            id: "fig-scaling-curves",
+            title: "(a) Scaling curves",
+            caption:
+                "Mean success over repetitions; dashed: the 95 % line max batch is judged by. Sources giving only words (\"91-94%\") are left out.",
+            panels: panels
+        )
     }
 
     func successSeries(_ sources: [ReportSource], _ key: ReportSource.Key) -> [LineChart.Series] {
@@ -55,7 +61,9 @@ public struct ReportFigures: Sendable {
     public var maxBatch: Figure {
         let panels = report.keys.map { key in
             BarChart(
-                title: "Max batch, ≥ 95% success (\(Self.panelLabel(key)))", yTitle: "Max batch (log2)", yKind: .log2,
+                title: "Max batch, ≥ 95% success (\(Self.panelLabel(key)))",
+                yTitle: "Max batch (log2)",
+                yKind: .log2,
                 bars: report.sources.map { source in
                     switch source.maxBatch[key] {
                     case .some(.some(let batch)): .init(label: source.name, value: Double(batch), text: String(batch), color: color(source))
@@ -65,14 +73,20 @@ public struct ReportFigures: Sendable {
                 }
             ).svg()
         }
-        return Figure(id: "fig-max-batch", title: "(b) Max batch by infrastructure", caption: "Largest batch with mean success ≥ 95 %.", panels: panels)
+        return Figure(
+            id: "fig-max-batch",
+            title: "(b) Max batch by infrastructure",
+            caption: "Largest batch with mean success ≥ 95 %.",
+            panels: panels
+        )
     }
 
     /// (c) Max batch divided by the cores serving it.
     public var batchPerCore: Figure {
         let panels = report.keys.map { key in
             BarChart(
-                title: "Batch per core (\(Self.panelLabel(key)))", yTitle: "Max batch / cores",
+                title: "Batch per core (\(Self.panelLabel(key)))",
+                yTitle: "Max batch / cores",
                 bars: report.sources.map { source in
                     let batch = source.maxBatch[key] ?? nil
                     switch (batch, source.cores) {
@@ -89,8 +103,11 @@ public struct ReportFigures: Sendable {
             ).svg()
         }
         return Figure(
-            id: "fig-batch-per-core", title: "(c) Batch per core", caption: "Max batch divided by the cores serving (baseline's cores, or --cores for results).",
-            panels: panels)
+            id: "fig-batch-per-core",
+            title: "(c) Batch per core",
+            caption: "Max batch divided by the cores serving (baseline's cores, or --cores for results).",
+            panels: panels
+        )
     }
 
     /// (d) p99 total latency, rows = source × (mode, wait), columns = batch sizes.
@@ -98,19 +115,26 @@ public struct ReportFigures: Sendable {
         let rows = report.sources.flatMap { source in source.keys.filter { source.cells[$0] != nil }.map { (source, $0) } }
         let batches = Set(rows.flatMap { source, key in (source.cells[key] ?? [:]).keys }).sorted()
         let heatmap = Heatmap(
-            title: "p99 total latency (s) by infrastructure × batch size", xTitle: "Batch size",
-            rows: rows.map { "\($0.0.name) · \(Self.panelLabel($0.1))" }, columns: batches.map(String.init),
+            title: "p99 total latency (s) by infrastructure × batch size",
+            xTitle: "Batch size",
+            rows: rows.map { "\($0.0.name) · \(Self.panelLabel($0.1))" },
+            columns: batches.map(String.init),
             values: rows.map { source, key in batches.map { source.cells[key]?[$0]?.p99Total } },
-            format: { String(format: "%.2f", $0) })
+            format: { String(format: "%.2f", $0) }
+        )
         return Figure(
-            id: "fig-latency-heatmap", title: "(d) Latency heatmap",
-            caption: "p99 total session latency, worst repetition; grey “–”: not measured.", panels: [heatmap.svg()])
+            id: "fig-latency-heatmap",
+            title: "(d) Latency heatmap",
+            caption: "p99 total session latency, worst repetition; grey “–”: not measured.",
+            panels: [heatmap.svg()]
+        )
     }
 
     /// (e) Two sources side by side: success and p99 against batch size, at the (mode, wait)
     /// they share with the most points.
     public var comparison: Figure {
-        let id = "fig-comparison", title = "(e) Single- vs multi-node comparison"
+        let id = "fig-comparison"
+        let title = "(e) Single- vs multi-node comparison"
         guard let (first, second) = report.comparison else {
             return Figure(id: id, title: title, caption: "Needs two sources.", panels: [])
         }
@@ -125,18 +149,30 @@ public struct ReportFigures: Sendable {
         }
         let label = "\(first.name) vs \(second.name), \(Self.panelLabel(key))"
         return Figure(
-            id: id, title: title, caption: "Choose the two with --compare A,B.",
+            id: id,
+            title: title,
+            caption: "Choose the two with --compare A,B.",
             panels: [
                 LineChart(
-                    title: "Success: \(label)", xTitle: "Batch size (log2)", yTitle: "Success (%)", yDomain: 0...105,
-                    series: successSeries(pair, key), references: [.init(y: 95, label: "95%")], legendWidth: 130,
+                    title: "Success: \(label)",
+                    xTitle: "Batch size (log2)",
+                    yTitle: "Success (%)",
+                    yDomain: 0...105,
+                    series: successSeries(pair, key),
+                    references: [.init(y: 95, label: "95%")],
+                    legendWidth: 130,
                     frame: Self.comparisonFrame
                 ).svg(),
                 LineChart(
-                    title: "p99 total: \(label)", xTitle: "Batch size (log2)", yTitle: "p99 total latency (s)", series: latency,
-                    legendWidth: 130, frame: Self.comparisonFrame
+                    title: "p99 total: \(label)",
+                    xTitle: "Batch size (log2)",
+                    yTitle: "p99 total latency (s)",
+                    series: latency,
+                    legendWidth: 130,
+                    frame: Self.comparisonFrame
                 ).svg(),
-            ])
+            ]
+        )
     }
 
     /// Narrower than the default, so the two panels sit side by side on a 1400 px page.

@@ -1,5 +1,5 @@
-import Foundation
 import BenchResults
+import Foundation
 
 /// One line in the report's figures: a fresh results directory or a checked-in baseline, reduced
 /// to the same per-(mode, wait, batch) figures. What a source does not give stays `nil` and is
@@ -88,8 +88,11 @@ public struct ReportSource: Sendable, Equatable {
         var cells: [Key: [Int: Cell]] = [:]
         for expected in baseline.cases {
             cells[Key(mode: expected.mode, wait: expected.waitSeconds), default: [:]][expected.batchSize] = Cell(
-                successRate: expected.successRate, successText: expected.successRateText, p99Total: expected.p99Total,
-                note: expected.note)
+                successRate: expected.successRate,
+                successText: expected.successRateText,
+                p99Total: expected.p99Total,
+                note: expected.note
+            )
         }
         self.cells = cells
         maxBatch = Dictionary(baseline.maxBatch.map { (Key(mode: $0.mode, wait: $0.waitSeconds), $0.maxBatch) }, uniquingKeysWith: { a, _ in a })
@@ -104,10 +107,17 @@ public struct ReportSource: Sendable, Equatable {
             guard !values.isEmpty, values.contains(where: { $0.p99 > 0 }) else { return nil }
             return Phase(p50: values.map(\.p50).reduce(0, +) / Double(values.count), p99: values.map(\.p99).max() ?? 0)
         }
-        let total: Phase? = served.isEmpty
+        let total: Phase? =
+            served.isEmpty
             ? nil : Phase(p50: served.map(\.totalP50).reduce(0, +) / Double(served.count), p99: runs.worstServedP99 ?? 0)
         return Cell(
-            successRate: runs.meanSuccessRate, connect: phase(\.connect), reset: phase(\.reset), step: phase(\.step), total: total,
-            p99Total: runs.worstServedP99, requestsPerSecond: runs.map(\.requestsPerSecond).reduce(0, +) / Double(runs.count))
+            successRate: runs.meanSuccessRate,
+            connect: phase(\.connect),
+            reset: phase(\.reset),
+            step: phase(\.step),
+            total: total,
+            p99Total: runs.worstServedP99,
+            requestsPerSecond: runs.map(\.requestsPerSecond).reduce(0, +) / Double(runs.count)
+        )
     }
 }

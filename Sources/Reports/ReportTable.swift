@@ -22,9 +22,10 @@ public struct ReportTable: Sendable, Equatable {
     public var html: String {
         let head = "<tr>" + columns.map { "<th>\(SVG.escape($0))</th>" }.joined() + "</tr>"
         let body = rows.map { row in
-            "<tr>" + row.map { cell in
-                cell == Format.notMeasured ? "<td class=\"not-measured\">\(cell)</td>" : "<td>\(SVG.escape(cell))</td>"
-            }.joined() + "</tr>"
+            "<tr>"
+                + row.map { cell in
+                    cell == Format.notMeasured ? "<td class=\"not-measured\">\(cell)</td>" : "<td>\(SVG.escape(cell))</td>"
+                }.joined() + "</tr>"
         }
         return (["<table>", "<thead>\(head)</thead>", "<tbody>"] + body + ["</tbody>", "</table>"]).joined(separator: "\n")
     }

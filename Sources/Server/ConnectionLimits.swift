@@ -28,8 +28,10 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// see no more reconnects than against the reference); as many connections as this
     /// process's descriptor limit allows, less ``reservedDescriptors``.
     public init(
-        requestHeadTimeout: Duration? = .seconds(10), keepAliveTimeout: Duration? = .seconds(60),
-        tlsHandshakeTimeout: Duration? = .seconds(10), maxConnections: Int = Self.descriptorBoundConnections()
+        requestHeadTimeout: Duration? = .seconds(10),
+        keepAliveTimeout: Duration? = .seconds(60),
+        tlsHandshakeTimeout: Duration? = .seconds(10),
+        maxConnections: Int = Self.descriptorBoundConnections()
     ) {
         self.requestHeadTimeout = requestHeadTimeout
         self.keepAliveTimeout = keepAliveTimeout

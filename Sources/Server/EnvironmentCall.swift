@@ -20,7 +20,10 @@ struct EnvironmentCall: @unchecked Sendable {
     private(set) var reply: ServerMessage?
 
     init(
-        message: ClientMessage, served: WebSocketSession.Served, sessionID: String?, mcp: MCPEndpoint,
+        message: ClientMessage,
+        served: WebSocketSession.Served,
+        sessionID: String?,
+        mcp: MCPEndpoint,
         metrics: ServerMetrics
     ) {
         self.message = message
@@ -40,16 +43,20 @@ struct EnvironmentCall: @unchecked Sendable {
             // The only reference while it runs, so a mutation does not copy it.
             served = .own(NoEnvironment())
             reply = await MessageDispatcher.answer(
-                message, session: &environment,
+                message,
+                session: &environment,
                 mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID, session: &session) },
-                stepTook: metrics.stepTook)
+                stepTook: metrics.stepTook
+            )
             served = .own(environment)
         case .attached(_, let shared):
             reply = await shared.use { session in
                 await MessageDispatcher.answer(
-                    message, session: &session,
+                    message,
+                    session: &session,
                     mcp: { request, session in await mcp.answer(webSocketRequest: request, ownID: ownID, session: &session) },
-                    stepTook: metrics.stepTook)
+                    stepTook: metrics.stepTook
+                )
             }
         }
     }

@@ -9,7 +9,9 @@ struct FastAPIErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)

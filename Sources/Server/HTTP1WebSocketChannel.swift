@@ -54,20 +54,29 @@ struct HTTP1WebSocketChannel: ServerChildChannel, HTTPChannelHandler {
                         // Fragments are joined up to the message limit; beyond it the session closes with 1009.
                         try pipeline.addHandler(
                             NIOWebSocketFrameAggregator(
-                                minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,
-                                maxAccumulatedFrameSize: maxMessageBytes))
+                                minNonFinalFragmentSize: 0,
+                                maxAccumulatedFrameCount: 1 << 16,
+                                maxAccumulatedFrameSize: maxMessageBytes
+                            )
+                        )
                         try pipeline.addHandler(
                             WebSocketSessionHandler(
-                                services: services, attachTo: WebSocketSession.attachRequest(path: head.uri)))
+                                services: services,
+                                attachTo: WebSocketSession.attachRequest(path: head.uri)
+                            )
+                        )
                         return .webSocket
                     }
-                })
+                }
+            )
             let upgrade = NIOTypedHTTPServerUpgradeConfiguration(upgraders: [upgrader]) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
                     let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
                     return upgradeAttempted.value ? .failedUpgrade(http) : .http(http)
                 }
             }

@@ -45,7 +45,9 @@ package struct HTTPRoutes {
     ///
     /// - Throws: ``ValidationFailure``, answered 422 by ``FastAPIErrorMiddleware``.
     package static func reset(
-        body: JSONValue?, environment: HostedEnvironment, process: ServingProcess
+        body: JSONValue?,
+        environment: HostedEnvironment,
+        process: ServingProcess
     ) async throws -> ObservationEnvelope {
         let options = try ResetOptions(validatingBody: body)
         var session = try environment.session(for: process)
@@ -56,7 +58,9 @@ package struct HTTPRoutes {
     ///
     /// - Throws: ``ValidationFailure`` located under `body.action`, answered 422.
     package static func step(
-        body: JSONValue?, environment: HostedEnvironment, process: ServingProcess
+        body: JSONValue?,
+        environment: HostedEnvironment,
+        process: ServingProcess
     ) async throws -> ObservationEnvelope {
         guard let body else {
             throw ValidationFailure([ValidationIssue(type: "missing", loc: ["body"], msg: "Field required", input: nil)])
@@ -82,8 +86,12 @@ package struct HTTPRoutes {
         } catch {
             throw ValidationFailure([
                 ValidationIssue(
-                    type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: [:],
-                    ctx: ["error": .string(error.description)])
+                    type: "json_invalid",
+                    loc: ["body", 0],
+                    msg: "JSON decode error",
+                    input: [:],
+                    ctx: ["error": .string(error.description)]
+                )
             ])
         }
     }
@@ -105,7 +113,8 @@ struct MetricsRoute {
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(slots: slots, connections: connections))))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(slots: slots, connections: connections)))
+            )
         }
     }
 }
@@ -141,7 +150,8 @@ enum JSONResponse {
         Response(
             status: status,
             headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value)))
+        )
     }
 
     private static func respond(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response {

@@ -42,14 +42,18 @@ struct LimitedConnectionChannel<Base: ServerChildChannel>: ServerChildChannel {
                 channel.eventLoop.makeCompletedFuture {
                     try Self.refuse(channel, limit: connections.limit, answering: answering)
                     return .refused(channel)
-                }, channel)
+                },
+                channel
+            )
         }
         channel.closeFuture.whenComplete { _ in connections.release() }
         let firstPhase: ConnectionDeadlineHandler.Phase = isTLS ? .tlsHandshake : .requestHead
         let setUp: EventLoopFuture<Value>
         do {
             try channel.pipeline.syncOperations.addHandler(
-                ConnectionDeadlineHandler(limits: limits, metrics: metrics, firstPhase: firstPhase), position: .first)
+                ConnectionDeadlineHandler(limits: limits, metrics: metrics, firstPhase: firstPhase),
+                position: .first
+            )
             setUp = base.setup(channel: channel, logger: logger).flatMapThrowing { value in
                 try ConnectionDeadlineHandler.attachWatches(to: channel.pipeline.syncOperations, tls: isTLS)
                 return .admitted(value)
@@ -93,11 +97,13 @@ struct LimitedConnectionChannel<Base: ServerChildChannel>: ServerChildChannel {
         var body = channel.allocator.buffer(capacity: 128)
         body.writeString(#"{"detail":"this server process holds its maximum of \#(limit) connections; retry later"}"#)
         let head = HTTPResponseHead(
-            version: .http1_1, status: .serviceUnavailable,
+            version: .http1_1,
+            status: .serviceUnavailable,
             headers: [
                 "Content-Type": "application/json", "Content-Length": String(body.readableBytes), "Connection": "close",
                 "Retry-After": "1",
-            ])
+            ]
+        )
         channel.write(HTTPServerResponsePart.head(head), promise: nil)
         channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil)
         channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in

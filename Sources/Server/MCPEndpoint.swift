@@ -26,7 +26,9 @@ struct MCPEndpoint: Sendable {
     /// The answer to a `{"type":"mcp"}` message on a socket whose session is `ownID` (owned or
     /// attached): session methods refer to that session, tools act on `session`.
     func answer(
-        webSocketRequest data: JSONValue, ownID: String, session: inout any EnvironmentSession
+        webSocketRequest data: JSONValue,
+        ownID: String,
+        session: inout any EnvironmentSession
     ) async -> JSONValue {
         let request: JSONRPCRequest
         switch JSONRPCRequest.parse(data) {
@@ -51,7 +53,8 @@ struct MCPEndpoint: Sendable {
                     // Strict: a socket's messages act on its own session only (no socket drives
                     // another session's environment, nor waits on it).
                     throw JSONRPCError.invalidParams(
-                        "session_id \(named) is not this WebSocket's session: mcp messages act on their own session")
+                        "session_id \(named) is not this WebSocket's session: mcp messages act on their own session"
+                    )
                 }
                 result = try await tools(request, &session)
             default:

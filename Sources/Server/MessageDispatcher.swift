@@ -10,7 +10,8 @@ package enum MessageDispatcher {
     ///   - mcp: answers a `{"type":"mcp"}` message's JSON-RPC request on this session.
     ///   - stepTook: told how long each step took (for the latency histogram).
     package static func answer(
-        _ text: String, session: inout any EnvironmentSession,
+        _ text: String,
+        session: inout any EnvironmentSession,
         mcp: (JSONValue, inout any EnvironmentSession) async -> JSONValue = { request, _ in
             JSONRPCResponse.error(id: request["id"] ?? .null, .noMCP)
         },
@@ -27,7 +28,8 @@ package enum MessageDispatcher {
 
     /// The reply to a decoded message, or `nil` for `close`.
     package static func answer(
-        _ message: ClientMessage, session: inout any EnvironmentSession,
+        _ message: ClientMessage,
+        session: inout any EnvironmentSession,
         mcp: (JSONValue, inout any EnvironmentSession) async -> JSONValue = { request, _ in
             JSONRPCResponse.error(id: request["id"] ?? .null, .noMCP)
         },
@@ -62,7 +64,9 @@ package enum MessageDispatcher {
     /// Starts `action` as a timed step; `nil` when the environment has no plan for its steps
     /// (then `answer` runs it). Replies as `answer` would.
     package static func beginTimedStep(
-        _ action: [String: JSONValue], session: inout any EnvironmentSession, started: ContinuousClock.Instant,
+        _ action: [String: JSONValue],
+        session: inout any EnvironmentSession,
+        started: ContinuousClock.Instant,
         stepTook: (Duration) -> Void = { _ in }
     ) -> TimedStepStart? {
         do {
@@ -76,7 +80,9 @@ package enum MessageDispatcher {
 
     /// Completes the timed step begun at `started`, once its wait is over.
     package static func finishTimedStep(
-        session: inout any EnvironmentSession, started: ContinuousClock.Instant, stepTook: (Duration) -> Void = { _ in }
+        session: inout any EnvironmentSession,
+        started: ContinuousClock.Instant,
+        stepTook: (Duration) -> Void = { _ in }
     ) -> ServerMessage {
         defer { stepTook(ContinuousClock.now - started) }
         do {
@@ -87,7 +93,8 @@ package enum MessageDispatcher {
     }
 
     private static func run(
-        _ operation: String, _ body: () async throws -> ObservationEnvelope
+        _ operation: String,
+        _ body: () async throws -> ObservationEnvelope
     ) async -> ServerMessage {
         do {
             return .observation(try await body())

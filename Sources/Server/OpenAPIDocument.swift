@@ -47,8 +47,12 @@ enum OpenAPIDocument {
     /// The routes this server serves: the simulation routes only outside production mode, the
     /// task API only for profiles that have it.
     private static func paths(
-        _ environment: HostedEnvironment, _ configuration: ServerConfiguration, action: JSONValue,
-        resetBody: JSONValue, stepBody: JSONValue, envelope: JSONValue
+        _ environment: HostedEnvironment,
+        _ configuration: ServerConfiguration,
+        action: JSONValue,
+        resetBody: JSONValue,
+        stepBody: JSONValue,
+        envelope: JSONValue
     ) -> [String: JSONValue] {
         var paths: [String: JSONValue] = [
             "/health": get("Health check", ["type": "object", "properties": ["status": ["type": "string"]]]),
@@ -74,12 +78,17 @@ enum OpenAPIDocument {
             paths["/{env_name}/tasks"] = post("Tasks of a split", body: body(), required: true, ["type": "object"])
             paths["/{env_name}/num_tasks"] = post("Number of tasks in a split", body: body(), required: true, ["type": "integer"])
             paths["/{env_name}/task"] = post(
-                "One task", body: body(["index": ["type": "integer"]], required: ["split", "index"]), required: true,
-                ["type": "object"])
+                "One task",
+                body: body(["index": ["type": "integer"]], required: ["split", "index"]),
+                required: true,
+                ["type": "object"]
+            )
             paths["/{env_name}/task_range"] = post(
                 "A range of tasks",
-                body: body(["start": ["type": ["integer", "null"]], "stop": ["type": ["integer", "null"]]]), required: true,
-                ["type": "object"])
+                body: body(["start": ["type": ["integer", "null"]], "stop": ["type": ["integer", "null"]]]),
+                required: true,
+                ["type": "object"]
+            )
         }
         return paths
     }

@@ -14,7 +14,8 @@ extension OpenEnvServer {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let service = try makeService { port in portContinuation.yield(port) }
         let services = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger))
+            configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger)
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // If the server cannot start, end the port stream so the caller fails instead of waiting.

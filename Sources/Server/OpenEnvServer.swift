@@ -62,7 +62,8 @@ public struct OpenEnvServer: Sendable {
             services.append(
                 WorkerProcesses(count: workers - 1, arguments: workerArguments, logger: logger) {
                     await ports.first { _ in true }
-                })
+                }
+            )
         }
         // Last, so that it is the first to stop accepting on shutdown (services stop in reverse).
         let scheme = configuration.tls == nil ? "http" : "https"
@@ -71,9 +72,11 @@ public struct OpenEnvServer: Sendable {
             try makeService { port in
                 portContinuation.yield(port)
                 ReadyLine(scheme: scheme, host: host, port: port, pid: Int(getpid())).print()
-            })
+            }
+        )
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
         try await group.run()
     }
 
@@ -89,18 +92,28 @@ public struct OpenEnvServer: Sendable {
         let router = Router()
         router.middlewares.add(FastAPIErrorMiddleware())
         let mcp = MCPEndpoint(
-            environment: environment, sessions: sessions, profile: configuration.protocolProfile,
-            process: { process.current })
+            environment: environment,
+            sessions: sessions,
+            profile: configuration.protocolProfile,
+            process: { process.current }
+        )
         HTTPRoutes(environment: environment, process: { process.current }, configuration: configuration, mcp: mcp)
             .add(to: router)
         MetricsRoute(metrics: metrics, slots: slots, connections: connections).add(to: router)
 
         let services = WebSocketSessionServices(
-            environment: environment, process: { process.current }, slots: slots, sessions: sessions, mcp: mcp,
-            metrics: metrics, configuration: configuration)
+            environment: environment,
+            process: { process.current },
+            slots: slots,
+            sessions: sessions,
+            mcp: mcp,
+            metrics: metrics,
+            configuration: configuration
+        )
         let http = HTTP1WebSocketChannel(
             responder: HTTPResponderAdapter(router: router, serverName: "openenv-swift", logger: logger).respond,
-            services: services)
+            services: services
+        )
         let onListening = { @Sendable (port: Int) in
             process.bound(to: port)
             await onServerRunning(port)
@@ -113,16 +126,28 @@ public struct OpenEnvServer: Sendable {
 
     private func limited<Child: ServerChildChannel>(_ child: Child, isTLS: Bool) -> LimitedConnectionChannel<Child> {
         LimitedConnectionChannel(
-            base: child, limits: configuration.connectionLimits, connections: connections, metrics: metrics, isTLS: isTLS)
+            base: child,
+            limits: configuration.connectionLimits,
+            connections: connections,
+            metrics: metrics,
+            isTLS: isTLS
+        )
     }
 
     private func listener<Child: ServerChildChannel>(
-        _ child: Child, onListening: @escaping @Sendable (Int) async -> Void
+        _ child: Child,
+        onListening: @escaping @Sendable (Int) async -> Void
     ) -> SharedPortListener<Child> {
         SharedPortListener(
-            child: child, host: configuration.host, port: configuration.port, backlog: configuration.backlog,
+            child: child,
+            host: configuration.host,
+            port: configuration.port,
+            backlog: configuration.backlog,
             reusePort: configuration.reusePort,
-            eventLoopThreads: configuration.eventLoopThreads, logger: logger, onListening: onListening)
+            eventLoopThreads: configuration.eventLoopThreads,
+            logger: logger,
+            onListening: onListening
+        )
     }
 
     private static func defaultLogger() -> Logger {

@@ -12,7 +12,9 @@ enum ReplyFrame {
     /// The frame, and the code of the error it carries, if any. A reply JSON cannot carry — an
     /// environment's NaN or infinity — is answered `EXECUTION_ERROR` instead: the session goes on.
     static func make(
-        _ reply: ServerMessage, profile: ProtocolProfile, allocator: ByteBufferAllocator
+        _ reply: ServerMessage,
+        profile: ProtocolProfile,
+        allocator: ByteBufferAllocator
     ) -> (WebSocketFrame, ErrorCode?) {
         var buffer = allocator.buffer(capacity: 256)
         buffer.moveWriterIndex(forwardBy: headerRoom)

@@ -60,7 +60,8 @@ public struct ServerOptions: ParsableArguments {
 
     @Option(
         name: .customLong("protocol"),
-        help: "OpenEnv wire protocol: openenv-0.10 (default) or openenv-0.3, or a release such as 0.5.0 (env OPENENV_PROTOCOL).")
+        help: "OpenEnv wire protocol: openenv-0.10 (default) or openenv-0.3, or a release such as 0.5.0 (env OPENENV_PROTOCOL)."
+    )
     public var protocolName: String?
 
     @Option(help: "production drops /reset, /step and /state; simulation keeps them (env OPENENV_MODE, default simulation).")
@@ -115,7 +116,10 @@ public struct ServerOptions: ParsableArguments {
                 configuration.tls = try ServerConfiguration.tls(certificateFile: tlsCert, keyFile: tlsKey)
             } catch {
                 throw ConfigurationError(
-                    name: "--tls-cert/--tls-key", value: "\(tlsCert), \(tlsKey)", expected: "readable PEM files (\(error))")
+                    name: "--tls-cert/--tls-key",
+                    value: "\(tlsCert), \(tlsKey)",
+                    expected: "readable PEM files (\(error))"
+                )
             }
         }
         // Workers share the cores: one event-loop thread per core per worker would oversubscribe them.
@@ -131,7 +135,8 @@ public struct ServerOptions: ParsableArguments {
         DescriptorLimit.raiseToHard()  // before the configuration derives its connection cap from it
         try await OpenEnvServer(configuration: try configuration(), environment: environment).run(
             workers: WorkerProcesses.isWorker ? 1 : workers,
-            workerArguments: Array(CommandLine.arguments.dropFirst()))
+            workerArguments: Array(CommandLine.arguments.dropFirst())
+        )
     }
 }
 

@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HummingbirdCore
 import Logging
 import NIOCore
 import NIOExtras
 import NIOPosix
 import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The accept loop of an OpenEnv server, bound with `SO_REUSEPORT` (when asked) so several worker processes
 /// can listen on one port and the kernel spreads connections among them (`--workers`).

@@ -31,7 +31,8 @@ struct TaskRoutes {
     }
 
     private func answer(
-        _ context: BasicRequestContext, _ call: (any EnvironmentTasks) async throws -> JSONValue
+        _ context: BasicRequestContext,
+        _ call: (any EnvironmentTasks) async throws -> JSONValue
     ) async throws -> Response {
         let name = context.parameters.get("env") ?? ""
         guard name.lowercased() == environment.name.lowercased() else {

@@ -77,7 +77,8 @@ final class WebSocketSession {
             return .refused(
                 .sessionError(
                     "Session \(sessionID) belongs to another WebSocket connection: only sessions created with openenv/session/create can be attached"
-                ))
+                )
+            )
         }
     }
 
@@ -123,7 +124,11 @@ final class WebSocketSession {
             defer { served = .own(environment) }
             let started = ContinuousClock.now
             switch MessageDispatcher.beginTimedStep(
-                action, session: &environment, started: started, stepTook: services.metrics.stepTook)
+                action,
+                session: &environment,
+                started: started,
+                stepTook: services.metrics.stepTook
+            )
             {
             case .wait(let wait)?:
                 timedStepStarted = started
@@ -146,7 +151,10 @@ final class WebSocketSession {
         served = .own(NoEnvironment())
         defer { served = .own(environment) }
         return MessageDispatcher.finishTimedStep(
-            session: &environment, started: timedStepStarted, stepTook: services.metrics.stepTook)
+            session: &environment,
+            started: timedStepStarted,
+            stepTook: services.metrics.stepTook
+        )
     }
 
     /// The connection went while the timed step waited: its time still counts.
@@ -163,7 +171,12 @@ final class WebSocketSession {
         case (.own, _): sessionID = nil
         }
         let call = EnvironmentCall(
-            message: message, served: served, sessionID: sessionID, mcp: services.mcp, metrics: services.metrics)
+            message: message,
+            served: served,
+            sessionID: sessionID,
+            mcp: services.mcp,
+            metrics: services.metrics
+        )
         if case .own = served { served = .own(NoEnvironment()) }
         return call
     }
@@ -218,8 +231,13 @@ package struct WebSocketSessionServices: Sendable {
     let configuration: ServerConfiguration
 
     init(
-        environment: HostedEnvironment, process: @escaping @Sendable () -> ServingProcess, slots: SessionSlots,
-        sessions: MCPSessions, mcp: MCPEndpoint, metrics: ServerMetrics, configuration: ServerConfiguration
+        environment: HostedEnvironment,
+        process: @escaping @Sendable () -> ServingProcess,
+        slots: SessionSlots,
+        sessions: MCPSessions,
+        mcp: MCPEndpoint,
+        metrics: ServerMetrics,
+        configuration: ServerConfiguration
     ) {
         self.environment = environment
         self.process = process
@@ -233,17 +251,27 @@ package struct WebSocketSessionServices: Sendable {
     /// The services of a server that has only `/ws` sessions, for driving a session handler
     /// without a server (tests).
     package init(
-        environment: HostedEnvironment, configuration: ServerConfiguration, slots: SessionSlots,
+        environment: HostedEnvironment,
+        configuration: ServerConfiguration,
+        slots: SessionSlots,
         metrics: ServerMetrics = ServerMetrics()
     ) {
         let process = ServingProcess(hostURL: "test:0")
         let sessions = MCPSessions(slots: slots, idleTimeout: configuration.sessionTimeout)
         self.init(
-            environment: environment, process: { process }, slots: slots, sessions: sessions,
+            environment: environment,
+            process: { process },
+            slots: slots,
+            sessions: sessions,
             mcp: MCPEndpoint(
-                environment: environment, sessions: sessions, profile: configuration.protocolProfile,
-                process: { process }),
-            metrics: metrics, configuration: configuration)
+                environment: environment,
+                sessions: sessions,
+                profile: configuration.protocolProfile,
+                process: { process }
+            ),
+            metrics: metrics,
+            configuration: configuration
+        )
     }
 }
 

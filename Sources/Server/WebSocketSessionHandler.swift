@@ -45,7 +45,8 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
             write: .nanoseconds(configuration.replyWriteTimeout.nanoseconds),
             close: .nanoseconds(configuration.closeTimeout.nanoseconds),
             ping: configuration.pingInterval.map { .nanoseconds($0.nanoseconds) },
-            idle: reapsWhenIdle ? configuration.sessionTimeout.map { .nanoseconds($0.nanoseconds) } : nil)
+            idle: reapsWhenIdle ? configuration.sessionTimeout.map { .nanoseconds($0.nanoseconds) } : nil
+        )
     }
 
     private var now: NIODeadline { context?.eventLoop.now ?? .now() }
@@ -174,7 +175,9 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
         case .startClose(let code, let reason, let end, let deadline, let then):
             if end != .whenWorkReturns { endSession(end) }
             context.writeAndFlush(
-                wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
+                wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)),
+                promise: nil
+            )
             if let deadline { schedule(deadline, context: context) }
             switch then {
             case .nothing: break
@@ -205,8 +208,12 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
             reply(
                 .error(
                     WireError(
-                        code: .invalidJSON, message: "Binary frames are not supported: send each message as a JSON text frame")),
-                context: context)
+                        code: .invalidJSON,
+                        message: "Binary frames are not supported: send each message as a JSON text frame"
+                    )
+                ),
+                context: context
+            )
         default:
             let data = frame.unmaskedData
             guard let text = String(validating: data.readableBytesView, as: UTF8.self) else {

@@ -82,7 +82,12 @@ package struct WebSocketSessionStateMachine {
         /// Start the closing handshake: end the session as `end` says, send a close frame,
         /// schedule the timer if a deadline is given, then `then`.
         case startClose(
-            WebSocketErrorCode, reason: String?, end: SessionEnd, schedule: NIODeadline?, then: AfterClose)
+            WebSocketErrorCode,
+            reason: String?,
+            end: SessionEnd,
+            schedule: NIODeadline?,
+            then: AfterClose
+        )
     }
 
     private enum Phase: Equatable {

@@ -1,12 +1,13 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Logging
-import ServiceLifecycle
-import Synchronization
 
 /// The extra processes of `openenv-server --workers N`: copies of this executable that listen
 /// on the same port (`SO_REUSEPORT`, see ``SharedPortListener``), so the kernel spreads
@@ -57,8 +58,13 @@ public struct WorkerProcesses: Service {
             worker.terminationHandler = { process in
                 exited.yield(
                     WorkerExit(
-                        slot: slot, pid: process.processIdentifier, status: process.terminationStatus,
-                        bySignal: process.terminationReason == .uncaughtSignal, lived: ContinuousClock.now - started))
+                        slot: slot,
+                        pid: process.processIdentifier,
+                        status: process.terminationStatus,
+                        bySignal: process.terminationReason == .uncaughtSignal,
+                        lived: ContinuousClock.now - started
+                    )
+                )
             }
             try worker.run()
             live.started(worker.processIdentifier, slot: slot)

@@ -21,7 +21,8 @@ struct CapacityCommand: AsyncParsableCommand {
 
             Exit status: 0 with the concurrency found, 3 when not even --start passed, 64 for a \
             usage error, 1 on any other error.
-            """)
+            """
+    )
 
     @Option(name: .shortAndLong, help: "Server URL (http(s):// or ws(s)://). Default: start the embedded Swift server.")
     var url: String?
@@ -49,7 +50,8 @@ struct CapacityCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("summary-json"),
-        help: "Write every probe and the concurrency found to this file as one JSON document.")
+        help: "Write every probe and the concurrency found to this file as one JSON document."
+    )
     var summaryJSON: String?
 
     @OptionGroup(title: "Workload")
@@ -102,21 +104,42 @@ struct CapacityCommand: AsyncParsableCommand {
     }
 
     private func probe(
-        _ n: Int, endpoints: [ServerEndpoint], url: String, bound: Double, into probes: inout [Probe]
+        _ n: Int,
+        endpoints: [ServerEndpoint],
+        url: String,
+        bound: Double,
+        into probes: inout [Probe]
     ) async throws -> Bool {
         let driver = SessionDriver(
-            mode: .ws, wait: workload.wait, timeout: .seconds(timeout), batchSize: n, hardware: hardware,
-            workload: try workload.workload(), seed: workload.seed)
+            mode: .ws,
+            wait: workload.wait,
+            timeout: .seconds(timeout),
+            batchSize: n,
+            hardware: hardware,
+            workload: try workload.workload(),
+            seed: workload.seed
+        )
         guard case .profile(let shape, let length) = profileOptions.pattern(profile, duration: .seconds(duration)) else {
             return false
         }
         let outcome = await ProfileRun(
-            endpoints: endpoints, sessions: n, profile: shape, duration: length, window: .seconds(profileOptions.window),
+            endpoints: endpoints,
+            sessions: n,
+            profile: shape,
+            duration: length,
+            window: .seconds(profileOptions.window),
             driver: driver
         ).run()
         var summary = RunSummary(
-            results: outcome.results, mode: .ws, url: url, numRequests: outcome.results.count,
-            waitSeconds: workload.wait, repetition: probes.count + 1, totalWallTime: outcome.wallTime, hardware: hardware)
+            results: outcome.results,
+            mode: .ws,
+            url: url,
+            numRequests: outcome.results.count,
+            waitSeconds: workload.wait,
+            repetition: probes.count + 1,
+            totalWallTime: outcome.wallTime,
+            hardware: hardware
+        )
         summary.measures = outcome.measures
         let (passed, reason) = CapacityVerdict.judge(outcome.measures, failedSessions: summary.failed, stepP99Bound: bound)
         probes.append(Probe(sessions: n, summary: summary, passed: passed, reason: reason))
@@ -136,7 +159,8 @@ struct CapacityCommand: AsyncParsableCommand {
                         "sessions": .integer(probe.sessions), "passed": .bool(probe.passed), "reason": .string(probe.reason),
                         "run": probe.summary.jsonFigures,
                     ]
-                }),
+                }
+            ),
         ]
         try OutputFile.write(JSONCoding.encodeString(document) + "\n", to: summaryJSON)
         print("Summary written to \(summaryJSON)")

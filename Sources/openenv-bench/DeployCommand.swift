@@ -9,7 +9,8 @@ struct DeployCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
         abstract: "Generate a load-balancer configuration for several OpenEnv servers.",
-        subcommands: [EnvoyDeployCommand.self, HAProxyDeployCommand.self])
+        subcommands: [EnvoyDeployCommand.self, HAProxyDeployCommand.self]
+    )
 }
 
 /// The flags both balancers take.
@@ -34,7 +35,9 @@ struct DeployOptions: ParsableArguments {
             return try BalancerPlan(
                 backends: BalancerAddress.list(parsing: backends, flag: "--backends"),
                 listen: BalancerAddress(parsing: listen, flag: "--listen", defaultHost: "0.0.0.0"),
-                maxSessions: maxSessions, idleTimeoutSeconds: idleTimeout)
+                maxSessions: maxSessions,
+                idleTimeoutSeconds: idleTimeout
+            )
         } catch {
             throw ValidationError(error.description)
         }
@@ -53,7 +56,8 @@ struct EnvoyDeployCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "envoy",
         abstract: "Envoy bootstrap (JSON, which Envoy reads as YAML): least-request, WebSocket, /health checks.",
-        discussion: "Check it with: envoy --mode validate -c FILE")
+        discussion: "Check it with: envoy --mode validate -c FILE"
+    )
 
     @OptionGroup var options: DeployOptions
 
@@ -66,7 +70,8 @@ struct HAProxyDeployCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haproxy",
         abstract: "HAProxy configuration: balance leastconn, timeout tunnel, /health checks.",
-        discussion: "Check it with: haproxy -c -f FILE")
+        discussion: "Check it with: haproxy -c -f FILE"
+    )
 
     @OptionGroup var options: DeployOptions
 

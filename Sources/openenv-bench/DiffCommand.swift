@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import BenchResults
+import Foundation
 
 /// `openenv-bench diff`: a results directory against a baseline, cell by cell, with the logic
 /// the Scaling suite asserts with (``RegressionDiff``).
@@ -11,7 +11,8 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             Exit status: 0 when nothing regressed, 3 on a regression (as run's threshold checks), \
             1 when the baseline or the results cannot be read, 64 for a usage error.
-            """)
+            """
+    )
 
     @Argument(help: "A bundled baseline's name (or one in --baselines DIR), or a path to a baseline JSON file.")
     var baseline: String
@@ -21,7 +22,8 @@ struct DiffCommand: ParsableCommand {
 
     @Option(
         name: [.customLong("baselines"), .customLong("baselines-dir")],
-        help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines).")
+        help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines)."
+    )
     var baselinesDirectory: String?
 
     func run() throws {

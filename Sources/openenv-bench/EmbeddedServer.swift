@@ -13,7 +13,9 @@ enum EmbeddedServer {
         logger.logLevel = .error
         let server = OpenEnvServer(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxConcurrentEnvs: capacity),
-            environment: .benchmark(), logger: logger)
+            environment: .benchmark(),
+            logger: logger
+        )
         try await server.withRunning { port in
             let endpoint = ServerEndpoint(host: "127.0.0.1", port: port)
             print("Embedded Swift server on \(endpoint.httpURL) (capacity \(capacity))")

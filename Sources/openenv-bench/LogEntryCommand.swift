@@ -1,13 +1,14 @@
 import ArgumentParser
-import Foundation
 import BenchResults
+import Foundation
 import Reports
 
 /// `openenv-bench log-entry`: the experiment log's run entry, filled from a results directory.
 struct LogEntryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log-entry",
-        abstract: "Print an experiment-log run entry (the seed's template) for a results directory.")
+        abstract: "Print an experiment-log run entry (the seed's template) for a results directory."
+    )
 
     @Argument(help: "A directory written by openenv-bench run -o DIR.")
     var resultsDir: String
@@ -23,8 +24,11 @@ struct LogEntryCommand: ParsableCommand {
 
     func run() throws {
         let entry = try LogEntry(
-            results: URL(fileURLWithPath: resultsDir), infrastructure: infra, deployCommand: deployCommand,
-            maxConcurrentEnvs: maxConcurrentEnvs)
+            results: URL(fileURLWithPath: resultsDir),
+            infrastructure: infra,
+            deployCommand: deployCommand,
+            maxConcurrentEnvs: maxConcurrentEnvs
+        )
         print(entry.markdown, terminator: "")
     }
 }

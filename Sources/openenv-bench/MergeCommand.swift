@@ -21,7 +21,8 @@ struct MergeCommand: ParsableCommand {
 
             Exit status: 0 when written, 1 when a shard cannot be read, the shards are not shards \
             of one load, or the output already has results; 64 for a usage error.
-            """)
+            """
+    )
 
     @Argument(help: "Shard results directories (each written by openenv-bench run -o DIR).")
     var shards: [String] = []
@@ -31,7 +32,8 @@ struct MergeCommand: ParsableCommand {
 
     @Option(
         name: .customLong("summary-json"),
-        help: "Also write the merged runs as one JSON document, as run --summary-json does.")
+        help: "Also write the merged runs as one JSON document, as run --summary-json does."
+    )
     var summaryJSON: String?
 
     @Option(help: "Success threshold for max batch in --summary-json (as run's).")
@@ -55,14 +57,22 @@ struct MergeCommand: ParsableCommand {
         for (index, run) in merge.runs.enumerated() {
             print(
                 SweepReport.runLine(run.summary, index: index + 1, total: merge.runs.count)
-                    + " [shards \(run.shardSessions.map(String.init).joined(separator: "+")), starts \(String(format: "%.3f", run.startSpread)) s apart]")
+                    + " [shards \(run.shardSessions.map(String.init).joined(separator: "+")), starts \(String(format: "%.3f", run.startSpread)) s apart]"
+            )
         }
-        print("Merged \(merge.shards.count) shards: \(merge.runs.count) runs, \(merge.runs.map(\.rows.count).reduce(0, +)) rows → \(output)/raw.jsonl and summary.csv")
+        print(
+            "Merged \(merge.shards.count) shards: \(merge.runs.count) runs, \(merge.runs.map(\.rows.count).reduce(0, +)) rows → \(output)/raw.jsonl and summary.csv"
+        )
         guard let summaryJSON else { return }
         let document = SweepSummaryDocument(
-            tool: "openenv-bench merge", version: OpenEnvBench.version, url: merge.summaries.first?.url ?? "",
-            startedAt: Timestamp.format(Date(timeIntervalSince1970: merge.startedAt)), runs: summaries,
-            threshold: threshold, cores: cores)
+            tool: "openenv-bench merge",
+            version: OpenEnvBench.version,
+            url: merge.summaries.first?.url ?? "",
+            startedAt: Timestamp.format(Date(timeIntervalSince1970: merge.startedAt)),
+            runs: summaries,
+            threshold: threshold,
+            cores: cores
+        )
         try OutputFile.write(JSONCoding.encodeString(document.json) + "\n", to: summaryJSON)
         print("Summary written to \(summaryJSON)")
     }
@@ -79,7 +89,9 @@ struct MergeCommand: ParsableCommand {
                 guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
                 let measures = try IntervalLog.measures(text, window: IntervalLog.window(text) ?? 10)
                 if let merged, merged.window != measures.window {
-                    throw ValidationError("\(url.path) has \(measures.window) s windows, an earlier shard \(merged.window) s: run the shards with one --window")
+                    throw ValidationError(
+                        "\(url.path) has \(measures.window) s windows, an earlier shard \(merged.window) s: run the shards with one --window"
+                    )
                 }
                 if merged == nil { merged = LoadMeasures(window: measures.window, startTime: measures.startTime) }
                 merged?.add(measures)

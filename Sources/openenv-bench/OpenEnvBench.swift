@@ -13,6 +13,9 @@ struct OpenEnvBench: AsyncParsableCommand {
         commandName: "openenv-bench",
         abstract: "Load-test OpenEnv servers and work with the results.",
         version: version,
-        subcommands: [RunCommand.self, CapacityCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, LogEntryCommand.self, DeployCommand.self],
-        defaultSubcommand: RunCommand.self)
+        subcommands: [
+            RunCommand.self, CapacityCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, LogEntryCommand.self, DeployCommand.self,
+        ],
+        defaultSubcommand: RunCommand.self
+    )
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import BenchResults
+import Foundation
 import Reports
 
 /// `openenv-bench report`: results directories and checked-in baselines in one self-contained
@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
             (default: the directory's name). --baseline takes a name of a bundled baseline (or one in \
             --baselines DIR / OPENENV_BASELINES) or a path to a baseline JSON file, and may be repeated.
             Exit status: 0 when written, 1 when an input cannot be read, 64 for a usage error.
-            """)
+            """
+    )
 
     enum OutputFormat: String, ExpressibleByArgument {
         case html, markdown
@@ -28,7 +29,8 @@ struct ReportCommand: ParsableCommand {
 
     @Option(
         name: [.customLong("baselines"), .customLong("baselines-dir")],
-        help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines).")
+        help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines)."
+    )
     var baselinesDirectory: String?
 
     @Option(help: "Cores that served the results directories, for batch per core (baselines carry their own).")
@@ -54,19 +56,20 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var sources = try results.map { argument -> ReportSource in
-                let (name, path) = Self.split(argument)
-                return try ReportSource(results: URL(fileURLWithPath: path), name: name, cores: cores)
-            }
+            let (name, path) = Self.split(argument)
+            return try ReportSource(results: URL(fileURLWithPath: path), name: name, cores: cores)
+        }
         if !baselines.isEmpty {
             let directory = try BaselineDirectory.resolve(override: baselinesDirectory)
             sources += try baselines.map { ReportSource(baseline: try Baseline.resolve($0, directory: directory)) }
         }
         let pair = compare.map { $0.split(separator: ",").map(String.init) }.map { ($0[0], $0[1]) }
         let report = try Report(sources: sources, compare: pair, title: title)
-        let text = switch format {
-        case .html: HTMLReport.render(report, generatedAt: Timestamp.now())
-        case .markdown: MarkdownReport.render(report, generatedAt: Timestamp.now())
-        }
+        let text =
+            switch format {
+            case .html: HTMLReport.render(report, generatedAt: Timestamp.now())
+            case .markdown: MarkdownReport.render(report, generatedAt: Timestamp.now())
+            }
         if let output {
             try OutputFile.write(text, to: output)
             print("Report (\(sources.count) sources) written to \(output)")

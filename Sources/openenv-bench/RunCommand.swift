@@ -13,7 +13,8 @@ import UnixSignals
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Load-test an OpenEnv server: bursts of N sessions (connect, reset, step(wait), close), or load shaped like an RL trainer (--profile).",
+        abstract:
+            "Load-test an OpenEnv server: bursts of N sessions (connect, reset, step(wait), close), or load shaped like an RL trainer (--profile).",
         discussion: """
             Profiles (-n is the concurrency, --duration the length of the run): burst (default: \
             N sessions at once, one episode each); pool (N sessions opened once, each running \
@@ -28,7 +29,8 @@ struct RunCommand: AsyncParsableCommand {
 
             Exit status: 0 when every check passed, 3 when a --min-success, --max-p99 or \
             --require-hosts check failed, 130 when interrupted (SIGINT), 1 on any other error.
-            """)
+            """
+    )
 
     @Option(name: .shortAndLong, help: "Server URL (http(s):// or ws(s)://). Default: start the embedded Swift server.")
     var url: String?
@@ -65,7 +67,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("summary-json"),
-        help: "Write the sweep's summary (runs, capacity, checks) to this file as one JSON document, also when a check fails or the sweep is interrupted.")
+        help:
+            "Write the sweep's summary (runs, capacity, checks) to this file as one JSON document, also when a check fails or the sweep is interrupted."
+    )
     var summaryJSON: String?
 
     @Flag(name: .shortAndLong, help: "Print every failed session's error.")
@@ -95,7 +99,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Open model: start sessions at this rate per second (with --duration) instead of bursts.")
     var arrivalRate: Double?
 
-    @Flag(help: "Hold mode: keep each run's N sessions open, stepping with --step-interval seconds between a reply and the next step, for --duration.")
+    @Flag(
+        help: "Hold mode: keep each run's N sessions open, stepping with --step-interval seconds between a reply and the next step, for --duration."
+    )
     var hold = false
 
     @Option(help: "Seconds an open-model, hold or profile run lasts.")
@@ -107,7 +113,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The shape of the load: burst, pool, refill or oversubscribe (see above).")
     var profile: LoadProfileName = .burst
 
-    @Option(help: "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n (twice that for refill), at least 100.")
+    @Option(
+        help: "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n (twice that for refill), at least 100."
+    )
     var serverCapacity: Int?
 
     @OptionGroup(title: "Workload")
@@ -127,7 +135,6 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Continue the sweep recorded in --output-dir (run-state.json), skipping its finished runs.")
     var resume = false
-
 
     /// The grid a bare `openenv-bench` runs against its embedded server.
     static let embeddedDefaultGrid = [32, 128, 512, 2048]
@@ -218,18 +225,34 @@ struct RunCommand: AsyncParsableCommand {
 
     private func sweep(_ endpoints: [ServerEndpoint], url: String, requestsGrid: [Int], waitGrid: [Double]) async throws {
         let plan = SweepPlan(
-            endpoints: endpoints, url: url, modes: compare ? [.http, .ws] : [mode], requestsGrid: requestsGrid,
-            waitGrid: waitGrid, repetitions: reps, timeout: .seconds(timeout), hardware: hardware,
-            pause: .seconds(pause), tls: ClientTLS.configuration(caFile: cacert, insecure: insecure), pattern: pattern,
-            workload: try workload.workload(), seed: workload.seed, window: .seconds(profileOptions.window))
+            endpoints: endpoints,
+            url: url,
+            modes: compare ? [.http, .ws] : [mode],
+            requestsGrid: requestsGrid,
+            waitGrid: waitGrid,
+            repetitions: reps,
+            timeout: .seconds(timeout),
+            hardware: hardware,
+            pause: .seconds(pause),
+            tls: ClientTLS.configuration(caFile: cacert, insecure: insecure),
+            pattern: pattern,
+            workload: try workload.workload(),
+            seed: workload.seed,
+            window: .seconds(profileOptions.window)
+        )
         let checks = SweepChecks(
-            minSuccess: minSuccess, maxP99: maxP99, expectedHosts: expectedHosts, requireHosts: requireHosts)
+            minSuccess: minSuccess,
+            maxP99: maxP99,
+            expectedHosts: expectedHosts,
+            requireHosts: requireHosts
+        )
         let writer = try outputDir.map { try ResultsWriter(directory: URL(fileURLWithPath: $0)) }
         for file in try writer?.dropTornTails() ?? [] {
             print("note: dropped the torn last line of \(file) (a run killed while writing it)")
         }
         print(
-            "Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps, workload \(plan.workload)) against \(url)")
+            "Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps, workload \(plan.workload)) against \(url)"
+        )
         // Progress appears as runs finish, also when the output is a file or a pipe
         // (fflush(nil) flushes every stream without touching the `stdout` global).
         fflush(nil)
@@ -244,7 +267,9 @@ struct RunCommand: AsyncParsableCommand {
                 if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
             }
             summaries = try await plan.run(writer: writer, resume: resume, onRunStart: progressLine.show) {
-                index, total, outcome in
+                index,
+                total,
+                outcome in
                 progressLine.finish(with: runLines(outcome, index: index, total: total, checks: checks))
             }
         } catch let interrupted as SweepInterrupted {
@@ -291,13 +316,25 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--summary-json FILE`: the sweep as one JSON document; `interruption` marks it incomplete.
     private func writeSummary(
-        _ summaries: [RunSummary], url: String, startedAt: String, checks: SweepChecks, interruption: String?
+        _ summaries: [RunSummary],
+        url: String,
+        startedAt: String,
+        checks: SweepChecks,
+        interruption: String?
     ) throws {
         guard let summaryJSON else { return }
         let document = SweepSummaryDocument(
-            tool: "openenv-bench", version: OpenEnvBench.version, url: url, startedAt: startedAt,
-            interruption: interruption, runs: summaries, threshold: threshold, cores: cores,
-            violations: checks.violations(summaries), hostWarnings: summaries.compactMap(checks.hostShortfall))
+            tool: "openenv-bench",
+            version: OpenEnvBench.version,
+            url: url,
+            startedAt: startedAt,
+            interruption: interruption,
+            runs: summaries,
+            threshold: threshold,
+            cores: cores,
+            violations: checks.violations(summaries),
+            hostWarnings: summaries.compactMap(checks.hostShortfall)
+        )
         try OutputFile.write(JSONCoding.encodeString(document.json) + "\n", to: summaryJSON)
         print("Summary written to \(summaryJSON)")
     }

@@ -8,7 +8,10 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "wait_seconds of each step (the benchmark environment).")
     var wait: Double = 1.0
 
-    @Option(help: "Any environment: the step action, a JSON object (or an array of them, cycled per step). Default: the benchmark's {\"wait_seconds\": --wait}.")
+    @Option(
+        help:
+            "Any environment: the step action, a JSON object (or an array of them, cycled per step). Default: the benchmark's {\"wait_seconds\": --wait}."
+    )
     var action: String?
 
     @Option(help: "Like --action, read from a file.")
@@ -48,8 +51,14 @@ struct WorkloadOptions: ParsableArguments {
             }
         }
         return try Workload.parse(
-            action: action, actionFileContents: contents, tool: tool, arguments: arguments, steps: steps, wait: wait,
-            think: think)
+            action: action,
+            actionFileContents: contents,
+            tool: tool,
+            arguments: arguments,
+            steps: steps,
+            wait: wait,
+            think: think
+        )
     }
 }
 

@@ -16,7 +16,8 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
         commandName: "openenv-server",
         abstract: "Serve an OpenEnv environment (HTTP + WebSocket): the benchmark environment or the MCP echo environment.",
         discussion: "Once listening, each process prints one line: listening http://HOST:PORT pid=N.",
-        version: OpenEnvKitVersion.current)
+        version: OpenEnvKitVersion.current
+    )
 
     enum EnvironmentName: String, ExpressibleByArgument, CaseIterable {
         case benchmark, echo

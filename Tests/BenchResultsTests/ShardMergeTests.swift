@@ -14,13 +14,24 @@ import Testing
     }
 
     /// Rows of one shard's run: one per latency, `nil` for a failed session.
-    func rows(_ latencies: [Double?], n: Int? = nil, mode: LoadMode = .ws, wait: Double = 0.1, host: String = "node1:8001")
+    func rows(
+        _ latencies: [Double?],
+        n: Int? = nil,
+        mode: LoadMode = .ws,
+        wait: Double = 0.1,
+        host: String = "node1:8001"
+    )
         -> [SessionResult]
     {
         latencies.enumerated().map { id, latency in
             var row = SessionResult(
-                requestID: id, mode: mode, timestamp: Timestamp.format(Date(timeIntervalSince1970: Self.end - 1)),
-                waitRequested: wait, batchSize: n ?? latencies.count, hardware: "ci")
+                requestID: id,
+                mode: mode,
+                timestamp: Timestamp.format(Date(timeIntervalSince1970: Self.end - 1)),
+                waitRequested: wait,
+                batchSize: n ?? latencies.count,
+                hardware: "ci"
+            )
             if let latency {
                 row.success = true
                 row.connectLatency = latency / 4
@@ -55,9 +66,16 @@ import Testing
         let writer = try ResultsWriter(directory: url)
         for run in runs {
             let summary = RunSummary(
-                results: run.rows, mode: run.rows.first?.mode ?? .ws, url: "http://head:8000",
-                numRequests: run.rows.count, waitSeconds: run.wait, repetition: run.repetition, totalWallTime: run.wall,
-                hardware: run.hardware, timestamp: Timestamp.format(Date(timeIntervalSince1970: run.end)))
+                results: run.rows,
+                mode: run.rows.first?.mode ?? .ws,
+                url: "http://head:8000",
+                numRequests: run.rows.count,
+                waitSeconds: run.wait,
+                repetition: run.repetition,
+                totalWallTime: run.wall,
+                hardware: run.hardware,
+                timestamp: Timestamp.format(Date(timeIntervalSince1970: run.end))
+            )
             try writer.append(results: run.rows, summary: summary)
         }
         return url
@@ -74,7 +92,9 @@ import Testing
     /// Expects `body` to throw a ``ShardMergeError`` with `code`, and returns its description.
     @discardableResult
     func expectError(
-        _ code: ShardMergeError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+        _ code: ShardMergeError.Code,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: () throws -> Void
     ) -> String {
         do {
             try body()

@@ -22,9 +22,13 @@ struct ChartsTests {
     func lineChart() {
         // Frame: plot x 64…540 (560 + 190 legend − 20 − 190), y 284…40.
         let chart = LineChart(
-            title: "t", xTitle: "Batch size", yTitle: "Success (%)", yDomain: 0...100,
+            title: "t",
+            xTitle: "Batch size",
+            yTitle: "Success (%)",
+            yDomain: 0...100,
             series: [.init(name: "a", color: "#000", points: [.init(x: 16, y: 50), .init(x: 4, y: 100)])],
-            references: [.init(y: 95, label: "95%")])
+            references: [.init(y: 95, label: "95%")]
+        )
         // x: 4 → 64, 16 → 540 (the two ends); y: 100 → 40, 50 → 284 − 122 = 162.
         #expect(chart.pathData(chart.series[0]) == "M64.0,40.0 L540.0,162.0")
         let svg = chart.svg()
@@ -39,8 +43,10 @@ struct ChartsTests {
     func barChart() throws {
         // Plot y 244…40 (height 340, bottom 96); domain 0…(10 × 1.15) = 0…11.5.
         let chart = BarChart(
-            title: "t", yTitle: "y",
-            bars: [.init(label: "a", value: 10, text: "10", color: "#111"), .init(label: "b", value: nil, text: "not measured", color: "#222")])
+            title: "t",
+            yTitle: "y",
+            bars: [.init(label: "a", value: 10, text: "10", color: "#111"), .init(label: "b", value: nil, text: "not measured", color: "#222")]
+        )
         let rect = try #require(chart.rect(0))
         // Band 476 / 2 = 238; bar at 64 + 0.2 × 238 = 111.6, width 142.8; top 244 − 10/11.5 × 204.
         #expect(abs(rect.x - 111.6) < 1e-9 && abs(rect.width - 142.8) < 1e-9)
@@ -63,8 +69,13 @@ struct ChartsTests {
     @Test("heatmap cells print their value, missing cells are grey, colours run light to dark")
     func heatmap() {
         let map = Heatmap(
-            title: "t", xTitle: "Batch size", rows: ["r"], columns: ["1", "2", "3"], values: [[1, nil, 100]],
-            format: { String(format: "%.2f", $0) })
+            title: "t",
+            xTitle: "Batch size",
+            rows: ["r"],
+            columns: ["1", "2", "3"],
+            values: [[1, nil, 100]],
+            format: { String(format: "%.2f", $0) }
+        )
         #expect(map.color(1) == "#fff5c0")
         #expect(map.color(100) == "#a50f15")
         #expect(abs(map.intensity(10) - 0.5) < 1e-9, "log scale: 10 is halfway between 1 and 100")

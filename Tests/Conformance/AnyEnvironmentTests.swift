@@ -38,8 +38,10 @@ struct AnyEnvironmentTests {
                     _ = try await session.reset()
                     let message = JSONCoding.encodeString(JSONValue.object(["type": "step", "data": variant.value]))
                     let reply = try await session.request(message)
-                    #expect(reply.errorCode == ErrorCode.validationError.rawValue,
-                        "schema forbids \(variant); server answered \(message) → \(Exchange.excerpt("\(reply)")), not VALIDATION_ERROR")
+                    #expect(
+                        reply.errorCode == ErrorCode.validationError.rawValue,
+                        "schema forbids \(variant); server answered \(message) → \(Exchange.excerpt("\(reply)")), not VALIDATION_ERROR"
+                    )
                 }
             }
         }
@@ -89,7 +91,8 @@ struct MCPToolTests {
                     #expect(reply["type"] == "mcp" && reply["data"]?["result"] != nil, "WS mcp \(name): \(reply)")
                     guard stepsCallTools else { return }
                     let step = try await session.request(
-                        JSONCoding.encodeString(JSONValue.object(["type": "step", "data": ["tool_name": .string(name), "arguments": arguments]])))
+                        JSONCoding.encodeString(JSONValue.object(["type": "step", "data": ["tool_name": .string(name), "arguments": arguments]]))
+                    )
                     #expect(step["type"] == "observation" && step["data"]?["observation"]?["error"] == .null, "call_tool \(name): \(step)")
                 }
             }

@@ -10,13 +10,18 @@ import Testing
 struct AttachTests {
     /// Expects the refusal an attach gets: one SESSION_ERROR naming why, then close 1000.
     private func expectRefused(
-        _ endpoint: ServerEndpoint, containing text: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ endpoint: ServerEndpoint,
+        containing text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         try await withSession(endpoint) { session in
             let reply = try await session.nextJSON(sourceLocation: sourceLocation)
             expectError(reply, .sessionError, sourceLocation: sourceLocation)
             #expect(
-                reply["data"]?["message"]?.stringValue?.contains(text) == true, "\(reply)", sourceLocation: sourceLocation)
+                reply["data"]?["message"]?.stringValue?.contains(text) == true,
+                "\(reply)",
+                sourceLocation: sourceLocation
+            )
             #expect(try await session.closeCode() == 1000, sourceLocation: sourceLocation)
         }
     }
@@ -37,7 +42,9 @@ struct AttachTests {
     /// that detached a moment ago may not be gone yet on the server (detaching is asynchronous
     /// there, as on the reference), so "already attached" is retried for a few seconds.
     private func withAttached<Result>(
-        _ endpoint: ServerEndpoint, _ id: String, _ body: (inout WebSocketConnection, JSONValue) async throws -> Result
+        _ endpoint: ServerEndpoint,
+        _ id: String,
+        _ body: (inout WebSocketConnection, JSONValue) async throws -> Result
     ) async throws -> Result {
         let end = ContinuousClock.now + .seconds(15)
         while true {
@@ -90,7 +97,8 @@ struct AttachTests {
                 try await withAttached(endpoint, id) { _, state in
                     #expect(
                         state["data"]?["step_count"] == 1 && state["data"]?["episode_id"] == episode,
-                        "the same episode after a close message: \(state)")
+                        "the same episode after a close message: \(state)"
+                    )
                 }
             }
         }
@@ -159,7 +167,8 @@ struct AttachTests {
             try await withSession(endpoint) { owner in
                 _ = try await owner.reset()
                 let created = try await owner.request(
-                    #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/create","id":1}}"#)
+                    #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/create","id":1}}"#
+                )
                 let id = try #require(created["data"]?["result"]?["session_id"]?.stringValue, "\(created)")
                 // The intruder steps at once: a strict server has already refused it (SESSION_ERROR,
                 // then close); the reference attaches it and answers the step on the owner's environment.
@@ -171,7 +180,8 @@ struct AttachTests {
                 }
                 expectStrict(
                     intruderReply?.errorCode == ErrorCode.sessionError.rawValue,
-                    "a second socket attached to a WebSocket-owned session: \(intruderReply.map { "\($0)" } ?? "no reply")")
+                    "a second socket attached to a WebSocket-owned session: \(intruderReply.map { "\($0)" } ?? "no reply")"
+                )
                 let state = try await owner.state()
                 expectStrict(state["step_count"] == 0, "the owner's environment was stepped by another socket: \(state)")
             }

@@ -14,14 +14,25 @@ struct EnvelopeTests {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let reset = try await session.request(#"{"type":"reset","data":{}}"#)
-                expectMetadataEnvelope(try #require(reset["data"]?.objectValue, "rule: a reset is answered with an observation; sent a reset → \(reset)"), profile, .webSocket)
+                expectMetadataEnvelope(
+                    try #require(reset["data"]?.objectValue, "rule: a reset is answered with an observation; sent a reset → \(reset)"),
+                    profile,
+                    .webSocket
+                )
                 let message = try await EnvironmentUnderTest.current().stepMessage()
                 let step = try await session.request(message)
-                expectMetadataEnvelope(try #require(step["data"]?.objectValue, "rule: a step is answered with an observation; sent \(message) → \(step)"), profile, .webSocket)
+                expectMetadataEnvelope(
+                    try #require(step["data"]?.objectValue, "rule: a step is answered with an observation; sent \(message) → \(step)"),
+                    profile,
+                    .webSocket
+                )
             }
             let action = try await EnvironmentUnderTest.current().action.get()
             guard let http = try await sessionlessHTTP(endpoint, .POST, "/step", body: stepBody(action), case: 50) else { return }
-            let body = try #require(http.json?.objectValue, "rule: POST /step answers a JSON envelope; POST /step \(stepBody(action)) → \(Exchange.describe(http))")
+            let body = try #require(
+                http.json?.objectValue,
+                "rule: POST /step answers a JSON envelope; POST /step \(stepBody(action)) → \(Exchange.describe(http))"
+            )
             expectMetadataEnvelope(body, profile, .http)
         }
     }
@@ -46,7 +57,8 @@ struct EnvelopeTests {
 struct ProductionModeTests {
     @Test(
         "67 · production mode: /reset, /step, /state → 404 and absent from /openapi.json; /ws, /mcp and /schema serve",
-        .enabled(if: !ServerUnderTest.isRemote, "a remote server's mode is its own"))
+        .enabled(if: !ServerUnderTest.isRemote, "a remote server's mode is its own")
+    )
     func productionMode() async throws {
         var configuration = try await ServerUnderTest.speaking(ServerConfiguration())
         configuration.mode = .production

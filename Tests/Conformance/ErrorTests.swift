@@ -1,6 +1,6 @@
+import EnvClient
 import EnvProtocol
 import EnvTesting
-import EnvClient
 import NIOWebSocket
 import Testing
 
@@ -68,7 +68,9 @@ struct ErrorTests {
     @Test("37 · step wrapped as {action: …} → VALIDATION_ERROR", .benchmarkOnly)
     func wrappedAction() async throws {
         _ = try await expectErrorKeepsSession(
-            #"{"type":"step","data":{"action":{"wait_seconds":0}}}"#, .validationError)
+            #"{"type":"step","data":{"action":{"wait_seconds":0}}}"#,
+            .validationError
+        )
     }
 
     @Test("38 · JSON that is not an object → error reply, session kept (strict)", arguments: ["[1]", #""x""#, "null"])
@@ -81,7 +83,8 @@ struct ErrorTests {
                 let code = reply?.errorCode
                 expectStrict(
                     code == ErrorCode.invalidJSON.rawValue || code == ErrorCode.validationError.rawValue,
-                    "\(text) answered INVALID_JSON or VALIDATION_ERROR (got \(event))")
+                    "\(text) answered INVALID_JSON or VALIDATION_ERROR (got \(event))"
+                )
                 let after = await session.probe(#"{"type":"reset"}"#)
                 expectStrict(after?["type"] == "observation", "session kept after \(text)")
             }
@@ -102,7 +105,8 @@ struct ErrorTests {
                 let code = reply?.errorCode
                 expectStrict(
                     code != nil && code != ErrorCode.sessionError.rawValue,
-                    "binary frame answered with a session-keeping error (got \(event))")
+                    "binary frame answered with a session-keeping error (got \(event))"
+                )
                 let after = await session.probe(#"{"type":"reset"}"#)
                 expectStrict(after?["type"] == "observation", "session kept after a binary frame")
             }
@@ -155,7 +159,8 @@ struct ErrorTests {
                 let reply = try await session.request(#"{"type":"step","data":{"wait_seconds":-1}}"#)
                 expectStrict(
                     reply.errorCode == ErrorCode.validationError.rawValue,
-                    "negative wait rejected with VALIDATION_ERROR (got \(reply))")
+                    "negative wait rejected with VALIDATION_ERROR (got \(reply))"
+                )
                 let after = try await session.reset()
                 #expect(after["step_count"]?.numberValue == 0)
             }
@@ -163,8 +168,10 @@ struct ErrorTests {
     }
 
     @Test(
-        "§4 · NaN literal and a wait above the server's maximum → rejected (strict)", .benchmarkOnly,
-        .enabled(if: !ServerUnderTest.isRemote, "the remote server's maximum wait is not known"))
+        "§4 · NaN literal and a wait above the server's maximum → rejected (strict)",
+        .benchmarkOnly,
+        .enabled(if: !ServerUnderTest.isRemote, "the remote server's maximum wait is not known")
+    )
     func nonFiniteAndTooLongWait() async throws {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in

@@ -12,7 +12,10 @@ struct HTTPEndpointTests {
         let isBenchmark = await EnvironmentUnderTest.current().isBenchmark
         try await ServerUnderTest.withServer { endpoint in
             let reply = try await Exchange.http(endpoint, .POST, "/reset", body: "{}")
-            let body = try #require(reply.json?.objectValue, "rule: POST /reset answers a JSON envelope; POST /reset {} → \(Exchange.describe(reply))")
+            let body = try #require(
+                reply.json?.objectValue,
+                "rule: POST /reset answers a JSON envelope; POST /reset {} → \(Exchange.describe(reply))"
+            )
             #expect(reply.status == 200, "rule: POST /reset answers 200; POST /reset {} → \(Exchange.describe(reply))")
             expectResetDone(body, isBenchmark: isBenchmark, sent: "POST /reset {}")
             // Present: null for the benchmark; any environment may reward a reset.

@@ -31,10 +31,11 @@ struct MCPSessionTests {
                 let reply = try await MCPProbe.send(endpoint, body)
                 #expect(reply.rpcErrorCode == -32700 && reply["id"] == .null, "\(body) → \(reply)")
             }
-            for body in ["{}", #"{"method":"tools/list","id":10}"#, #"{"jsonrpc":"1.0","method":"tools/list","id":11}"#,
+            for body in [
+                "{}", #"{"method":"tools/list","id":10}"#, #"{"jsonrpc":"1.0","method":"tools/list","id":11}"#,
                 #"{"jsonrpc":"2.0","method":"tools/list","params":[1],"id":13}"#,
-                #"{"jsonrpc":"2.0","method":"tools/list","id":14,"extra":1}"#]
-            {
+                #"{"jsonrpc":"2.0","method":"tools/list","id":14,"extra":1}"#,
+            ] {
                 let reply = try await MCPProbe.send(endpoint, body)
                 #expect(reply.rpcErrorCode == -32600 && reply["id"] == .null, "\(body) → \(reply)")
                 #expect(reply["error"]?["message"]?.stringValue?.hasPrefix("Invalid request") == true, "\(reply)")
@@ -60,20 +61,24 @@ struct MCPSessionTests {
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
                 let first = try await session.request(
-                    #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/create","id":1}}"#)
+                    #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/create","id":1}}"#
+                )
                 #expect(first["type"] == "mcp", "\(first)")
                 let id = try #require(first["data"]?["result"]?["session_id"]?.stringValue, "\(first)")
                 let second = try await session.request(
-                    #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/create","id":2}}"#)
+                    #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/create","id":2}}"#
+                )
                 #expect(second["data"]?["result"]?["session_id"] == .string(id), "the same, own session: \(second)")
                 if profile.attach {
                     let close = try await session.request(
-                        #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/close","params":{"session_id":"\#(id)"},"id":3}}"#)
+                        #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"openenv/session/close","params":{"session_id":"\#(id)"},"id":3}}"#
+                    )
                     #expect(close["data"]?.rpcErrorCode == -32600, "\(close)")
                 }
                 if profile.toolsCallNameFirst {
                     let nameless = try await session.request(
-                        #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"tools/call","params":{},"id":"five"}}"#)
+                        #"{"type":"mcp","data":{"jsonrpc":"2.0","method":"tools/call","params":{},"id":"five"}}"#
+                    )
                     #expect(nameless["data"]?.rpcErrorCode == -32602 && nameless["data"]?["id"] == "five", "\(nameless)")
                 }
                 let notAnObject = try await session.request(#"{"type":"mcp","data":"x"}"#)

@@ -10,7 +10,9 @@ import Testing
 /// every environment, the benchmark included.
 @Suite("Schema and behaviour agree", .serverHoldsTheSuites, .timeLimit(.minutes(2)))
 struct SchemaAgreementTests {
-    @Test("76 · actions the served schema allows are accepted: each optional field at its schema default, and an extra field where additionalProperties is not false")
+    @Test(
+        "76 · actions the served schema allows are accepted: each optional field at its schema default, and an extra field where additionalProperties is not false"
+    )
     func allowedActionsAccepted() async throws {
         let environment = await EnvironmentUnderTest.current()
         guard let (schema, action) = try Self.objectSchemaAndAction(environment) else { return }
@@ -80,7 +82,8 @@ private func expectAccepted(_ action: JSONValue, why: String, on endpoint: Serve
             Issue.record("schema allows \(JSONCoding.encodeString(action)) (\(why)); server answered \(answer)")
         } else {
             Issue.record(
-                "server requires \(missing.joined(separator: ", ")), which the schema does not require (schema required: \(JSONCoding.encodeString(required))); schema allows \(JSONCoding.encodeString(action)); server answered \(answer)")
+                "server requires \(missing.joined(separator: ", ")), which the schema does not require (schema required: \(JSONCoding.encodeString(required))); schema allows \(JSONCoding.encodeString(action)); server answered \(answer)"
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
+import EnvClient
 import EnvProtocol
 import EnvServer
 import EnvTesting
-import EnvClient
 import Synchronization
 import Testing
 
@@ -62,7 +62,8 @@ struct SessionTests {
 
     @Test(
         "44 · at capacity C the (C+1)th session gets CAPACITY_REACHED, then close 1000",
-        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity")
+    )
     func capacityReached() async throws {
         let capacity = try #require(ServerUnderTest.knownCapacity)
         try await ServerUnderTest.withCapacityServer { endpoint in
@@ -84,7 +85,8 @@ struct SessionTests {
 
     @Test(
         "45 · after a session sends close, a new session is accepted",
-        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity")
+    )
     func slotFreedByClose() async throws {
         let capacity = try #require(ServerUnderTest.knownCapacity)
         try await ServerUnderTest.withCapacityServer { endpoint in
@@ -101,7 +103,8 @@ struct SessionTests {
 
     @Test(
         "46 · after a TCP abort without close frame, the slot is released",
-        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity")
+    )
     func slotFreedByAbort() async throws {
         let capacity = try #require(ServerUnderTest.knownCapacity)
         try await ServerUnderTest.withCapacityServer { endpoint in
@@ -116,8 +119,10 @@ struct SessionTests {
     }
 
     @Test(
-        "47 · a client vanishing mid-step releases its slot; the server keeps serving", .benchmarkOnly,
-        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+        "47 · a client vanishing mid-step releases its slot; the server keeps serving",
+        .benchmarkOnly,
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity")
+    )
     func slotFreedByAbortMidStep() async throws {
         let capacity = try #require(ServerUnderTest.knownCapacity)
         try await ServerUnderTest.withCapacityServer { endpoint in
@@ -135,7 +140,8 @@ struct SessionTests {
 
     @Test(
         "48 · with an idle timeout T, an idle session's slot is freed within T + 5 s (strict: and its socket closed)",
-        .enabled(if: hasIdleServer, "set OPENENV_SESSION_TIMEOUT and OPENENV_MAX_SESSIONS to the capacity server's"))
+        .enabled(if: hasIdleServer, "set OPENENV_SESSION_TIMEOUT and OPENENV_MAX_SESSIONS to the capacity server's")
+    )
     func idleTimeout() async throws {
         let (timeout, capacity) = (try #require(ServerUnderTest.knownSessionTimeout), try #require(ServerUnderTest.idleServerCapacity))
         try await ServerUnderTest.withIdleTimeoutServer { endpoint in
@@ -157,7 +163,8 @@ struct SessionTests {
 
     @Test(
         "64 · an attached socket takes no slot of its own: with an MCP session attached, C − 1 more sessions fit, then CAPACITY_REACHED",
-        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity")
+    )
     func attachTakesNoSlot() async throws {
         guard await ServerUnderTest.protocolProfile().attach else { return }
         let capacity = try #require(ServerUnderTest.knownCapacity)
@@ -177,7 +184,8 @@ struct SessionTests {
 
     @Test(
         "65 · an MCP session holds a slot: at capacity session/create → -32000 with the counts, and a WS session is refused",
-        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity"))
+        .enabled(if: hasKnownCapacity, "set OPENENV_MAX_SESSIONS to the server's capacity")
+    )
     func mcpSessionsHoldSlots() async throws {
         let capacity = try #require(ServerUnderTest.knownCapacity)
         try await ServerUnderTest.withCapacityServer { endpoint in
@@ -202,7 +210,8 @@ struct SessionTests {
 
     @Test(
         "66 · with an idle timeout T, an idle MCP session is reaped; an attached one never is",
-        .enabled(if: hasIdleServer, "set OPENENV_SESSION_TIMEOUT and OPENENV_MAX_SESSIONS to the capacity server's"))
+        .enabled(if: hasIdleServer, "set OPENENV_SESSION_TIMEOUT and OPENENV_MAX_SESSIONS to the capacity server's")
+    )
     func idleMCPSessions() async throws {
         let profile = await ServerUnderTest.protocolProfile()
         let timeout = try #require(ServerUnderTest.knownSessionTimeout)
@@ -248,7 +257,9 @@ struct SessionTests {
 
 /// Holds `count` admitted sessions open while `body` runs.
 func holdingSessions<Result>(
-    _ count: Int, on endpoint: ServerEndpoint, _ body: () async throws -> Result
+    _ count: Int,
+    on endpoint: ServerEndpoint,
+    _ body: () async throws -> Result
 ) async throws -> Result {
     guard count > 0 else { return try await body() }
     return try await withSession(endpoint) { session in
@@ -261,7 +272,10 @@ func holdingSessions<Result>(
 /// Holds `count` admitted sessions, each busy (resetting) at least every `interval` so that
 /// none is idle, while `body` runs.
 func keepingBusy<Result: Sendable>(
-    _ count: Int, on endpoint: ServerEndpoint, every interval: Duration, _ body: @escaping @Sendable () async throws -> Result
+    _ count: Int,
+    on endpoint: ServerEndpoint,
+    every interval: Duration,
+    _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
     guard count > 0 else { return try await body() }
     return try await withSession(endpoint) { session in

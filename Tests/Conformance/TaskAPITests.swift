@@ -65,7 +65,8 @@ struct TaskAPITests {
                 let issues = reply.json?["detail"]?.arrayValue ?? []
                 #expect(
                     issues.contains { $0["loc"]?.arrayValue == item.located && $0["type"]?.stringValue == item.type },
-                    "\(item.path): \(reply.body)")
+                    "\(item.path): \(reply.body)"
+                )
             }
             let valid = try await Exchange.http(endpoint, .POST, "/\(name)/task", body: #"{"split":"test","index":0}"#)
             #expect([200, 400, 501].contains(valid.status), "a valid body is answered by the environment: \(valid.body)")

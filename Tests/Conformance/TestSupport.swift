@@ -22,7 +22,8 @@ extension Trait where Self == ConditionTrait {
     static var serverHoldsTheSuites: Self {
         .enabled(
             if: ServerUnderTest.parallelRefusal == nil,
-            Comment(rawValue: ServerUnderTest.parallelRefusal ?? "the server holds the suites' sessions"))
+            Comment(rawValue: ServerUnderTest.parallelRefusal ?? "the server holds the suites' sessions")
+        )
     }
 }
 
@@ -36,7 +37,9 @@ func isSessionHash(_ value: JSONValue?) -> Bool {
 /// openenv-core 0.3 drops it; openenv ≥ 0.4 keeps it as an object under `observation` and
 /// copies it to the top level — on HTTP always (`null` when empty), on WS only when non-empty.
 func expectMetadataEnvelope(
-    _ envelope: [String: JSONValue], _ profile: ProtocolProfile, _ transport: ObservationEnvelope.Transport,
+    _ envelope: [String: JSONValue],
+    _ profile: ProtocolProfile,
+    _ transport: ObservationEnvelope.Transport,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let nested = envelope["observation"]?["metadata"]
@@ -51,13 +54,19 @@ func expectMetadataEnvelope(
     }
     switch (transport, metadata.isEmpty) {
     case (.http, true):
-        #expect(envelope.keys.contains("metadata") && envelope["metadata"] == .null,
-            "HTTP: top-level metadata is null when empty: \(envelope)", sourceLocation: sourceLocation)
+        #expect(
+            envelope.keys.contains("metadata") && envelope["metadata"] == .null,
+            "HTTP: top-level metadata is null when empty: \(envelope)",
+            sourceLocation: sourceLocation
+        )
     case (.webSocket, true):
         #expect(envelope["metadata"] == nil, "WS: no top-level metadata when empty: \(envelope)", sourceLocation: sourceLocation)
     case (_, false):
-        #expect(envelope["metadata"] == nested, "non-empty metadata is copied to the top level: \(envelope)",
-            sourceLocation: sourceLocation)
+        #expect(
+            envelope["metadata"] == nested,
+            "non-empty metadata is copied to the top level: \(envelope)",
+            sourceLocation: sourceLocation
+        )
     }
 }
 
@@ -66,7 +75,11 @@ func expectMetadataEnvelope(
 /// 75's verdict alone (an environment that needs a reset first raises there), so the cases that
 /// use these routes for something else say so and leave it to 75 instead of failing twice.
 func sessionlessHTTP(
-    _ endpoint: ServerEndpoint, _ method: Exchange.HTTPMethodName, _ path: String, body: String? = nil, case number: Int
+    _ endpoint: ServerEndpoint,
+    _ method: Exchange.HTTPMethodName,
+    _ path: String,
+    body: String? = nil,
+    case number: Int
 ) async throws -> HTTPReply? {
     let reply = try await Exchange.http(endpoint, method, path, body: body)
     guard reply.status >= 500 else { return reply }
@@ -83,13 +96,18 @@ func stepBody(_ action: JSONValue) -> String {
 /// any other environment may report a reset that is already over (a sandbox that could not
 /// start, a game dealt lost): that is said, as information, and is no failure.
 func expectResetDone(
-    _ envelope: [String: JSONValue], isBenchmark: Bool, sent: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ envelope: [String: JSONValue],
+    isBenchmark: Bool,
+    sent: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     guard envelope["done"] == true else { return }
     let reply = Exchange.excerpt(JSONCoding.encodeString(JSONValue.object(envelope)))
     if isBenchmark {
         Issue.record("rule: the benchmark's reset starts an episode, so done is false; sent \(sent) → \(reply)", sourceLocation: sourceLocation)
     } else {
-        print("note: sent \(sent) → done: true. An environment may end an episode at reset (a sandbox that failed to start); a trainer then resets again. Not a failure.")
+        print(
+            "note: sent \(sent) → done: true. An environment may end an episode at reset (a sandbox that failed to start); a trainer then resets again. Not a failure."
+        )
     }
 }

@@ -18,8 +18,10 @@ struct TrainerTests {
         return .seconds(timeout) <= bounds.idleGap
     }
 
-    @Test("78 · a session idle for OPENENV_IDLE_GAP between steps, pinging, still answers (no idle timeout advertised)",
-        .enabled(if: !gapOutlivesTimeout, "OPENENV_SESSION_TIMEOUT is shorter than OPENENV_IDLE_GAP: case 48 covers reaping"))
+    @Test(
+        "78 · a session idle for OPENENV_IDLE_GAP between steps, pinging, still answers (no idle timeout advertised)",
+        .enabled(if: !gapOutlivesTimeout, "OPENENV_SESSION_TIMEOUT is shorter than OPENENV_IDLE_GAP: case 48 covers reaping")
+    )
     func idleGap() async throws {
         let gap = Self.bounds.idleGap
         let message = try await EnvironmentUnderTest.current().stepMessage()
@@ -34,13 +36,16 @@ struct TrainerTests {
                     try await session.send(frame(.ping, Array("openenvkit".utf8)))
                     let event = try await session.receive(timeout: .seconds(10))
                     guard case .pong = event else {
-                        Issue.record("rule: a session idle between steps is kept, its pings answered; ping at \(clock.now - start) of an idle gap of \(gap) → \(Exchange.describe(event))")
+                        Issue.record(
+                            "rule: a session idle between steps is kept, its pings answered; ping at \(clock.now - start) of an idle gap of \(gap) → \(Exchange.describe(event))"
+                        )
                         return
                     }
                     pongs += 1
                     try await Task.sleep(for: min(gap / 4, gap - (clock.now - start)))
                 }
-                let rule = "rule: a session idle for \(gap) (pinged every \(gap / 4), \(pongs) pongs) still answers when the server advertises no idle timeout (OPENENV_SESSION_TIMEOUT)"
+                let rule =
+                    "rule: a session idle for \(gap) (pinged every \(gap / 4), \(pongs) pongs) still answers when the server advertises no idle timeout (OPENENV_SESSION_TIMEOUT)"
                 do {
                     let reply = try await session.request(message)
                     #expect(reply["type"] == "observation", "\(rule); after the gap sent \(message) → \(Exchange.excerpt("\(reply)"))")
@@ -63,8 +68,12 @@ struct TrainerTests {
         }
     }
 
-    @Test("80 · a step of OPENENV_LONG_STEP (longer than common client timeouts) completes on an open session",
-        .enabled("set OPENENV_LONG_ACTION to an action that takes OPENENV_LONG_STEP (automatic for the benchmark)") { await longAction(lasting: bounds.longStep) != nil })
+    @Test(
+        "80 · a step of OPENENV_LONG_STEP (longer than common client timeouts) completes on an open session",
+        .enabled("set OPENENV_LONG_ACTION to an action that takes OPENENV_LONG_STEP (automatic for the benchmark)") {
+            await longAction(lasting: bounds.longStep) != nil
+        }
+    )
     func longStep() async throws {
         let action = try #require(await Self.longAction(lasting: Self.bounds.longStep))
         let message = JSONCoding.encodeString(JSONValue.object(["type": "step", "data": action]))
@@ -74,15 +83,19 @@ struct TrainerTests {
                 let clock = ContinuousClock()
                 let start = clock.now
                 let reply = try await session.request(message)
-                #expect(reply["type"] == "observation",
-                    "rule: a long step completes on its open session; sent \(message) → after \(clock.now - start): \(Exchange.excerpt("\(reply)"))")
+                #expect(
+                    reply["type"] == "observation",
+                    "rule: a long step completes on its open session; sent \(message) → after \(clock.now - start): \(Exchange.excerpt("\(reply)"))"
+                )
                 print("case 80: a step of \(Self.bounds.longStep) answered after \(clock.now - start)")
             }
         }
     }
 
-    @Test("83 · after a client-side timeout on a step, the next reply read is the late step reply (no request id): a warning documenting the desync",
-        .enabled("set OPENENV_LONG_ACTION (automatic for the benchmark)") { await longAction(lasting: bounds.clientTimeout * 3) != nil })
+    @Test(
+        "83 · after a client-side timeout on a step, the next reply read is the late step reply (no request id): a warning documenting the desync",
+        .enabled("set OPENENV_LONG_ACTION (automatic for the benchmark)") { await longAction(lasting: bounds.clientTimeout * 3) != nil }
+    )
     func replyShiftAfterTimeout() async throws {
         let timeout = Self.bounds.clientTimeout
         let action = try #require(await Self.longAction(lasting: timeout * 3))
@@ -97,7 +110,8 @@ struct TrainerTests {
                 if next["type"] == "observation" {
                     Issue.record(
                         "desync (protocol limitation, not this server's fault): a client gave up on \(Exchange.excerpt(step, limit: 120)) after \(timeout), kept the socket and sent {\"type\":\"state\"}; the reply it read is the late step reply (observation). Replies carry no request id, so such a client reads every later reply one behind; after a timeout a client must close the socket (the suite's own client does). huggingface/OpenEnv#1143, docs/PROTOCOL.md case 83 (warning)",
-                        severity: .warning)
+                        severity: .warning
+                    )
                     _ = try await session.nextJSON()  // the state reply
                 } else {
                     print("case 83: the state was answered before the pending step: \(Exchange.excerpt("\(next)"))")

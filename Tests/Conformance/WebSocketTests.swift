@@ -1,6 +1,6 @@
+import EnvClient
 import EnvProtocol
 import EnvTesting
-import EnvClient
 import Testing
 
 /// PROTOCOL.md §5, cases 17–28: a WebSocket session's happy path.
@@ -23,8 +23,10 @@ struct WebSocketTests {
             let reply = try await withSession(endpoint) { try await $0.request(sent) }
             #expect(reply["type"] == "observation", "rule: a reset is answered with an observation; sent \(sent) → \(reply)")
             let data = try #require(reply["data"]?.objectValue, "rule: an observation carries data; sent \(sent) → \(reply)")
-            #expect(data["done"]?.boolValue != nil && data["observation"]?.objectValue != nil,
-                "rule: the envelope has a boolean done and an object observation; sent \(sent) → \(data)")
+            #expect(
+                data["done"]?.boolValue != nil && data["observation"]?.objectValue != nil,
+                "rule: the envelope has a boolean done and an object observation; sent \(sent) → \(data)"
+            )
             environment.expectConforms(envelope: .object(data), isReset: true)
             expectResetDone(data, isBenchmark: environment.isBenchmark, sent: sent)
             guard environment.isBenchmark else { return }

@@ -45,5 +45,6 @@ func samplePlan(maxSessions: Int = 16_384) throws -> BalancerPlan {
     try BalancerPlan(
         backends: BalancerAddress.list(parsing: "node1:8001,10.0.0.3:8001", flag: "--backends"),
         listen: BalancerAddress(parsing: ":8000", flag: "--listen", defaultHost: "0.0.0.0"),
-        maxSessions: maxSessions)
+        maxSessions: maxSessions
+    )
 }

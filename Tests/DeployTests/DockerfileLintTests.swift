@@ -49,8 +49,10 @@ import Testing
         let copies = instructions[lastFrom...].filter { $0.first == "COPY" && $0.contains { $0.hasPrefix("--from=") } }
             .map { (sources: $0.dropFirst().dropLast().filter { !$0.hasPrefix("--") }, destination: $0.last ?? "") }
         let products = try executableProducts()
-        let executableDirectories = Set(copies.filter { $0.sources.contains { products.contains(Self.lastComponent($0)) } }
-            .map { Self.parent($0.destination) })
+        let executableDirectories = Set(
+            copies.filter { $0.sources.contains { products.contains(Self.lastComponent($0)) } }
+                .map { Self.parent($0.destination) }
+        )
         #expect(!executableDirectories.isEmpty, "the runtime stage copies no executable")
         for bundle in bundles {
             for directory in executableDirectories {
@@ -74,7 +76,8 @@ import Testing
 
     /// The directory a path names a file in; `dir/` is the directory itself.
     private static func parent(_ path: String) -> String {
-        path.hasSuffix("/") ? String(path.dropLast()) : String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+        path.hasSuffix("/")
+            ? String(path.dropLast()) : String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
     }
 
     @Test func copiedPathsExistAndAreNotIgnored() throws {

@@ -1,6 +1,6 @@
-import Foundation
 import Deploy
 import EnvProtocol
+import Foundation
 import Testing
 
 @Suite struct EnvoyConfigTests {
@@ -38,9 +38,11 @@ import Testing
         #expect(cluster["health_checks"]?.arrayValue?.first?["http_health_check"]?["path"] == "/health")
         let endpoints = cluster["load_assignment"]?["endpoints"]?.arrayValue?.first?["lb_endpoints"]?.arrayValue ?? []
         let addresses = endpoints.compactMap { $0["endpoint"]?["address"]?["socket_address"] }
-        #expect(addresses == [
-            ["address": "node1", "port_value": 8001], ["address": "10.0.0.3", "port_value": 8001],
-        ])
+        #expect(
+            addresses == [
+                ["address": "node1", "port_value": 8001], ["address": "10.0.0.3", "port_value": 8001],
+            ]
+        )
     }
 
     /// The seed's sessions were cut by Envoy's 15 s default route timeout.
@@ -57,13 +59,15 @@ import Testing
     /// turn some upgrades into 307s (seen in ci/multinode-test before this was set).
     @Test func neverReusesAnUpstreamConnection() throws {
         let options = try cluster(samplePlan())["typed_extension_protocol_options"]?[
-            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+        ]
         #expect(options?["common_http_protocol_options"]?["max_requests_per_connection"] == 1)
     }
 
     @Test(
         .enabled(if: Validator.envoy != nil, "envoy not found: set OPENENV_ENVOY or run ci/install-balancers"),
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(2))
+    )
     func realEnvoyAcceptsTheConfiguration() throws {
         let envoy = try #require(Validator.envoy)
         for plan in [try samplePlan(), try samplePlan(maxSessions: 1)] {

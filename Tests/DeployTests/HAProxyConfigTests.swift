@@ -1,5 +1,5 @@
-import Foundation
 import Deploy
+import Foundation
 import Testing
 
 @Suite struct HAProxyConfigTests {
@@ -29,16 +29,20 @@ import Testing
 
     @Test(
         .enabled(if: Validator.haproxy != nil, "haproxy not found: set OPENENV_HAPROXY or apt-get install haproxy"),
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(1))
+    )
     func realHAProxyAcceptsTheConfiguration() throws {
         let haproxy = try #require(Validator.haproxy)
         // HAProxy resolves server names when it starts (an unknown name is an error, not a
         // silently dead backend), so the names here must resolve on any machine.
         let resolvable = try BalancerPlan(
             backends: BalancerAddress.list(parsing: "localhost:8001,10.0.0.3:8001", flag: "--backends"),
-            listen: BalancerAddress(host: "0.0.0.0", port: 8000))
+            listen: BalancerAddress(host: "0.0.0.0", port: 8000)
+        )
         let ipv6 = try BalancerPlan(
-            backends: [BalancerAddress(host: "::1", port: 8001)], listen: BalancerAddress(host: "::", port: 8000))
+            backends: [BalancerAddress(host: "::1", port: 8001)],
+            listen: BalancerAddress(host: "::", port: 8000)
+        )
         for plan in [resolvable, ipv6] {
             let result = try haproxy.check(HAProxyConfig.render(plan), fileExtension: "cfg") { ["-c", "-f", $0] }
             #expect(result.status == 0, "haproxy -c: \(result.output)")

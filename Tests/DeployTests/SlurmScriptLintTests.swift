@@ -30,7 +30,8 @@ import Testing
             let file = try #require(match.output[1].substring.map(String.init))
             #expect(
                 FileManager.default.fileExists(atPath: Self.directory.appendingPathComponent(file).path),
-                "\(name) calls \(file), which is not in deploy/slurm")
+                "\(name) calls \(file), which is not in deploy/slurm"
+            )
         }
     }
 

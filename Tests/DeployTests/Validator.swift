@@ -16,7 +16,8 @@ struct Validator: Sendable {
         }
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let directories = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        let directories =
+            (environment["PATH"] ?? "").split(separator: ":").map(String.init)
             + ["/usr/sbin", "/usr/local/sbin", repository.appendingPathComponent(".build-venv/envoy/bin").path]
         return directories.map { "\($0)/\(name)" }
             .first(where: FileManager.default.isExecutableFile(atPath:))

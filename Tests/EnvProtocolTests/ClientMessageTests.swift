@@ -24,7 +24,10 @@ struct ClientMessageTests {
         #expect(try ClientMessage.decode(#"{"type":"mcp","data":{"id":1}}"#) == .mcp(request: ["id": 1]))
     }
 
-    @Test("bytes that are not JSON, including NaN literals → INVALID_JSON", arguments: ["", "{", "nope", #"{"type":"step","data":{"wait_seconds":NaN}}"#])
+    @Test(
+        "bytes that are not JSON, including NaN literals → INVALID_JSON",
+        arguments: ["", "{", "nope", #"{"type":"step","data":{"wait_seconds":NaN}}"#]
+    )
     func invalidJSON(text: String) {
         #expect(code(of: text) == .invalidJSON)
     }
@@ -37,16 +40,19 @@ struct ClientMessageTests {
         #expect(throws: WireError.unknownType("jump")) { try ClientMessage.decode(#"{"type":"jump"}"#) }
     }
 
-    @Test("known type with bad fields → VALIDATION_ERROR", arguments: [
-        #"{"type":"step"}"#,
-        #"{"type":"step","data":5}"#,
-        #"{"type":"reset","data":[]}"#,
-        #"{"type":"reset","extra":1}"#,
-        #"{"type":"state","data":{}}"#,
-        #"{"type":"close","data":{}}"#,
-        #"{"type":"mcp"}"#,
-        "[1]", #""x""#, "null",
-    ])
+    @Test(
+        "known type with bad fields → VALIDATION_ERROR",
+        arguments: [
+            #"{"type":"step"}"#,
+            #"{"type":"step","data":5}"#,
+            #"{"type":"reset","data":[]}"#,
+            #"{"type":"reset","extra":1}"#,
+            #"{"type":"state","data":{}}"#,
+            #"{"type":"close","data":{}}"#,
+            #"{"type":"mcp"}"#,
+            "[1]", #""x""#, "null",
+        ]
+    )
     func validationErrors(text: String) {
         #expect(code(of: text) == .validationError)
     }

@@ -11,7 +11,12 @@ struct EnvelopeAndWireTests {
         #expect(
             envelope
                 == ObservationEnvelope(
-                    observation: ["board": "x", "step_count": 2], reward: 1.5, done: true, metadata: ["k": "v"]))
+                    observation: ["board": "x", "step_count": 2],
+                    reward: 1.5,
+                    done: true,
+                    metadata: ["k": "v"]
+                )
+        )
     }
 
     @Test("0.3 drops metadata; 0.10 nests it always and copies it on top: HTTP always (null when empty), WS when non-empty")
@@ -116,18 +121,24 @@ struct EnvelopeAndWireTests {
 
 @Suite("Duplicate keys")
 struct DuplicateKeyTests {
-    @Test("an object that repeats a key is not accepted, however the key is spelled", arguments: [
-        #"{"a":1,"a":2}"#, #"{"type":"state","t\u0079pe":"reset"}"#, #"[{"x":{"a":1,"b":[1,{"c":1,"c":2}]}}]"#,
-        #"{"a":"},{","a":1}"#,
-    ])
+    @Test(
+        "an object that repeats a key is not accepted, however the key is spelled",
+        arguments: [
+            #"{"a":1,"a":2}"#, #"{"type":"state","t\u0079pe":"reset"}"#, #"[{"x":{"a":1,"b":[1,{"c":1,"c":2}]}}]"#,
+            #"{"a":"},{","a":1}"#,
+        ]
+    )
     func rejected(text: String) {
         #expect(throws: JSONSyntaxError.self) { try JSONCoding.parse(text) }
     }
 
-    @Test("the same key in different objects, and keys equal to values, are fine", arguments: [
-        #"[{"a":1},{"a":2}]"#, #"{"a":{"a":{"a":1}}}"#, #"{"a":"a","b":"a"}"#, #"{"a":{"b":1},"b":2}"#,
-        #"{"\"a":1,"a":2}"#,
-    ])
+    @Test(
+        "the same key in different objects, and keys equal to values, are fine",
+        arguments: [
+            #"[{"a":1},{"a":2}]"#, #"{"a":{"a":{"a":1}}}"#, #"{"a":"a","b":"a"}"#, #"{"a":{"b":1},"b":2}"#,
+            #"{"\"a":1,"a":2}"#,
+        ]
+    )
     func accepted(text: String) throws {
         _ = try JSONCoding.parse(text)
     }

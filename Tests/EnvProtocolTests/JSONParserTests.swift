@@ -83,7 +83,8 @@ struct JSONParserTests {
         ParseCase("1.00000000000000011102230246251565404236316680908203125", .number(1)),
         ParseCase(
             "1.00000000000000011102230246251565404236316680908203125" + String(repeating: "0", count: 1000) + "1",
-            .number(1.0000000000000002)),
+            .number(1.0000000000000002)
+        ),
     ]
 
     @Test("numbers: whole values that fit an Int are exact integers, all others correctly rounded Doubles", arguments: numbers)

@@ -149,6 +149,7 @@ struct JSONWriterTests {
         #expect(Array(generic(value)) == bytes)
         #expect(
             JSONCoding.encodeString(Report(name: "r", value: value))
-                == #"{"name":"r","value":"# + String(decoding: bytes, as: UTF8.self) + "}")
+                == #"{"name":"r","value":"# + String(decoding: bytes, as: UTF8.self) + "}"
+        )
     }
 }

@@ -11,9 +11,12 @@ struct ReadyLineTests {
         #expect(ReadyLine(parsing: "listening http://127.0.0.1:0 pid=7")?.port == 0)
     }
 
-    @Test("other lines are not ready lines", arguments: [
-        "Listening on 127.0.0.1:8000", "listening http://127.0.0.1 pid=1", "listening http://h:1 pid=x", "",
-    ])
+    @Test(
+        "other lines are not ready lines",
+        arguments: [
+            "Listening on 127.0.0.1:8000", "listening http://127.0.0.1 pid=1", "listening http://h:1 pid=x", "",
+        ]
+    )
     func notReady(line: String) {
         #expect(ReadyLine(parsing: line) == nil)
     }

@@ -60,7 +60,7 @@ struct RandomJSON {
 
     static let doubles: [Double] = [
         0.1, 0.5, 1.5, -2.25, 1e16, 1e15, 123456789.125, 1e-7, 1e-5, 0.001, .leastNonzeroMagnitude, 2.2250738585072014e-308,
-        .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e21, 1e22, 1e23, 9007199254740992, 0.3, 2.0 / 3.0, -0.0,
+        .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e21, 1e22, 1e23, 9_007_199_254_740_992, 0.3, 2.0 / 3.0, -0.0,
         100, 1e300, 12345678901234567890.0, 4.35, 1.7976931348623157e308,
     ]
 

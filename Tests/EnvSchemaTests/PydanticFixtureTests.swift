@@ -83,7 +83,8 @@ struct PydanticFixtureTests {
             let result = schema.validate(instance.value)
             if let reason = known[instance.text] {
                 #expect(
-                    result.isValid != instance.valid, "listed disagreement no longer disagrees (\(reason)): \(instance)"
+                    result.isValid != instance.valid,
+                    "listed disagreement no longer disagrees (\(reason)): \(instance)"
                 )
             } else {
                 #expect(

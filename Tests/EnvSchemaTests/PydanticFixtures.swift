@@ -27,7 +27,8 @@ struct PydanticFixtures: Sendable {
     var models: [Model]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-        "Fixtures")
+        "Fixtures"
+    )
 
     static let shared: PydanticFixtures = {
         do {
@@ -47,11 +48,16 @@ struct PydanticFixtures: Sendable {
                 let text = instance["json"]?.stringValue ?? ""
                 instances.append(
                     Instance(
-                        text: text, value: try JSONCoding.parse(text), valid: instance["valid"]?.boolValue ?? false,
-                        note: instance["note"]?.stringValue))
+                        text: text,
+                        value: try JSONCoding.parse(text),
+                        valid: instance["valid"]?.boolValue ?? false,
+                        note: instance["note"]?.stringValue
+                    )
+                )
             }
             models.append(
-                Model(name: model["name"]?.stringValue ?? "?", schema: model["schema"] ?? .null, instances: instances))
+                Model(name: model["name"]?.stringValue ?? "?", schema: model["schema"] ?? .null, instances: instances)
+            )
         }
         return PydanticFixtures(models: models)
     }

@@ -23,7 +23,8 @@ struct SynthesizerTests {
         Case(
             schema:
                 #"{"type":"object","properties":{"cell":{"type":"integer","minimum":0,"maximum":8}},"required":["cell"]}"#,
-            expected: #"{"cell":0}"#),
+            expected: #"{"cell":0}"#
+        ),
         Case(schema: #"{"type":"integer","minimum":3}"#, expected: "3"),
         Case(schema: #"{"type":"integer","maximum":-3}"#, expected: "-3"),
         Case(schema: #"{"type":"integer","exclusiveMinimum":0}"#, expected: "1"),
@@ -60,34 +61,44 @@ struct SynthesizerTests {
         Case(schema: #"{"type":"array","items":{"type":"integer"},"minItems":2}"#, expected: "[0,0]"),
         Case(
             schema: #"{"type":"array","items":{"enum":["x","y","z"]},"minItems":3,"uniqueItems":true}"#,
-            expected: #"["x","y","z"]"#),
+            expected: #"["x","y","z"]"#
+        ),
         Case(
-            schema: #"{"type":"array","items":{"type":"integer"},"minItems":3,"uniqueItems":true}"#, expected: "[0,1,2]"
+            schema: #"{"type":"array","items":{"type":"integer"},"minItems":3,"uniqueItems":true}"#,
+            expected: "[0,1,2]"
         ),
         Case(
             schema: #"{"prefixItems":[{"type":"integer"},{"type":"string"}],"minItems":2,"maxItems":2,"type":"array"}"#,
-            expected: #"[0,"sample"]"#),
+            expected: #"[0,"sample"]"#
+        ),
         Case(schema: #"{"type":"array","contains":{"type":"string"}}"#, expected: #"["sample"]"#),
         Case(
             schema: #"{"type":"object","additionalProperties":{"type":"integer"},"minProperties":2}"#,
-            expected: #"{"key1":0,"key2":0}"#),
+            expected: #"{"key1":0,"key2":0}"#
+        ),
         Case(
             schema: #"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"integer"}},"minProperties":1}"#,
-            expected: #"{"a":"sample"}"#),
+            expected: #"{"a":"sample"}"#
+        ),
         Case(
             schema: #"{"type":"object","required":["a"],"dependentRequired":{"a":["b"]}}"#,
-            expected: #"{"a":null,"b":null}"#),
+            expected: #"{"a":null,"b":null}"#
+        ),
         Case(
-            schema: #"{"properties":{"when":{"type":"string"}},"required":["when"]}"#, expected: #"{"when":"sample"}"#),
+            schema: #"{"properties":{"when":{"type":"string"}},"required":["when"]}"#,
+            expected: #"{"when":"sample"}"#
+        ),
         Case(
             schema:
                 ##"{"$defs":{"Cat":{"type":"object","properties":{"species":{"const":"cat"},"lives":{"type":"integer","minimum":1}},"required":["species","lives"]},"Dog":{"type":"object","properties":{"species":{"const":"dog"}},"required":["species"]}},"type":"object","properties":{"pet":{"oneOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}]}},"required":["pet"]}"##,
-            expected: #"{"pet":{"species":"cat","lives":1}}"#),
+            expected: #"{"pet":{"species":"cat","lives":1}}"#
+        ),
         // A recursive required field stops at null instead of nesting 64 levels deep.
         Case(
             schema:
                 ##"{"$defs":{"Node":{"type":"object","properties":{"next":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["next"]}},"$ref":"#/$defs/Node"}"##,
-            expected: #"{"next":null}"#),
+            expected: #"{"next":null}"#
+        ),
         Case(schema: ##"{"type":"object","properties":{"child":{"$ref":"#"}}}"##, expected: "{}"),
         Case(schema: #"{"allOf":[{"type":"integer"},{"minimum":4}]}"#, expected: "4"),
     ]
@@ -111,7 +122,8 @@ struct SynthesizerTests {
             (#"{"type":"string","minLength":3,"maxLength":2}"#, "minLength"),
             (#"{"type":"object","properties":{"a":{"not":{}}},"required":["a"]}"#, "a"),
             (#"{"type":"object","required":["x"],"additionalProperties":false}"#, "not allowed"),
-        ])
+        ]
+    )
     func reportsFailure(_ text: String, _ mentions: String) throws {
         let synthesizer = SchemaSynthesizer(try schema(text))
         #expect {
@@ -127,7 +139,8 @@ struct SynthesizerTests {
             #"""
             {"additionalProperties":false,"properties":{"metadata":{"additionalProperties":true,"type":"object"},
              "cell":{"maximum":8,"minimum":0,"type":"integer"}},"required":["cell"],"type":"object"}
-            """#)
+            """#
+        )
         let result = try SchemaSynthesizer(action).invalidVariants()
         #expect(result.base == ["cell": 0])
         #expect(result.variants.map(\.kind) == [.unknownField, .missingRequired, .wrongType, .constraint, .constraint])
@@ -135,7 +148,8 @@ struct SynthesizerTests {
             result.variants.map(\.value) == [
                 ["cell": 0, "openenvkit_unknown_field": 1], [:], ["cell": "not a valid value"], ["cell": 9],
                 ["cell": -1],
-            ])
+            ]
+        )
         #expect(result.variants.allSatisfy { $0.loc.count == 1 })
         #expect(result.variants[0].loc == [.key("openenvkit_unknown_field")])
         #expect(result.variants[2].reason.contains("rejected by type at #/properties/cell/type"))
@@ -149,11 +163,13 @@ struct SynthesizerTests {
             {"type":"object","required":["i","f","b","s","any","union"],"properties":{
              "i":{"type":"integer"},"f":{"type":"number"},"b":{"type":"boolean"},"s":{"type":"string"},"any":{},
              "union":{"anyOf":[{"type":"string"},{"type":"object"},{"type":"array"}]}}}
-            """#)
+            """#
+        )
         let result = try SchemaSynthesizer(numbers).invalidVariants()
         let wrong = Dictionary(
             result.variants.filter { $0.kind == .wrongType }.map { ($0.loc.dotted, $0.value[$0.loc.dotted]!) },
-            uniquingKeysWith: { first, _ in first })
+            uniquingKeysWith: { first, _ in first }
+        )
         #expect(wrong["i"] == "not a valid value")
         #expect(wrong["f"] == "not a valid value")
         #expect(wrong["b"] == "not a valid value")
@@ -166,7 +182,8 @@ struct SynthesizerTests {
 
     @Test(
         "every fixture schema: the valid value passes and every variant fails",
-        arguments: PydanticFixtures.shared.models)
+        arguments: PydanticFixtures.shared.models
+    )
     func fixtureSchemas(_ model: PydanticFixtures.Model) throws {
         let compiled = try JSONSchema(model.schema)
         let synthesizer = SchemaSynthesizer(compiled)
@@ -193,7 +210,8 @@ struct SynthesizerTests {
                 "invalid": .array(
                     variants.variants.map {
                         ["kind": .string($0.kind.name), "loc": $0.loc.jsonValue, "value": $0.value]
-                    }),
+                    }
+                ),
             ]
         }
         return models
@@ -228,7 +246,8 @@ struct SynthesizerTests {
             #expect(valid?["value"] == now["valid"]?["value"], "\(name): synthesized value changed; re-record")
             #expect(
                 valid?["pydantic_valid"] == true,
-                "\(name): pydantic rejects the synthesized value \(valid?["value"] ?? nil)")
+                "\(name): pydantic rejects the synthesized value \(valid?["value"] ?? nil)"
+            )
             let invalid = entry["invalid"]?.arrayValue ?? []
             let stripped = invalid.map { variant -> JSONValue in
                 var object = variant.objectValue ?? [:]

@@ -91,39 +91,55 @@ struct ValidatorTests {
         Case(schema: #"{"uniqueItems":true}"#, instance: #"[{"a":1,"b":2},{"b":2,"a":1}]"#, keyword: "uniqueItems"),
         Case(
             schema: #"{"prefixItems":[{"type":"integer"},{"type":"string"}],"minItems":2,"maxItems":2}"#,
-            instance: #"[1,"a"]"#, keyword: nil),
+            instance: #"[1,"a"]"#,
+            keyword: nil
+        ),
         Case(
             schema: #"{"prefixItems":[{"type":"integer"},{"type":"string"}],"minItems":2,"maxItems":2}"#,
-            instance: #"["a",1]"#, keyword: "type"),
+            instance: #"["a",1]"#,
+            keyword: "type"
+        ),
         Case(schema: #"{"prefixItems":[{"type":"integer"}],"items":false}"#, instance: "[1,2]", keyword: "items"),
         Case(
-            schema: #"{"prefixItems":[{"type":"integer"}],"items":{"type":"string"}}"#, instance: #"[1,"x","y"]"#,
-            keyword: nil),
+            schema: #"{"prefixItems":[{"type":"integer"}],"items":{"type":"string"}}"#,
+            instance: #"[1,"x","y"]"#,
+            keyword: nil
+        ),
         Case(schema: #"{"items":[{"type":"integer"}],"additionalItems":false}"#, instance: "[1,2]", keyword: "items"),
         Case(schema: #"{"items":[{"type":"integer"}]}"#, instance: #"[1,"free"]"#, keyword: nil),
         Case(schema: #"{"contains":{"type":"string"}}"#, instance: #"[1,"x"]"#, keyword: nil),
         Case(schema: #"{"contains":{"type":"string"}}"#, instance: "[1,2]", keyword: "contains"),
         Case(
-            schema: #"{"contains":{"type":"string"},"maxContains":1}"#, instance: #"["a","b"]"#, keyword: "maxContains"),
+            schema: #"{"contains":{"type":"string"},"maxContains":1}"#,
+            instance: #"["a","b"]"#,
+            keyword: "maxContains"
+        ),
         Case(schema: #"{"contains":{"type":"string"},"minContains":0}"#, instance: "[]", keyword: nil),
         // objects
         Case(schema: #"{"required":["a"]}"#, instance: #"{"b":1}"#, keyword: "required"),
         Case(schema: #"{"required":["a"]}"#, instance: "[]", keyword: nil),  // object keywords ignore arrays
         Case(
-            schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#, instance: #"{"a":"x"}"#,
-            keyword: nil),
+            schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#,
+            instance: #"{"a":"x"}"#,
+            keyword: nil
+        ),
         Case(
             schema: #"{"properties":{"a":{"type":"string"}},"additionalProperties":false}"#,
             instance: #"{"a":"x","b":1}"#,
-            keyword: "additionalProperties"),
+            keyword: "additionalProperties"
+        ),
         Case(schema: #"{"additionalProperties":{"type":"integer"}}"#, instance: #"{"x":1,"y":2}"#, keyword: nil),
         Case(schema: #"{"additionalProperties":{"type":"integer"}}"#, instance: #"{"x":1,"y":"2"}"#, keyword: "type"),
         Case(
             schema: #"{"patternProperties":{"^n_":{"type":"number"}},"additionalProperties":false}"#,
-            instance: #"{"n_a":1.5}"#, keyword: nil),
+            instance: #"{"n_a":1.5}"#,
+            keyword: nil
+        ),
         Case(
             schema: #"{"patternProperties":{"^n_":{"type":"number"}},"additionalProperties":false}"#,
-            instance: #"{"s_a":1.5}"#, keyword: "additionalProperties"),
+            instance: #"{"s_a":1.5}"#,
+            keyword: "additionalProperties"
+        ),
         Case(schema: #"{"propertyNames":{"maxLength":2}}"#, instance: #"{"abc":1}"#, keyword: "maxLength"),
         Case(schema: #"{"minProperties":1}"#, instance: "{}", keyword: "minProperties"),
         Case(schema: #"{"maxProperties":1}"#, instance: #"{"a":1,"b":2}"#, keyword: "maxProperties"),
@@ -138,42 +154,65 @@ struct ValidatorTests {
         Case(schema: #"{"not":{"type":"string"}}"#, instance: "1", keyword: nil),
         Case(
             schema: #"{"if":{"properties":{"k":{"const":"a"}}},"then":{"required":["x"]},"else":{"required":["y"]}}"#,
-            instance: #"{"k":"a","y":1}"#, keyword: "required"),
+            instance: #"{"k":"a","y":1}"#,
+            keyword: "required"
+        ),
         Case(
             schema: #"{"if":{"properties":{"k":{"const":"a"}}},"then":{"required":["x"]},"else":{"required":["y"]}}"#,
-            instance: #"{"k":"b","y":1}"#, keyword: nil),
+            instance: #"{"k":"b","y":1}"#,
+            keyword: nil
+        ),
         // $ref: $defs, definitions, "#", escapes, siblings
         Case(
-            schema: ##"{"$defs":{"C":{"type":"integer","maximum":8}},"$ref":"#/$defs/C"}"##, instance: "9",
-            keyword: "maximum"),
+            schema: ##"{"$defs":{"C":{"type":"integer","maximum":8}},"$ref":"#/$defs/C"}"##,
+            instance: "9",
+            keyword: "maximum"
+        ),
         Case(
-            schema: ##"{"definitions":{"C":{"type":"string"}},"items":{"$ref":"#/definitions/C"}}"##, instance: "[1]",
-            keyword: "type"),
+            schema: ##"{"definitions":{"C":{"type":"string"}},"items":{"$ref":"#/definitions/C"}}"##,
+            instance: "[1]",
+            keyword: "type"
+        ),
         Case(schema: ##"{"$defs":{"a/b":{"type":"string"}},"$ref":"#/$defs/a~1b"}"##, instance: "1", keyword: "type"),
         Case(
-            schema: ##"{"$defs":{"a b":{"type":"string"}},"$ref":"#/%24defs/a%20b"}"##, instance: "1", keyword: "type"),
+            schema: ##"{"$defs":{"a b":{"type":"string"}},"$ref":"#/%24defs/a%20b"}"##,
+            instance: "1",
+            keyword: "type"
+        ),
         Case(
-            schema: ##"{"$defs":{"E":{"enum":["x"]}},"$ref":"#/$defs/E","description":"sibling"}"##, instance: #""x""#,
-            keyword: nil),
+            schema: ##"{"$defs":{"E":{"enum":["x"]}},"$ref":"#/$defs/E","description":"sibling"}"##,
+            instance: #""x""#,
+            keyword: nil
+        ),
         Case(
-            schema: ##"{"$defs":{"P":{"type":"integer"}},"$ref":"#/$defs/P","minimum":5}"##, instance: "4",
-            keyword: "minimum"),
+            schema: ##"{"$defs":{"P":{"type":"integer"}},"$ref":"#/$defs/P","minimum":5}"##,
+            instance: "4",
+            keyword: "minimum"
+        ),
         Case(
-            schema: ##"{"$defs":{"P":{"type":"integer"}},"allOf":[{"$ref":"#/$defs/P"}]}"##, instance: "4.5",
-            keyword: "type"),
+            schema: ##"{"$defs":{"P":{"type":"integer"}},"allOf":[{"$ref":"#/$defs/P"}]}"##,
+            instance: "4.5",
+            keyword: "type"
+        ),
         Case(
             schema: ##"{"type":"array","items":{"anyOf":[{"type":"integer"},{"$ref":"#"}]}}"##,
-            instance: "[1,[2,[3,[]]]]", keyword: nil),
+            instance: "[1,[2,[3,[]]]]",
+            keyword: nil
+        ),
         Case(
             schema: ##"{"type":"array","items":{"anyOf":[{"type":"integer"},{"$ref":"#"}]}}"##,
-            instance: #"[1,[2,["x"]]]"#, keyword: "anyOf"),
+            instance: #"[1,[2,["x"]]]"#,
+            keyword: "anyOf"
+        ),
         Case(schema: #"{"$ref":"https://example.com/remote.json"}"#, instance: "1", keyword: nil),  // unchecked
         Case(schema: ##"{"$ref":"#/$defs/Missing"}"##, instance: "1", keyword: nil),  // unchecked
         // annotations and unchecked keywords never fail a value
         Case(
             schema:
                 #"{"type":"string","format":"date-time","title":"T","description":"d","examples":["x"],"default":1,"x-vendor":{}}"#,
-            instance: #""not a date""#, keyword: nil),
+            instance: #""not a date""#,
+            keyword: nil
+        ),
         Case(schema: #"{"unevaluatedProperties":false,"frobnicate":3}"#, instance: #"{"a":1}"#, keyword: nil),
     ]
 
@@ -195,7 +234,8 @@ struct ValidatorTests {
         #expect(
             integer.validate(.number(3.5)).violations.map(\.message) == [
                 "Input should be a valid integer, got a number with a fractional part"
-            ])
+            ]
+        )
     }
 
     @Test("violations carry a pydantic-style loc, the keyword, a pydantic-worded message and the schema path")
@@ -206,25 +246,38 @@ struct ValidatorTests {
              "properties":{"step_count":{"type":"integer","minimum":0},
                            "session_hash":{"type":"string","pattern":"^[0-9a-f]{12}$"},
                            "board":{"type":"array","items":{"type":"array","items":{"enum":["X","O",""]}}}}}
-            """#)
+            """#
+        )
         let value = try json(#"{"step_count":-1,"board":[["X",""],["O","Z"]],"bogus":true}"#)
         let result = observation.validate(value, at: [.key("observation")])
         #expect(
             result.violations == [
                 SchemaViolation(
-                    loc: [.key("observation"), .key("session_hash")], keyword: "required", message: "Field required",
-                    schemaPath: "#/required"),
-                SchemaViolation(
-                    loc: [.key("observation"), .key("board"), .index(1), .index(1)], keyword: "enum",
-                    message: "Input should be 'X', 'O' or ''", schemaPath: "#/properties/board/items/items/enum"),
-                SchemaViolation(
-                    loc: [.key("observation"), .key("bogus")], keyword: "additionalProperties",
-                    message: "Extra inputs are not permitted", schemaPath: "#/additionalProperties"),
-                SchemaViolation(
-                    loc: [.key("observation"), .key("step_count")], keyword: "minimum",
-                    message: "Input should be greater than or equal to 0", schemaPath: "#/properties/step_count/minimum"
+                    loc: [.key("observation"), .key("session_hash")],
+                    keyword: "required",
+                    message: "Field required",
+                    schemaPath: "#/required"
                 ),
-            ])
+                SchemaViolation(
+                    loc: [.key("observation"), .key("board"), .index(1), .index(1)],
+                    keyword: "enum",
+                    message: "Input should be 'X', 'O' or ''",
+                    schemaPath: "#/properties/board/items/items/enum"
+                ),
+                SchemaViolation(
+                    loc: [.key("observation"), .key("bogus")],
+                    keyword: "additionalProperties",
+                    message: "Extra inputs are not permitted",
+                    schemaPath: "#/additionalProperties"
+                ),
+                SchemaViolation(
+                    loc: [.key("observation"), .key("step_count")],
+                    keyword: "minimum",
+                    message: "Input should be greater than or equal to 0",
+                    schemaPath: "#/properties/step_count/minimum"
+                ),
+            ]
+        )
         #expect(result.violations[1].loc.dotted == "observation.board.1.1")
         #expect(result.violations[1].loc.jsonValue == ["observation", "board", 1, 1])
         #expect(
@@ -240,7 +293,8 @@ struct ValidatorTests {
             {"$defs":{"ToolError":{"type":"object","required":["error_type","message"],
               "properties":{"error_type":{"enum":["invalid_args","timeout"]},"message":{"type":"string"}}}},
              "anyOf":[{"$ref":"#/$defs/ToolError"},{"type":"null"}]}
-            """#)
+            """#
+        )
         let result = optional.validate(try json(#"{"error_type":"nope"}"#))
         #expect(result.violations.map(\.keyword) == ["required", "enum"])
         #expect(result.violations.map(\.loc.dotted) == ["message", "error_type"])
@@ -258,7 +312,8 @@ struct ValidatorTests {
             {"oneOf":[{"type":"object","properties":{"kind":{"const":"cat"},"lives":{"type":"integer"}},"required":["kind","lives"]},
                       {"type":"object","properties":{"kind":{"const":"dog"},"good":{"type":"boolean"}},"required":["kind","good"]}],
              "discriminator":{"propertyName":"kind"}}
-            """#)
+            """#
+        )
         #expect(union.accepts(try json(#"{"kind":"dog","good":true}"#)))
         let result = union.validate(try json(#"{"kind":"dog","good":"very"}"#))
         #expect(result.violations.map(\.loc.dotted) == ["good"])
@@ -272,9 +327,11 @@ struct ValidatorTests {
             {"type":"object","properties":{"when":{"type":"string","format":"date-time"},
              "id":{"type":"string","pattern":"(?<=x)y"},"n":{"type":"integer","frobnicate":1}},
              "unevaluatedProperties":false,"x-internal":true,"title":"T"}
-            """#)
+            """#
+        )
         #expect(
-            compiled.unchecked.map(\.keyword).sorted() == ["format", "frobnicate", "pattern", "unevaluatedProperties"])
+            compiled.unchecked.map(\.keyword).sorted() == ["format", "frobnicate", "pattern", "unevaluatedProperties"]
+        )
         #expect(compiled.unchecked.first { $0.keyword == "format" }?.schemaPath == "#/properties/when")
         #expect(compiled.unchecked.first { $0.keyword == "format" }?.reason == "format 'date-time' is not checked")
         let result = compiled.validate(try json(#"{"when":"yesterday"}"#))
@@ -299,7 +356,8 @@ struct ValidatorTests {
             #"""
             {"$defs":{"Node":{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}}}},
              "$ref":"#/$defs/Node"}
-            """#)
+            """#
+        )
         func nested(_ levels: Int) -> JSONValue {
             var value: JSONValue = [:]
             for _ in 0..<levels { value = ["children": [value]] }
@@ -318,7 +376,10 @@ struct ValidatorTests {
                 #"""
                 {"$defs":{"L":{"anyOf":[{"type":"array","items":{"$ref":"#/$defs/L"},"minItems":2},
                                         {"type":"array","items":{"$ref":"#/$defs/L"}}]}},"$ref":"#/$defs/L"}
-                """#), configuration: .init().with(maxEvaluations: 10_000))
+                """#
+            ),
+            configuration: .init().with(maxEvaluations: 10_000)
+        )
         var value: JSONValue = [1]
         for _ in 0..<30 { value = [value] }
         let result = explosive.validate(value)

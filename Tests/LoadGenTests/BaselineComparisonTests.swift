@@ -1,6 +1,6 @@
-import Foundation
 import BenchResults
 import EnvClient
+import Foundation
 import LoadGen
 import Testing
 
@@ -11,8 +11,15 @@ struct BaselineComparisonTests {
 
     private func run(success: Double, p99: Double, n: Int = 512) -> RunSummary {
         var summary = RunSummary(
-            results: [], mode: .ws, url: "u", numRequests: n, waitSeconds: 1, repetition: 1, totalWallTime: 2,
-            hardware: "h")
+            results: [],
+            mode: .ws,
+            url: "u",
+            numRequests: n,
+            waitSeconds: 1,
+            repetition: 1,
+            totalWallTime: 2,
+            hardware: "h"
+        )
         summary.errorRate = 1 - success
         summary.successful = Int(success * Double(n))
         summary.totalP99 = p99
@@ -66,10 +73,19 @@ struct BaselineComparisonTests {
     @Test("max batch may not fall a grid step; a figure beyond the grid is not compared")
     func capacity() throws {
         let baseline = Baseline(
-            schema: Baseline.schemaName, infrastructure: "t", description: nil, cores: 2, workers: 1,
-            source: .init(date: "2026-01-01"), tolerances: tolerances, grid: nil, cases: [],
+            schema: Baseline.schemaName,
+            infrastructure: "t",
+            description: nil,
+            cores: 2,
+            workers: 1,
+            source: .init(date: "2026-01-01"),
+            tolerances: tolerances,
+            grid: nil,
+            cases: [],
             maxBatch: [.init(mode: .ws, waitSeconds: 1, maxBatch: 512)],
-            latencyBoundedCapacity: [.init(mode: .ws, waitSeconds: 1, capacity: 4096)], history: nil)
+            latencyBoundedCapacity: [.init(mode: .ws, waitSeconds: 1, capacity: 4096)],
+            history: nil
+        )
         let fell = CapacityAnalysis(summaries: [run(success: 1, p99: 1.1, n: 32), run(success: 0.5, p99: 9, n: 512)])
         let comparison = BaselineComparison(capacity: fell, baseline: baseline, grid: [32, 512])
         #expect(comparison.cells.first { $0.name.hasPrefix("max batch") }?.verdict == .regression)
@@ -82,11 +98,19 @@ struct BaselineComparisonTests {
     func latencyBoundedSteps() throws {
         func baseline(_ steps: Int?) -> Baseline {
             Baseline(
-                schema: Baseline.schemaName, infrastructure: "t", description: nil, cores: 2, workers: 1,
+                schema: Baseline.schemaName,
+                infrastructure: "t",
+                description: nil,
+                cores: 2,
+                workers: 1,
                 source: .init(date: "2026-01-01"),
-                tolerances: .init(p99RiseFraction: 5, maxBatchGridSteps: 0, latencyBoundedGridSteps: steps), grid: nil,
-                cases: [], maxBatch: [.init(mode: .ws, waitSeconds: 1, maxBatch: 512)],
-                latencyBoundedCapacity: [.init(mode: .ws, waitSeconds: 1, capacity: 512)], history: nil)
+                tolerances: .init(p99RiseFraction: 5, maxBatchGridSteps: 0, latencyBoundedGridSteps: steps),
+                grid: nil,
+                cases: [],
+                maxBatch: [.init(mode: .ws, waitSeconds: 1, maxBatch: 512)],
+                latencyBoundedCapacity: [.init(mode: .ws, waitSeconds: 1, capacity: 512)],
+                history: nil
+            )
         }
         // Every session succeeds, but 512's p99 is past the 3 s bound: capacity 32, one step down.
         let slower = CapacityAnalysis(summaries: [run(success: 1, p99: 1.1, n: 32), run(success: 1, p99: 3.2, n: 512)])
@@ -100,7 +124,8 @@ struct BaselineComparisonTests {
         #expect(verdict(1, "max batch") == .pass)
         let decoded = try JSONDecoder().decode(
             Baseline.Tolerances.self,
-            from: Data(#"{"success_drop_points":2,"p99_rise_fraction":1,"max_batch_grid_steps":0,"latency_bounded_capacity_grid_steps":1}"#.utf8))
+            from: Data(#"{"success_drop_points":2,"p99_rise_fraction":1,"max_batch_grid_steps":0,"latency_bounded_capacity_grid_steps":1}"#.utf8)
+        )
         #expect(decoded.latencyBoundedGridSteps == 1)
     }
 }
@@ -129,7 +154,8 @@ struct CheckedInBaselineTests {
     @Test(
         "seed baselines cite run headings of EXPERIMENT_LOG, the newest run active",
         .enabled(if: FileManager.default.fileExists(atPath: log.path), "needs ../shared/seeds beside the repository"),
-        arguments: seeds)
+        arguments: seeds
+    )
     func traceable(name: String) throws {
         let log = try String(contentsOf: Self.log, encoding: .utf8)
         let baseline = try Baseline.load(name, from: Self.directory)

@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvTesting
 import Foundation
-import BenchResults
-import EnvClient
 import LoadGen
 import Testing
 
@@ -21,7 +21,9 @@ struct InterruptResumeCLITests {
         let summaryFile = directory.appendingPathExtension("json")
         defer { try? FileManager.default.removeItem(at: summaryFile) }
         let interrupted = try LaunchedProcess(
-            "openenv-bench", Self.arguments + ["-o", directory.path, "--summary-json", summaryFile.path])
+            "openenv-bench",
+            Self.arguments + ["-o", directory.path, "--summary-json", summaryFile.path]
+        )
         // Interrupt once the first run is written and the second is mid-step.
         try await interrupted.waitForOutput(containing: "[1/2]")
         try await Task.sleep(for: .seconds(1))
@@ -48,7 +50,9 @@ struct InterruptResumeCLITests {
         #expect(summary.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 2, "header and the finished run only")
 
         let (resumedStatus, secondOutput) = try await LaunchedProcess.run(
-            "openenv-bench", Self.arguments + ["-o", directory.path, "--resume", "--summary-json", summaryFile.path])
+            "openenv-bench",
+            Self.arguments + ["-o", directory.path, "--resume", "--summary-json", summaryFile.path]
+        )
         #expect(resumedStatus == 0, "\(secondOutput)")
         document = try JSONCoding.parse(try Data(contentsOf: summaryFile))
         #expect(document["complete"] == true && document["runs"]?.arrayValue?.count == 2, "the resumed run and the new one")
@@ -79,7 +83,9 @@ struct InterruptResumeCLITests {
         #expect(try rawRows(directory).count == 4)
 
         let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench", Self.arguments + ["-o", directory.path, "--resume"])
+            "openenv-bench",
+            Self.arguments + ["-o", directory.path, "--resume"]
+        )
         #expect(status == 0, "\(output)")
         #expect(output.contains("[2/2]") && !output.contains("[1/2]"), "only the killed run: \(output)")
         state = try #require(try SweepState.load(from: directory))
@@ -94,7 +100,9 @@ struct InterruptResumeCLITests {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (firstStatus, firstOutput) = try await LaunchedProcess.run(
-            "openenv-bench", ["-n", "4", "--wait-grid", "0,0", "--pause", "0", "-o", directory.path])
+            "openenv-bench",
+            ["-n", "4", "--wait-grid", "0,0", "--pause", "0", "-o", directory.path]
+        )
         #expect(firstStatus == 0, "\(firstOutput)")
         // What a kill in the middle of writing run 2 leaves: the state says run 2's write began
         // where run 1's rows end, and both files end past that in a torn line.
@@ -104,7 +112,8 @@ struct InterruptResumeCLITests {
         let summaryBytes = try Data(contentsOf: summary)
         let run1End = ResultsWriter.Offsets(
             raw: UInt64(try #require(offset(afterLine: 4, in: rawBytes))),
-            summary: UInt64(try #require(offset(afterLine: 2, in: summaryBytes))))
+            summary: UInt64(try #require(offset(afterLine: 2, in: summaryBytes)))
+        )
         try rawBytes.prefix(try #require(offset(afterLine: 5, in: rawBytes)) + 10).write(to: raw)  // row 5 whole, row 6 torn
         try summaryBytes.prefix(Int(run1End.summary) + 6).write(to: summary)
         var state = try #require(try SweepState.load(from: directory))
@@ -113,7 +122,9 @@ struct InterruptResumeCLITests {
         try state.save(to: directory)
 
         let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench", ["-n", "4", "--wait-grid", "0,0", "--pause", "0", "-o", directory.path, "--resume"])
+            "openenv-bench",
+            ["-n", "4", "--wait-grid", "0,0", "--pause", "0", "-o", directory.path, "--resume"]
+        )
         #expect(status == 0, "\(output)")
         #expect(output.contains("dropped the torn last line of raw.jsonl"), "\(output)")
         let rows = try rawRows(directory)
@@ -130,7 +141,9 @@ struct InterruptResumeCLITests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try SweepState(runs: ["ws N=1 wait=0.0 rep=1"]).save(to: directory)
         let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench", ["-n", "2", "-w", "0", "-o", directory.path, "--resume"])
+            "openenv-bench",
+            ["-n", "2", "-w", "0", "-o", directory.path, "--resume"]
+        )
         #expect(status == 1, "\(output)")
         #expect(output.contains("holds a different sweep"), "\(output)")
     }
@@ -142,7 +155,9 @@ struct InterruptResumeCLITests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try SweepState(runs: ["ws N=2 wait=0.0 rep=1"], workload: "tool:echo_message").save(to: directory)
         let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench", ["-n", "2", "-w", "0", "-o", directory.path, "--resume"])
+            "openenv-bench",
+            ["-n", "2", "-w", "0", "-o", directory.path, "--resume"]
+        )
         #expect(status == 1, "\(output)")
         #expect(output.contains("holds a sweep of workload 'tool:echo_message', this run sends 'benchmark'"), "\(output)")
     }

@@ -39,8 +39,16 @@ struct LoadSessionHandlerTests {
                 return eventLoop.makeSucceededFuture(())
             }
             plan = SessionPlan(
-                script: script(loop.now), connector: connector, rows: rows, measures: RunMeasures(origin: loop.now, window: 1),
-                progress: nil, batchSize: 1, hardware: "h", refills: refills, firstRefillID: 1)
+                script: script(loop.now),
+                connector: connector,
+                rows: rows,
+                measures: RunMeasures(origin: loop.now, window: 1),
+                progress: nil,
+                batchSize: 1,
+                hardware: "h",
+                refills: refills,
+                firstRefillID: 1
+            )
         }
 
         func start() {
@@ -103,7 +111,8 @@ struct LoadSessionHandlerTests {
     func refill() throws {
         let harness = Harness(
             { now in Self.script(Workload(step: .benchmarkWait(seconds: 0), steps: 1)) { $0.runEnd = now + .seconds(1) } },
-            refills: true)
+            refills: true
+        )
         harness.start()
         var served = 0
         while served < harness.channels.value.count {

@@ -171,7 +171,10 @@ struct LoadSessionStateMachineTests {
         _ = thinking.received(Self.observation, now: Self.t0)
         #expect(thinking.received(.pong([]), now: Self.t0).action == .none)
         #expect(try #require(Self.finished(thinking.received(Self.observation, now: Self.t0).action)).errorType == .unsolicitedReply)
-        var closing = Self.machine { $0.workload.steps = 1; $0.stepsPerEpisode = 1 }
+        var closing = Self.machine {
+            $0.workload.steps = 1
+            $0.stepsPerEpisode = 1
+        }
         _ = closing.begin(now: Self.t0)
         _ = closing.connected(now: Self.t0)
         _ = closing.received(Self.observation, now: Self.t0)

@@ -57,9 +57,12 @@ struct MeasuresTests {
         #expect(bytes[8] == 0x78, "a zlib stream")
     }
 
-    @Test("a damaged log is an error naming the line, never a crash", arguments: [
-        "0.000,10.000,1.000,notbase64!", "0.000,10.000", "0.000,10.000,1.000,HISTFAAAAAB42g==",
-    ])
+    @Test(
+        "a damaged log is an error naming the line, never a crash",
+        arguments: [
+            "0.000,10.000,1.000,notbase64!", "0.000,10.000", "0.000,10.000,1.000,HISTFAAAAAB42g==",
+        ]
+    )
     func damaged(_ line: String) {
         #expect(throws: IntervalLogError.self) { try IntervalLog.decode("#[StartTime: 0 (seconds since epoch)]\n" + line + "\n") }
     }

@@ -18,24 +18,46 @@ struct MisbehavingServerTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "answers garbage", frames: RawWebSocketServer.frame(opcode: 0x1, Array("garbage".utf8)),
-            closeAfterWrite: false, errorType: FailureKind.invalidReply),
-        Case(name: "answers a binary frame", frames: RawWebSocketServer.frame(opcode: 0x2, [1, 2]),
-            closeAfterWrite: false, errorType: FailureKind.invalidReply),
+        Case(
+            name: "answers garbage",
+            frames: RawWebSocketServer.frame(opcode: 0x1, Array("garbage".utf8)),
+            closeAfterWrite: false,
+            errorType: FailureKind.invalidReply
+        ),
+        Case(
+            name: "answers a binary frame",
+            frames: RawWebSocketServer.frame(opcode: 0x2, [1, 2]),
+            closeAfterWrite: false,
+            errorType: FailureKind.invalidReply
+        ),
         Case(
             name: "answers an observation whose pid does not fit an Int",
-            frames: [Array(#"{"type":"observation","data":{"observation":{}}}"#.utf8),
-                Array(#"{"type":"observation","data":{"observation":{"pid":1e300}}}"#.utf8)]
-                .flatMap { RawWebSocketServer.frame(opcode: 0x1, $0) },
-            closeAfterWrite: false, errorType: FailureKind.invalidReply),
+            frames: [
+                Array(#"{"type":"observation","data":{"observation":{}}}"#.utf8),
+                Array(#"{"type":"observation","data":{"observation":{"pid":1e300}}}"#.utf8),
+            ]
+            .flatMap { RawWebSocketServer.frame(opcode: 0x1, $0) },
+            closeAfterWrite: false,
+            errorType: FailureKind.invalidReply
+        ),
         Case(
             name: "sends one reply more than asked for",
             frames: (0..<3).flatMap { _ in RawWebSocketServer.frame(opcode: 0x1, observation) },
-            closeAfterWrite: false, errorType: FailureKind.unsolicitedReply),
-        Case(name: "closes with a close frame before replying", frames: RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8]),
-            closeAfterWrite: false, errorType: FailureKind.closedBeforeReply),
-        Case(name: "drops the connection before replying", frames: [], closeAfterWrite: true,
-            errorType: FailureKind.closedBeforeReply),
+            closeAfterWrite: false,
+            errorType: FailureKind.unsolicitedReply
+        ),
+        Case(
+            name: "closes with a close frame before replying",
+            frames: RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8]),
+            closeAfterWrite: false,
+            errorType: FailureKind.closedBeforeReply
+        ),
+        Case(
+            name: "drops the connection before replying",
+            frames: [],
+            closeAfterWrite: true,
+            errorType: FailureKind.closedBeforeReply
+        ),
         Case(name: "never replies", frames: [], closeAfterWrite: false, errorType: FailureKind.timeout),
     ]
 
@@ -51,7 +73,8 @@ struct MisbehavingServerTests {
 
     @Test("a well-behaved reply sequence is a success (the checks above are not always failing)")
     func wellBehaved() async throws {
-        let frames = (0..<2).flatMap { _ in RawWebSocketServer.frame(opcode: 0x1, Self.observation) }
+        let frames =
+            (0..<2).flatMap { _ in RawWebSocketServer.frame(opcode: 0x1, Self.observation) }
             + RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8])
         let server = try await RawWebSocketServer.start(framesAfterUpgrade: frames)
         let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(2), batchSize: 1, hardware: "test")

@@ -9,7 +9,9 @@ import Testing
 struct OpenEnvBenchCLITests {
     /// Runs the built `openenv-bench` (next to the test bundle) with `arguments`.
     private func bench(
-        _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        directory: URL? = nil
     ) async throws -> (status: Int32, output: String) {
         try await LaunchedProcess.run("openenv-bench", arguments, environment: environment, directory: directory)
     }
@@ -84,14 +86,20 @@ struct OpenEnvBenchCLITests {
     @Test("--expected-hosts warns when fewer hosts served a run; --require-hosts makes it fail")
     func hostChecks() async throws {
         let (warned, warning) = try await bench(["-n", "4", "-w", "0", "--expected-hosts", "2"])
-        #expect(warned == 0 && warning.contains("warning: run 1: ws N=4 wait=0.0s rep=1: 1 distinct host_url values served it, expected 2"), "\(warning)")
+        #expect(
+            warned == 0 && warning.contains("warning: run 1: ws N=4 wait=0.0s rep=1: 1 distinct host_url values served it, expected 2"),
+            "\(warning)"
+        )
         let (failed, failure) = try await bench(["-n", "4", "-w", "0", "--expected-hosts", "2", "--require-hosts"])
         #expect(failed == 3 && failure.contains("Checks failed:"), "\(failure)")
     }
 
-    @Test("bad arguments are rejected before anything runs", arguments: [
-        ["--requests-grid", "1,x"], ["--hold"], ["--arrival-rate", "5"], ["--url", "ftp://host"], ["-n", "0"],
-    ])
+    @Test(
+        "bad arguments are rejected before anything runs",
+        arguments: [
+            ["--requests-grid", "1,x"], ["--hold"], ["--arrival-rate", "5"], ["--url", "ftp://host"], ["-n", "0"],
+        ]
+    )
     func badArguments(arguments: [String]) async throws {
         let (status, output) = try await bench(arguments)
         #expect(status != 0 && status != 3, "\(output)")
@@ -124,7 +132,9 @@ struct OpenEnvBenchCLITests {
         #expect(status == 1, "\(output)")
         #expect(
             output.contains("recorded with workload 'benchmark', the results sent 'tool:echo_message'")
-                && output.split(separator: "\n").count == 1, "one line naming both workloads: \(output)")
+                && output.split(separator: "\n").count == 1,
+            "one line naming both workloads: \(output)"
+        )
         try SweepState(runs: runs, workload: "benchmark").save(to: directory)
         let (same, sameOutput) = try await bench(["diff", "local-swift", directory.path])
         #expect(same == 0 && sameOutput.hasPrefix("Workload: benchmark (as the baseline's)"), "\(sameOutput)")
@@ -149,13 +159,16 @@ struct OpenEnvBenchCLITests {
         #expect(entry.hasPrefix("## Run: 2026-11-20-local-test\n"), "\(entry)")
     }
 
-    @Test("what cannot be read is a runtime error: exit 1 and one line naming it, no usage text", arguments: [
-        (["report", "/nonexistent-results"], "no summary.csv"),
-        (["diff", "no-such-baseline", "/tmp"], "baseline 'no-such-baseline': not in"),
-        (["diff", "local-swift", "/nonexistent-results"], "no summary.csv"),
-        (["log-entry", "/nonexistent-results", "--infra", "x"], "no summary.csv"),
-        (["merge", "/nonexistent-results", "--output", "/nonexistent-merged"], "no summary.csv"),
-    ])
+    @Test(
+        "what cannot be read is a runtime error: exit 1 and one line naming it, no usage text",
+        arguments: [
+            (["report", "/nonexistent-results"], "no summary.csv"),
+            (["diff", "no-such-baseline", "/tmp"], "baseline 'no-such-baseline': not in"),
+            (["diff", "local-swift", "/nonexistent-results"], "no summary.csv"),
+            (["log-entry", "/nonexistent-results", "--infra", "x"], "no summary.csv"),
+            (["merge", "/nonexistent-results", "--output", "/nonexistent-merged"], "no summary.csv"),
+        ]
+    )
     func unreadable(arguments: [String], message: String) async throws {
         let (status, output) = try await bench(arguments)
         #expect(status == 1, "\(output)")
@@ -164,10 +177,13 @@ struct OpenEnvBenchCLITests {
         #expect(output.split(separator: "\n").count == 1, "one line: \(output)")
     }
 
-    @Test("a usage error exits 64 with ArgumentParser's usage text", arguments: [
-        ["report", "--baseline", "local-swift", "--compare", "a"], ["diff"], ["--requests-grid", "1,x"], ["--bogus-flag"],
-        ["merge", "--output", "/tmp/merged"], ["merge", "/tmp/shard"],
-    ])
+    @Test(
+        "a usage error exits 64 with ArgumentParser's usage text",
+        arguments: [
+            ["report", "--baseline", "local-swift", "--compare", "a"], ["diff"], ["--requests-grid", "1,x"], ["--bogus-flag"],
+            ["merge", "--output", "/tmp/merged"], ["merge", "/tmp/shard"],
+        ]
+    )
     func usageErrors(arguments: [String]) async throws {
         let (status, output) = try await bench(arguments)
         #expect(status == 64, "\(output)")
@@ -216,12 +232,16 @@ struct OpenEnvBenchCLITests {
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: elsewhere) }
         let (status, output) = try await bench(
-            ["report", "--baseline", "slurm-single", "--format", "markdown"], directory: elsewhere)
+            ["report", "--baseline", "slurm-single", "--format", "markdown"],
+            directory: elsewhere
+        )
         #expect(status == 0 && output.contains("slurm-single"), "\(output)")
         let (overridden, message) = try await bench(["diff", "slurm-single", Self.tinyRun, "--baselines", elsewhere.path])
         #expect(overridden == 1 && message.contains("not in \(elsewhere.path)"), "\(message)")
         let (fromVariable, variableMessage) = try await bench(
-            ["diff", "slurm-single", Self.tinyRun], environment: ProcessInfo.processInfo.environment.merging(["OPENENV_BASELINES": elsewhere.path]) { $1 })
+            ["diff", "slurm-single", Self.tinyRun],
+            environment: ProcessInfo.processInfo.environment.merging(["OPENENV_BASELINES": elsewhere.path]) { $1 }
+        )
         #expect(fromVariable == 1 && variableMessage.contains("not in \(elsewhere.path)"), "\(variableMessage)")
     }
 }

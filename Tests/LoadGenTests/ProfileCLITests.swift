@@ -24,7 +24,9 @@ struct ProfileCLITests {
         let directory = temporaryDirectory()
         let json = directory.appendingPathComponent("summary.json")
         let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench", arguments + ["-o", directory.path, "--summary-json", json.path])
+            "openenv-bench",
+            arguments + ["-o", directory.path, "--summary-json", json.path]
+        )
         let rows = try String(contentsOf: directory.appendingPathComponent("raw.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try SessionResult(jsonLine: String($0)) }
         let document = try JSONCoding.parse(try Data(contentsOf: json))
@@ -114,7 +116,8 @@ struct ProfileCLITests {
             (["--profile", "oversubscribe", "--duration", "1", "--capacity-retry", "5-1"], "--capacity-retry"),
             (["--profile", "pool", "--duration", "1", "--mode", "http"], "--mode ws"),
             (["--profile", "pool", "--duration", "1", "--max-slot-wait", "0"], "--max-slot-wait"),
-        ])
+        ]
+    )
     func badFlags(arguments: [String], flag: String) async throws {
         let (status, output) = try await LaunchedProcess.run("openenv-bench", ["run"] + arguments)
         #expect(status == 64, "\(output)")
@@ -132,7 +135,9 @@ struct ProfileCLITests {
         let merged = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: merged) }
         let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench", ["merge", shards[0].directory.path, shards[1].directory.path, "-o", merged.path])
+            "openenv-bench",
+            ["merge", shards[0].directory.path, shards[1].directory.path, "-o", merged.path]
+        )
         #expect(status == 0, "\(output)")
         let logs = try FileManager.default.contentsOfDirectory(atPath: merged.path).filter { $0.hasSuffix(".hlog") }
         let log = try String(contentsOf: merged.appendingPathComponent(try #require(logs.first)), encoding: .utf8)
@@ -154,8 +159,11 @@ struct CapacityCLITests {
         defer { try? FileManager.default.removeItem(at: file) }
         let (status, output) = try await LaunchedProcess.run(
             "openenv-bench",
-            ["capacity", "--profile", "pool", "--start", "2", "--limit", "8", "--duration", "0.5", "-w", "0.01", "--steps", "2",
-             "--summary-json", file.path])
+            [
+                "capacity", "--profile", "pool", "--start", "2", "--limit", "8", "--duration", "0.5", "-w", "0.01", "--steps", "2",
+                "--summary-json", file.path,
+            ]
+        )
         #expect(status == 0, "\(output)")
         #expect(output.contains("Sustainable concurrency: 8 (pool"), "\(output)")
         let document = try JSONCoding.parse(try Data(contentsOf: file))
@@ -169,7 +177,8 @@ struct CapacityCLITests {
     func nothingPasses() async throws {
         let (status, output) = try await LaunchedProcess.run(
             "openenv-bench",
-            ["capacity", "--start", "2", "--limit", "8", "--duration", "0.5", "-w", "0.05", "--max-step-p99", "0.001"])
+            ["capacity", "--start", "2", "--limit", "8", "--duration", "0.5", "-w", "0.05", "--max-step-p99", "0.001"]
+        )
         #expect(status == 3, "\(output)")
         #expect(output.contains("N=2: fail — step p99") && output.contains("Not even 2 sessions passed"), "\(output)")
     }

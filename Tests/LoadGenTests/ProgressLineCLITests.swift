@@ -15,8 +15,10 @@ struct ProgressLineCLITests {
         "on a terminal a progress line redraws in place, and each run's result line replaces it",
         .enabled(
             if: !PseudoTerminal.available.isEmpty,
-            "neither script (util-linux; Debian package bsdutils) nor tmux is installed: no pseudo-terminal to run under"),
-        arguments: PseudoTerminal.available)
+            "neither script (util-linux; Debian package bsdutils) nor tmux is installed: no pseudo-terminal to run under"
+        ),
+        arguments: PseudoTerminal.available
+    )
     func onATerminal(terminal: PseudoTerminal) async throws {
         let bench = try LaunchedProcess.builtExecutable("openenv-bench")
         let (status, output) = try await terminal.run([bench.path] + Self.arguments)
@@ -25,9 +27,13 @@ struct ProgressLineCLITests {
             let label = "[\(run)/\(total)] [WS] N=4, wait=1.0s, rep=\(run)"
             let progress = try Regex(
                 #"\r\x1B\[K"# + NSRegularExpression.escapedPattern(for: label)
-                    + #": \d+ started, \d+ answered, \d+ failed, \d+\.\ds elapsed, slowest open (\d+\.\ds|n/a)"#)
+                    + #": \d+ started, \d+ answered, \d+ failed, \d+\.\ds elapsed, slowest open (\d+\.\ds|n/a)"#
+            )
             #expect(output.contains(progress), "run \(run): no progress redraw in \(output.debugDescription)")
-            #expect(output.contains(Self.redraw + label + " -> 4/4 success"), "run \(run): the result line does not replace the progress line in \(output.debugDescription)")
+            #expect(
+                output.contains(Self.redraw + label + " -> 4/4 success"),
+                "run \(run): the result line does not replace the progress line in \(output.debugDescription)"
+            )
         }
         #expect(output.contains("ws wait=1.0s: max batch 4"), "\(output)")
     }

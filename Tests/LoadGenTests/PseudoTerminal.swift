@@ -51,18 +51,18 @@ enum PseudoTerminal: String, CaseIterable, Sendable, CustomTestStringConvertible
         let socket = directory.appendingPathComponent("socket")
         let sentinel = "openenv-pty-exit="
         try """
-            # Each wait is bounded (10 s), so nothing outlives a test that failed.
-            i=0; while [ ! -e \(file("go")) ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-            \(line)
-            printf '\\n\(sentinel)%d\\n' "$?"
-            i=0; while ! grep -q '\(sentinel)' \(file("pane.log")) && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-            \(Self.quoted(tmux.path)) -S \(file("socket")) kill-server
-            """.write(to: directory.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)
+        # Each wait is bounded (10 s), so nothing outlives a test that failed.
+        i=0; while [ ! -e \(file("go")) ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+        \(line)
+        printf '\\n\(sentinel)%d\\n' "$?"
+        i=0; while ! grep -q '\(sentinel)' \(file("pane.log")) && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+        \(Self.quoted(tmux.path)) -S \(file("socket")) kill-server
+        """.write(to: directory.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)
         try """
-            new-session -d -s run -x 200 -y 50 "sh \(file("run.sh"))"
-            pipe-pane -t run "cat >> \(file("pane.log"))"
-            run-shell "touch \(file("go"))"
-            """.write(to: directory.appendingPathComponent("tmux.conf"), atomically: true, encoding: .utf8)
+        new-session -d -s run -x 200 -y 50 "sh \(file("run.sh"))"
+        pipe-pane -t run "cat >> \(file("pane.log"))"
+        run-shell "touch \(file("go"))"
+        """.write(to: directory.appendingPathComponent("tmux.conf"), atomically: true, encoding: .utf8)
         let server = try LaunchedProcess(executable: tmux, ["-S", socket.path, "-f", "/dev/null", "-D"])
         let deadline = ContinuousClock.now + .seconds(10)
         while !FileManager.default.fileExists(atPath: socket.path) {
@@ -73,7 +73,9 @@ enum PseudoTerminal: String, CaseIterable, Sendable, CustomTestStringConvertible
             try await Task.sleep(for: .milliseconds(20))
         }
         let configure = try LaunchedProcess(
-            executable: tmux, ["-S", socket.path, "source-file", directory.appendingPathComponent("tmux.conf").path])
+            executable: tmux,
+            ["-S", socket.path, "source-file", directory.appendingPathComponent("tmux.conf").path]
+        )
         #expect(try await configure.waitForExit() == 0, "\(configure.output)")
         try await server.waitForExit(within: limit)
         let output = try String(contentsOf: directory.appendingPathComponent("pane.log"), encoding: .utf8)

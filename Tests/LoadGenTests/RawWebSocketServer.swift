@@ -14,14 +14,17 @@ struct RawWebSocketServer {
     var port: Int { channel.localAddress?.port ?? 0 }
 
     static func start(
-        framesAfterUpgrade: [UInt8], closeAfterWrite: Bool = false, stopReadingFor: TimeAmount? = nil
+        framesAfterUpgrade: [UInt8],
+        closeAfterWrite: Bool = false,
+        stopReadingFor: TimeAmount? = nil
     ) async throws -> RawWebSocketServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        UpgradeThenSpeak(frames: framesAfterUpgrade, closeAfterWrite: closeAfterWrite, stopReadingFor: stopReadingFor))
+                        UpgradeThenSpeak(frames: framesAfterUpgrade, closeAfterWrite: closeAfterWrite, stopReadingFor: stopReadingFor)
+                    )
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -61,7 +64,8 @@ private final class UpgradeThenSpeak: ChannelInboundHandler {
         request += buffer.readString(length: buffer.readableBytes) ?? ""
         guard request.contains("\r\n\r\n") else { return }
         upgraded = true
-        let key = request.split(separator: "\r\n")
+        let key =
+            request.split(separator: "\r\n")
             .first { $0.lowercased().hasPrefix("sec-websocket-key:") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? ""
         let digest = Insecure.SHA1.hash(data: Data((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))

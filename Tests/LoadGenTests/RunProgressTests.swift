@@ -27,7 +27,8 @@ struct RunProgressTests {
         #expect((snapshot.started, snapshot.answered, snapshot.failed) == (3, 1, 1) && snapshot.slowestOpen == nil)
         #expect(
             snapshot.description
-                == "[1/1] [WS] N=3, wait=1.0s, rep=1: 3 started, 1 answered, 1 failed, 6.0s elapsed, slowest open n/a")
+                == "[1/1] [WS] N=3, wait=1.0s, rep=1: 3 started, 1 answered, 1 failed, 6.0s elapsed, slowest open n/a"
+        )
     }
 
     @Test("a burst counts every session as answered or failed (over capacity: CAPACITY_REACHED)")
@@ -37,7 +38,13 @@ struct RunProgressTests {
             // Admitted sessions hold their slots for 5 s, longer than the burst takes to connect
             // on a loaded machine, so exactly 3 are admitted.
             let driver = SessionDriver(
-                mode: .ws, wait: 5, timeout: .seconds(20), batchSize: 8, hardware: "h", progress: progress)
+                mode: .ws,
+                wait: 5,
+                timeout: .seconds(20),
+                batchSize: 8,
+                hardware: "h",
+                progress: progress
+            )
             let (results, _) = await Burst(endpoints: [endpoint], sessions: 8, driver: driver).run()
             let snapshot = progress.snapshot()
             #expect(snapshot.started == 8 && snapshot.open == 0 && snapshot.slowestOpen == nil)
@@ -50,8 +57,13 @@ struct RunProgressTests {
     func sweep() async throws {
         try await withTestServer { endpoint, _ in
             let plan = SweepPlan(
-                endpoints: [endpoint], url: endpoint.httpURL, requestsGrid: [2, 3], waitGrid: [0], timeout: .seconds(10),
-                pause: .zero)
+                endpoints: [endpoint],
+                url: endpoint.httpURL,
+                requestsGrid: [2, 3],
+                waitGrid: [0],
+                timeout: .seconds(10),
+                pause: .zero
+            )
             var started: [RunProgress] = []
             let summaries = try await plan.run(writer: nil, onRunStart: { started.append($0) })
             #expect(started.map(\.label) == ["[1/2] [WS] N=2, wait=0.0s, rep=1", "[2/2] [WS] N=3, wait=0.0s, rep=1"])

@@ -1,11 +1,11 @@
-import BenchmarkEnvironment
-import EnvServer
-import Foundation
 import BenchResults
+import BenchmarkEnvironment
 import EnvClient
+import EnvServer
+import EnvTesting
+import Foundation
 import LoadGen
 import Logging
-import EnvTesting
 import NIOSSL
 import Testing
 
@@ -14,15 +14,21 @@ import Testing
 @Suite("wss sessions", .serialized, .timeLimit(.minutes(1)))
 struct SecureSessionTests {
     private func withTLSServer(
-        limits: ConnectionLimits = ConnectionLimits(), _ body: (ServerEndpoint, String, OpenEnvServer) async throws -> Void
+        limits: ConnectionLimits = ConnectionLimits(),
+        _ body: (ServerEndpoint, String, OpenEnvServer) async throws -> Void
     ) async throws {
         let (certificatePEM, keyPEM) = (TestCertificate.certificatePEM, TestCertificate.keyPEM)
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem))],
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)))
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
+        )
         var logger = Logger(label: "tls-test")
         logger.logLevel = .critical
-        let server = OpenEnvServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls, connectionLimits: limits), environment: .benchmark(), logger: logger)
+        let server = OpenEnvServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: tls, connectionLimits: limits),
+            environment: .benchmark(),
+            logger: logger
+        )
         let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("openenv-ca-\(UUID().uuidString).pem")
         try certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: caFile) }

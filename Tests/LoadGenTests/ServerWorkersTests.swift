@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvServer
 import EnvTesting
 import Foundation
-import BenchResults
-import EnvClient
 import LoadGen
 import Testing
 
@@ -26,7 +26,8 @@ struct ServerWorkersTests {
     /// killed afterwards, also when an expectation throws early.
     private func withServer(workers: Int, _ body: (RunningServer) async throws -> Void) async throws {
         try await LaunchedProcess.with(
-            "openenv-server", ["--host", "127.0.0.1", "--port", "0", "--workers", String(workers)]
+            "openenv-server",
+            ["--host", "127.0.0.1", "--port", "0", "--workers", String(workers)]
         ) { launched in
             let ready = try await launched.readyLines(workers)
             #expect(Set(ready.map(\.port)).count == 1, "every worker listens on the same port: \(ready)")
@@ -39,7 +40,9 @@ struct ServerWorkersTests {
     private func burst(_ count: Int, against server: RunningServer) async -> [SessionResult] {
         let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(20), batchSize: count, hardware: "test")
         return await Burst(
-            endpoints: [ServerEndpoint(host: "127.0.0.1", port: server.port)], sessions: count, driver: driver
+            endpoints: [ServerEndpoint(host: "127.0.0.1", port: server.port)],
+            sessions: count,
+            driver: driver
         ).run().results
     }
 
@@ -142,7 +145,9 @@ private actor Gate {
 
     func arriveAndWait() async {
         arrived += 1
-        if arrived == expected { allArrivedWaiters.forEach { $0.resume() } }
+        if arrived == expected {
+            for waiter in allArrivedWaiters { waiter.resume() }
+        }
         if isOpen { return }
         await withCheckedContinuation { waiting.append($0) }
     }
@@ -154,7 +159,7 @@ private actor Gate {
 
     func open() {
         isOpen = true
-        waiting.forEach { $0.resume() }
+        for waiter in waiting { waiter.resume() }
         waiting = []
     }
 }

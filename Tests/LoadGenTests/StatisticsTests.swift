@@ -1,7 +1,7 @@
-import EnvProtocol
-import Foundation
 import BenchResults
 import EnvClient
+import EnvProtocol
+import Foundation
 import LoadGen
 import Testing
 
@@ -19,11 +19,24 @@ struct StatisticsTests {
         #expect(Percentile.of([], 99) == 0)
     }
 
-    private func row(_ id: Int, total: Double, success: Bool = true, pid: Int = 1, hash: String = "a", host: String = "h:1")
+    private func row(
+        _ id: Int,
+        total: Double,
+        success: Bool = true,
+        pid: Int = 1,
+        hash: String = "a",
+        host: String = "h:1"
+    )
         -> SessionResult
     {
         var row = SessionResult(
-            requestID: id, mode: .ws, timestamp: "t", waitRequested: 1, batchSize: 4, hardware: "cpu-basic")
+            requestID: id,
+            mode: .ws,
+            timestamp: "t",
+            waitRequested: 1,
+            batchSize: 4,
+            hardware: "cpu-basic"
+        )
         row.success = success
         row.totalLatency = total
         if success {
@@ -40,8 +53,15 @@ struct StatisticsTests {
             row(2, total: 3.0, pid: 10, hash: "c", host: "x:1"), row(3, total: 9.0, success: false),
         ]
         let s = RunSummary(
-            results: results, mode: .ws, url: "u", numRequests: 4, waitSeconds: 1, repetition: 1, totalWallTime: 2,
-            hardware: "cpu-basic")
+            results: results,
+            mode: .ws,
+            url: "u",
+            numRequests: 4,
+            waitSeconds: 1,
+            repetition: 1,
+            totalWallTime: 2,
+            hardware: "cpu-basic"
+        )
         #expect(s.successful == 3 && s.failed == 1 && s.errorRate == 0.25)
         #expect(s.totalMin == 1 && s.totalMax == 3 && s.totalAvg == 2 && s.totalP50 == 2)
         #expect(abs(s.totalP99 - 2.98) < 1e-12)  // k = 2 · 0.99 = 1.98 → 2 + 0.98
@@ -51,12 +71,26 @@ struct StatisticsTests {
         #expect(s.uniquePIDs == 2 && s.uniqueSessions == 3 && s.uniqueHosts == 2)
     }
 
-    private func summary(_ mode: LoadMode = .ws, n: Int, wait: Double = 1, rep: Int = 1, success: Double, p99: Double)
+    private func summary(
+        _ mode: LoadMode = .ws,
+        n: Int,
+        wait: Double = 1,
+        rep: Int = 1,
+        success: Double,
+        p99: Double
+    )
         -> RunSummary
     {
         var s = RunSummary(
-            results: [], mode: mode, url: "u", numRequests: n, waitSeconds: wait, repetition: rep, totalWallTime: 1,
-            hardware: "h")
+            results: [],
+            mode: mode,
+            url: "u",
+            numRequests: n,
+            waitSeconds: wait,
+            repetition: rep,
+            totalWallTime: 1,
+            hardware: "h"
+        )
         s.errorRate = 1 - success
         s.successful = Int((success * Double(n)).rounded())
         s.failed = n - s.successful
@@ -121,8 +155,13 @@ struct ResultFileTests {
     @Test("raw.jsonl rows carry exactly the seed's keys, in order, and parse back")
     func rawRows() throws {
         var row = SessionResult(
-            requestID: 3, mode: .http, timestamp: "2026-01-13T12:23:22.123456Z", waitRequested: 1,
-            batchSize: 8, hardware: "cpu-basic")
+            requestID: 3,
+            mode: .http,
+            timestamp: "2026-01-13T12:23:22.123456Z",
+            waitRequested: 1,
+            batchSize: 8,
+            hardware: "cpu-basic"
+        )
         row.errorType = "CAPACITY_REACHED"
         row.errorMessage = "Server at capacity"
         let line = row.jsonLine
@@ -141,8 +180,15 @@ struct ResultFileTests {
             SessionResult(requestID: $0, mode: .ws, timestamp: "t", waitRequested: 0, batchSize: 3, hardware: "h")
         }
         let summary = RunSummary(
-            results: rows, mode: .ws, url: "u,with comma", numRequests: 3, waitSeconds: 0, repetition: 1,
-            totalWallTime: 1, hardware: "h")
+            results: rows,
+            mode: .ws,
+            url: "u,with comma",
+            numRequests: 3,
+            waitSeconds: 0,
+            repetition: 1,
+            totalWallTime: 1,
+            hardware: "h"
+        )
         try writer.append(results: rows, summary: summary)
         try writer.append(results: rows, summary: summary)
         let csv = try String(contentsOf: writer.summaryURL, encoding: .utf8)

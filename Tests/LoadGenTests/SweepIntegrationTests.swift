@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvServer
 import EnvTesting
 import Foundation
-import BenchResults
-import EnvClient
 import LoadGen
 import Testing
 
@@ -15,8 +15,15 @@ struct SweepIntegrationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try await withTestServer { endpoint, _ in
             let plan = SweepPlan(
-                endpoints: [endpoint], url: endpoint.httpURL, modes: [.http, .ws], requestsGrid: [4, 16],
-                waitGrid: [0.05], repetitions: 2, timeout: .seconds(10), pause: .milliseconds(10))
+                endpoints: [endpoint],
+                url: endpoint.httpURL,
+                modes: [.http, .ws],
+                requestsGrid: [4, 16],
+                waitGrid: [0.05],
+                repetitions: 2,
+                timeout: .seconds(10),
+                pause: .milliseconds(10)
+            )
             let summaries = try await plan.run(writer: try ResultsWriter(directory: directory))
             #expect(summaries.count == 8)
             #expect(summaries.allSatisfy { $0.successful == $0.numRequests && $0.failed == 0 })
@@ -74,8 +81,13 @@ struct LoadPatternTests {
     @Test("an open-model sweep runs once per wait and repetition, whatever the requests grid")
     func openModelSweepIgnoresGrid() {
         let plan = SweepPlan(
-            endpoints: [ServerEndpoint(host: "127.0.0.1", port: 1)], url: "u", requestsGrid: [32, 128, 512],
-            waitGrid: [0.1, 1], repetitions: 2, pattern: .openModel(rate: 20, duration: .seconds(1.5)))
+            endpoints: [ServerEndpoint(host: "127.0.0.1", port: 1)],
+            url: "u",
+            requestsGrid: [32, 128, 512],
+            waitGrid: [0.1, 1],
+            repetitions: 2,
+            pattern: .openModel(rate: 20, duration: .seconds(1.5))
+        )
         #expect(plan.batchSizes == [30])
         #expect(plan.runs.count == 4 && plan.runs.allSatisfy { $0.sessions == 30 })
     }
@@ -85,7 +97,11 @@ struct LoadPatternTests {
         try await withTestServer { endpoint, _ in
             let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 1, hardware: "h")
             let row = await driver.run(
-                requestID: 0, endpoint: endpoint, http: nil, scheduledStart: ContinuousClock.now - .seconds(2))
+                requestID: 0,
+                endpoint: endpoint,
+                http: nil,
+                scheduledStart: ContinuousClock.now - .seconds(2)
+            )
             #expect(row.success && row.totalLatency >= 2 && row.connectLatency >= 2)
         }
     }
@@ -97,7 +113,10 @@ struct LoadPatternTests {
             // loaded machine: the peak counts sessions held at one instant.
             let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 10, hardware: "h")
             let outcome = await ProfileRun(
-                endpoints: [endpoint], sessions: 10, profile: .hold(interval: .milliseconds(500)), duration: .seconds(3),
+                endpoints: [endpoint],
+                sessions: 10,
+                profile: .hold(interval: .milliseconds(500)),
+                duration: .seconds(3),
                 driver: driver
             ).run()
             #expect(outcome.results.count == 10 && outcome.results.allSatisfy { $0.success })
@@ -115,15 +134,20 @@ struct LoadPatternTests {
             // Held for 1.5 s, far longer than the 6 connects take, so no slot frees up mid-run.
             let driver = SessionDriver(mode: .ws, wait: 0, timeout: .seconds(10), batchSize: 6, hardware: "h")
             let outcome = await ProfileRun(
-                endpoints: [endpoint], sessions: 6, profile: .hold(interval: .milliseconds(500)),
-                duration: .milliseconds(1500), driver: driver
+                endpoints: [endpoint],
+                sessions: 6,
+                profile: .hold(interval: .milliseconds(500)),
+                duration: .milliseconds(1500),
+                driver: driver
             ).run()
             #expect(outcome.results.filter { $0.success }.count == 4)
             #expect(outcome.results.filter { $0.errorType == "CAPACITY_REACHED" }.count == 2)
             // Failed rows follow the seed's rule, as burst rows do: phase latencies 0, total kept.
-            #expect(outcome.results.filter { !$0.success }.allSatisfy {
-                $0.connectLatency == 0 && $0.resetLatency == 0 && $0.stepLatency == 0 && $0.totalLatency > 0
-            })
+            #expect(
+                outcome.results.filter { !$0.success }.allSatisfy {
+                    $0.connectLatency == 0 && $0.resetLatency == 0 && $0.stepLatency == 0 && $0.totalLatency > 0
+                }
+            )
             #expect(outcome.measures.peakHeld == 4)
         }
     }

@@ -12,13 +12,15 @@ import Glibc
 struct WebSocketConnectionTests {
     @Test(
         "frames sent in the same write as the 101 response are delivered, not dropped",
-        arguments: [false, true])
+        arguments: [false, true]
+    )
     func framesCoalescedWithUpgrade(serverClosesAtOnce: Bool) async throws {
         let text = Array(#"{"type":"error"}"#.utf8)
         let server = try await RawWebSocketServer.start(
             framesAfterUpgrade: RawWebSocketServer.frame(opcode: 0x1, text)
                 + RawWebSocketServer.frame(opcode: 0x8, [0x03, 0xE8]),
-            closeAfterWrite: serverClosesAtOnce)
+            closeAfterWrite: serverClosesAtOnce
+        )
         let events = try await WebSocketConnection.withConnection(
             to: ServerEndpoint(host: "127.0.0.1", port: server.port),
             configuration: .init(replyTimeout: .seconds(5))

@@ -31,10 +31,13 @@ struct WorkloadTests {
         }
     }
 
-    @Test("tool-call and action workloads against the echo environment: one row per session, identity not reported", arguments: [
-        Workload(step: .tool(name: "echo_message", arguments: ["message": "hi"]), steps: 2),
-        Workload(step: .actions([["tool_name": "echo_with_length", "arguments": ["message": "x"]], ["type": "list_tools"]]), steps: 3),
-    ])
+    @Test(
+        "tool-call and action workloads against the echo environment: one row per session, identity not reported",
+        arguments: [
+            Workload(step: .tool(name: "echo_message", arguments: ["message": "hi"]), steps: 2),
+            Workload(step: .actions([["tool_name": "echo_with_length", "arguments": ["message": "x"]], ["type": "list_tools"]]), steps: 3),
+        ]
+    )
     func againstEcho(workload: Workload) async throws {
         try await withTestServer(ServerConfiguration(maxConcurrentEnvs: 64), environment: .echo()) { endpoint, _ in
             for mode in LoadMode.allCases {

@@ -10,11 +10,17 @@ import Testing
 @Suite("Connection limits", .serialized, .timeLimit(.minutes(2)))
 struct ConnectionLimitTests {
     private func configuration(
-        head: Duration? = .milliseconds(300), keepAlive: Duration? = .milliseconds(300), maxConnections: Int = 1000
+        head: Duration? = .milliseconds(300),
+        keepAlive: Duration? = .milliseconds(300),
+        maxConnections: Int = 1000
     ) -> ServerConfiguration {
         ServerConfiguration(
             connectionLimits: ConnectionLimits(
-                requestHeadTimeout: head, keepAliveTimeout: keepAlive, maxConnections: maxConnections))
+                requestHeadTimeout: head,
+                keepAliveTimeout: keepAlive,
+                maxConnections: maxConnections
+            )
+        )
     }
 
     private func metrics(_ endpoint: ServerEndpoint) async throws -> String {
@@ -100,7 +106,8 @@ struct ConnectionLimitTests {
     @Test("an upgrade request followed at once by a frame, in one write, is served")
     func upgradeWithFrameInOneWrite() async throws {
         try await withTestServer(configuration(head: .seconds(30))) { endpoint, _ in
-            let upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            let upgrade =
+                "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
             let reply = try await RawTCPConnection.with(port: endpoint.port) { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()

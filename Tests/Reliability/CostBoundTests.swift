@@ -19,8 +19,11 @@ import Testing
 /// succeed, and its latency during the hostile traffic is printed beside its idle latency (a
 /// figure, not a timing assertion).
 @Suite(
-    "Cost bounds", .serialized, .timeLimit(.minutes(10)),
-    .enabled(if: ReliabilityLoad.isSelected, ReliabilityLoad.note))
+    "Cost bounds",
+    .serialized,
+    .timeLimit(.minutes(10)),
+    .enabled(if: ReliabilityLoad.isSelected, ReliabilityLoad.note)
+)
 struct CostBoundTests {
     static let bound = ScalingSettings.isReleaseBuild ? 250.0 : 6_000.0  // ms of server CPU per MiB
     static let growthLimit = 3.0
@@ -57,13 +60,16 @@ struct CostBoundTests {
                         let growth = fullCPU >= 0.05 ? fullCPU / max(eighthCPU, 0.01) : nil
                         rows.append(
                             "| \(shape.name) | \(String(format: "%.0f", perMiB)) | "
-                                + "\(growth.map { String(format: "%.2f", $0) } ?? "too small to compare") |")
+                                + "\(growth.map { String(format: "%.2f", $0) } ?? "too small to compare") |"
+                        )
                         #expect(
                             perMiB <= Self.bound,
-                            "\(shape.name): \(String(format: "%.0f", perMiB)) ms of server CPU per MiB (bound \(Self.bound))")
+                            "\(shape.name): \(String(format: "%.0f", perMiB)) ms of server CPU per MiB (bound \(Self.bound))"
+                        )
                         #expect(
                             (growth ?? 0) <= Self.growthLimit,
-                            "\(shape.name): one full-size message cost \(growth ?? 0) times eight of an eighth the size (limit \(Self.growthLimit))")
+                            "\(shape.name): one full-size message cost \(growth ?? 0) times eight of an eighth the size (limit \(Self.growthLimit))"
+                        )
                     }
                 }
             }
@@ -81,7 +87,11 @@ struct CostBoundTests {
 
     /// The server CPU seconds that sending `message` `times` times and reading each reply took.
     static func cost(
-        of message: String, times: Int, _ shape: HostileShape, _ session: inout WebSocketConnection, _ cpu: ProcessCPU
+        of message: String,
+        times: Int,
+        _ shape: HostileShape,
+        _ session: inout WebSocketConnection,
+        _ cpu: ProcessCPU
     ) async throws -> Double {
         let before = cpu.seconds
         for _ in 0..<times {
@@ -95,7 +105,8 @@ struct CostBoundTests {
             // message both name a key), never multiply it.
             #expect(
                 text.utf8.count <= 2 * message.utf8.count + 64 << 10,
-                "\(shape.name): a \(message.utf8.count)-byte message got a \(text.utf8.count)-byte reply")
+                "\(shape.name): a \(message.utf8.count)-byte message got a \(text.utf8.count)-byte reply"
+            )
         }
         return cpu.seconds - before
     }

@@ -1,9 +1,9 @@
+import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvServer
 import EnvTesting
 import Foundation
-import BenchResults
-import EnvClient
 import LoadGen
 import NIOCore
 import Synchronization

@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvServer
 import EnvTesting
-import BenchResults
-import EnvClient
 import LoadGen
 import NIOCore
 import NIOWebSocket

@@ -64,11 +64,14 @@ struct Fuzzer {
         case 7:
             // Mostly shallow; sometimes around the server's depth limit (128) and the
             // encoder's (512).
-            let depth = [Int.random(in: 1...32, using: &random), Int.random(in: 120...136, using: &random),
-                Int.random(in: 500...520, using: &random)][Int.random(in: 0..<3, using: &random)]
+            let depth = [
+                Int.random(in: 1...32, using: &random), Int.random(in: 120...136, using: &random),
+                Int.random(in: 500...520, using: &random),
+            ][Int.random(in: 0..<3, using: &random)]
             let open = Bool.random(using: &random) ? "[" : #"{"a":"#
             let close = open == "[" ? "]" : "}"
-            input = Array((String(repeating: open, count: depth)).utf8) + input
+            input =
+                Array((String(repeating: open, count: depth)).utf8) + input
                 + Array(String(repeating: close, count: depth).utf8)
         default:
             input = Array(input.prefix(position))
@@ -105,7 +108,9 @@ struct FuzzBudget {
     var lastInputPath: String?
 
     init(
-        target: String, defaultIterations: Int, environment: [String: String] = ProcessInfo.processInfo.environment
+        target: String,
+        defaultIterations: Int,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         iterations = environment["OPENENV_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? defaultIterations
         deadline = environment["OPENENV_FUZZ_SECONDS"].flatMap { Double($0) }.map { .now + .seconds($0) }

@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvServer
 import EnvTesting
-import BenchResults
-import EnvClient
 import LoadGen
 import Testing
 
@@ -36,37 +36,38 @@ struct HostileBody: Sendable, CustomTestStringConvertible {
 }
 
 extension HostileBody {
-    static let all: [HostileBody] = ["/reset", "/step"].flatMap { path in
-        [
-            HostileBody(path, "non-UTF-8 bytes", 422) { [0x7B, 0xFF, 0xFE, 0x7D] },
-            HostileBody(path, "10 MB body", 413) { Array(repeating: 0x20, count: 10 << 20) },
-            HostileBody(path, "10,000-level nested arrays", text: nested(10_000), 422),
-            // Found by the fuzzer: a 510-level array decoded, and its 422 echo trapped the encoder.
-            HostileBody(path, "510-level nested arrays", text: nested(510), 422),
-            HostileBody(path, "whitespace only", text: "  \n", 422),
-            HostileBody(path, "a JSON array", text: "[{}]", 422),
-            HostileBody(path, "NaN literal", text: #"{"action":{"wait_seconds":NaN},"seed":NaN}"#, 422),
-            HostileBody(path, "trailing garbage", text: "{} {}", 422),
+    static let all: [HostileBody] =
+        ["/reset", "/step"].flatMap { path in
+            [
+                HostileBody(path, "non-UTF-8 bytes", 422) { [0x7B, 0xFF, 0xFE, 0x7D] },
+                HostileBody(path, "10 MB body", 413) { Array(repeating: 0x20, count: 10 << 20) },
+                HostileBody(path, "10,000-level nested arrays", text: nested(10_000), 422),
+                // Found by the fuzzer: a 510-level array decoded, and its 422 echo trapped the encoder.
+                HostileBody(path, "510-level nested arrays", text: nested(510), 422),
+                HostileBody(path, "whitespace only", text: "  \n", 422),
+                HostileBody(path, "a JSON array", text: "[{}]", 422),
+                HostileBody(path, "NaN literal", text: #"{"action":{"wait_seconds":NaN},"seed":NaN}"#, 422),
+                HostileBody(path, "trailing garbage", text: "{} {}", 422),
+            ]
+        } + [
+            HostileBody("/step", "empty body", text: "", 422),
+            HostileBody("/reset", "empty body", text: "", 200),
+            HostileBody.step("wait_seconds 1e400", action: #"{"wait_seconds":1e400}"#, 422),
+            HostileBody.step("wait_seconds 1e308", action: #"{"wait_seconds":1e308}"#, 422),
+            HostileBody.step("wait_seconds -0", action: #"{"wait_seconds":-0}"#, 200),
+            HostileBody.step(#"wait_seconds "1""#, action: #"{"wait_seconds":"1"}"#, 422),
+            HostileBody.step("Infinity literal", action: #"{"wait_seconds":Infinity}"#, 422),
+            HostileBody.step("duplicate action keys", action: #"{"wait_seconds":0,"wait_seconds":1}"#, 422),
+            HostileBody.step("10,000 keys in the action", action: manyKeys(10_000), 422),
+            HostileBody("/step", "timeout_s 1e308", text: #"{"action":{},"timeout_s":1e308}"#, 200),
+            HostileBody("/step", "timeout_s -0", text: #"{"action":{},"timeout_s":-0}"#, 422),
+            HostileBody.reset("seed 1e308", #"{"seed":1e308}"#, 422),
+            HostileBody.reset("seed a 40-digit integer", #"{"seed":1234567890123456789012345678901234567890}"#, 422),
+            HostileBody.reset("seed -0", #"{"seed":-0}"#, 200),
+            HostileBody.reset("10,000 extra keys", manyKeys(10_000), 200),
+            HostileBody.reset("duplicate seed keys", #"{"seed":1,"seed":2}"#, 422),
+            HostileBody.reset("episode_id of 300 characters", #"{"episode_id":"\#(String(repeating: "e", count: 300))"}"#, 422),
         ]
-    } + [
-        HostileBody("/step", "empty body", text: "", 422),
-        HostileBody("/reset", "empty body", text: "", 200),
-        HostileBody.step("wait_seconds 1e400", action: #"{"wait_seconds":1e400}"#, 422),
-        HostileBody.step("wait_seconds 1e308", action: #"{"wait_seconds":1e308}"#, 422),
-        HostileBody.step("wait_seconds -0", action: #"{"wait_seconds":-0}"#, 200),
-        HostileBody.step(#"wait_seconds "1""#, action: #"{"wait_seconds":"1"}"#, 422),
-        HostileBody.step("Infinity literal", action: #"{"wait_seconds":Infinity}"#, 422),
-        HostileBody.step("duplicate action keys", action: #"{"wait_seconds":0,"wait_seconds":1}"#, 422),
-        HostileBody.step("10,000 keys in the action", action: manyKeys(10_000), 422),
-        HostileBody("/step", "timeout_s 1e308", text: #"{"action":{},"timeout_s":1e308}"#, 200),
-        HostileBody("/step", "timeout_s -0", text: #"{"action":{},"timeout_s":-0}"#, 422),
-        HostileBody.reset("seed 1e308", #"{"seed":1e308}"#, 422),
-        HostileBody.reset("seed a 40-digit integer", #"{"seed":1234567890123456789012345678901234567890}"#, 422),
-        HostileBody.reset("seed -0", #"{"seed":-0}"#, 200),
-        HostileBody.reset("10,000 extra keys", manyKeys(10_000), 200),
-        HostileBody.reset("duplicate seed keys", #"{"seed":1,"seed":2}"#, 422),
-        HostileBody.reset("episode_id of 300 characters", #"{"episode_id":"\#(String(repeating: "e", count: 300))"}"#, 422),
-    ]
 }
 
 /// The HTTP simulation endpoints under hostile bodies: each gets a FastAPI-style JSON answer

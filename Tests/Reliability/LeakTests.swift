@@ -1,7 +1,7 @@
-import EnvServer
-import EnvTesting
 import BenchResults
 import EnvClient
+import EnvServer
+import EnvTesting
 import LoadGen
 import Testing
 

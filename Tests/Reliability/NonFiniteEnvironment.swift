@@ -23,7 +23,8 @@ struct NonFiniteEnvironment: Environment {
     static func hosted() -> HostedEnvironment {
         HostedEnvironment(
             metadata: EnvironmentMetadata(name: "non_finite", description: "Observes NaN on every step."),
-            make: { _ in NonFiniteEnvironment() })
+            make: { _ in NonFiniteEnvironment() }
+        )
     }
 
     struct Action: EnvironmentAction {

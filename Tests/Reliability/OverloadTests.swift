@@ -1,9 +1,9 @@
+import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvServer
 import EnvTesting
 import Foundation
-import BenchResults
-import EnvClient
 import LoadGen
 import Synchronization
 import Testing
@@ -47,7 +47,9 @@ struct OverloadTests {
             try await waitUntil(.seconds(30)) { server.slots.activeCount == 0 }
             let recovered = clock.now - aborted
             try await expectServing(endpoint)
-            print("slot recovery after \(connections) aborted connections: all slots free \(recovered) after the last abort; new session served \(clock.now - aborted) after it")
+            print(
+                "slot recovery after \(connections) aborted connections: all slots free \(recovered) after the last abort; new session served \(clock.now - aborted) after it"
+            )
         }
     }
 
@@ -65,13 +67,22 @@ struct OverloadTests {
             #expect(rejected.count == capacity * 9, "rejected \(rejected.count)")
             #expect(other.isEmpty, "other failures: \(other.prefix(3).map { "\($0.errorType?.rawValue ?? "?"): \($0.errorMessage ?? "")" })")
             let summary = RunSummary(
-                results: results, mode: .ws, url: endpoint.httpURL, numRequests: results.count, waitSeconds: wait,
-                repetition: 1, totalWallTime: wallTime, hardware: "test")
+                results: results,
+                mode: .ws,
+                url: endpoint.httpURL,
+                numRequests: results.count,
+                waitSeconds: wait,
+                repetition: 1,
+                totalWallTime: wallTime,
+                hardware: "test"
+            )
             // A correctness bound on queueing (admitted sessions are not starved by the rejected
             // ones), generous enough for a debug build on a shared machine.
             #expect(summary.totalP99 <= 2 * (wait + 0.5), "admitted p99 \(summary.totalP99) s")
             let slowestRejection = rejected.map(\.totalLatency).max() ?? 0
-            print("overload: \(capacity * 10) sessions at capacity \(capacity): served \(served.count), CAPACITY_REACHED \(rejected.count), other \(other.count); admitted p99 \(summary.totalP99) s (bound \(2 * (wait + 0.5)) s); slowest rejection \(slowestRejection) s")
+            print(
+                "overload: \(capacity * 10) sessions at capacity \(capacity): served \(served.count), CAPACITY_REACHED \(rejected.count), other \(other.count); admitted p99 \(summary.totalP99) s (bound \(2 * (wait + 0.5)) s); slowest rejection \(slowestRejection) s"
+            )
             try await waitUntil { server.slots.activeCount == 0 }
             try await expectServing(endpoint)
         }
@@ -101,7 +112,13 @@ final class Tally: Sendable {
     var failed: Int { counts.withLock { $0.failed } }
 
     func add(held: Bool) {
-        counts.withLock { held ? ($0.held += 1) : ($0.failed += 1) }
+        counts.withLock {
+            if held {
+                $0.held += 1
+            } else {
+                $0.failed += 1
+            }
+        }
     }
 
     func wait(until total: Int) async {

@@ -29,7 +29,9 @@ func residentBytes() -> Int? {
 /// after the first run (which warms allocator arenas) to after the last: a per-input leak of
 /// the big inputs these cases send would exceed it. A generous bound, not a performance check.
 func expectNoLeak(
-    repetitions: Int, bound: Int = 96 << 20, sourceLocation: SourceLocation = #_sourceLocation,
+    repetitions: Int,
+    bound: Int = 96 << 20,
+    sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> Void
 ) async throws {
     try await body()
@@ -39,7 +41,8 @@ func expectNoLeak(
     #expect(
         after - baseline < bound,
         "resident memory grew \((after - baseline) >> 20) MB over \(repetitions - 1) repetitions",
-        sourceLocation: sourceLocation)
+        sourceLocation: sourceLocation
+    )
 }
 
 /// `depth` nested arrays around `inner`.

@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvServer
 import EnvTesting
-import BenchResults
-import EnvClient
 import LoadGen
 import NIOCore
 import NIOWebSocket
@@ -64,13 +64,16 @@ extension HostileFrames {
             "10,000-level nested objects",
             text: #"{"type":"step","data":"# + String(repeating: #"{"a":"#, count: 10_000) + "0"
                 + String(repeating: "}", count: 10_001),
-            .error(.invalidJSON)),
+            .error(.invalidJSON)
+        ),
         // Numbers at and beyond the edges of a Double.
         HostileFrames.step("wait_seconds 1e400 (overflows a Double)", action: #"{"wait_seconds":1e400}"#, .error(.invalidJSON)),
         HostileFrames.step("wait_seconds 1e308", action: #"{"wait_seconds":1e308}"#, .error(.validationError)),
         HostileFrames.step(
-            "wait_seconds a 40-digit integer", action: #"{"wait_seconds":1234567890123456789012345678901234567890}"#,
-            .error(.validationError)),
+            "wait_seconds a 40-digit integer",
+            action: #"{"wait_seconds":1234567890123456789012345678901234567890}"#,
+            .error(.validationError)
+        ),
         HostileFrames.step("wait_seconds 1e-400 (underflows to 0)", action: #"{"wait_seconds":1e-400}"#, .observation),
         HostileFrames.step("wait_seconds -0", action: #"{"wait_seconds":-0}"#, .observation),
         HostileFrames.step("wait_seconds -0.0", action: #"{"wait_seconds":-0.0}"#, .observation),

@@ -1,5 +1,5 @@
-import Foundation
 import BenchResults
+import Foundation
 import Reports
 import Testing
 
@@ -32,10 +32,12 @@ struct ReportTests {
     @Test("tables: results summary at the max batch, scaling per batch, latency breakdown; gaps say not measured")
     func tables() throws {
         let report = try Report(sources: sources())
-        #expect(report.resultsSummary.rows == [
-            ["tiny-run", "ws", "0.5", "16", "0.80s", "100%", "16.0"],
-            ["tiny-baseline", "ws", "0.5", "16", "0.90s", "100%", "not measured"],
-        ])
+        #expect(
+            report.resultsSummary.rows == [
+                ["tiny-run", "ws", "0.5", "16", "0.80s", "100%", "16.0"],
+                ["tiny-baseline", "ws", "0.5", "16", "0.90s", "100%", "not measured"],
+            ]
+        )
         #expect(report.scalingBehavior.rows.contains(["tiny-baseline", "ws", "0.5", "256", "50-60%", "not measured", "Above capacity"]))
         #expect(report.scalingBehavior.rows.contains(["tiny-run", "ws", "0.5", "16", "100%", "0.80s", ""]))
         let latency = report.latencyBreakdown.rows
@@ -140,8 +142,10 @@ struct ReportTests {
             #expect(lines.contains(line), "\(line)")
         }
         // Sections in the template's order.
-        let order = ["**Infrastructure:**", "**Start:**", "**End:**", "**Status:**", "### Configuration", "### Command",
-            "### Results Summary", "### Scaling Behavior", "### Links", "### Observations"]
+        let order = [
+            "**Infrastructure:**", "**Start:**", "**End:**", "**Status:**", "### Configuration", "### Command",
+            "### Results Summary", "### Scaling Behavior", "### Links", "### Observations",
+        ]
         let positions = order.map { entry.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())

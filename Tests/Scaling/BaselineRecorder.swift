@@ -1,7 +1,7 @@
-import Foundation
 import BenchResults
 import EnvClient
 import EnvTesting
+import Foundation
 import LoadGen
 
 /// Writes a measured baseline (`OPENENV_RECORD_BASELINE=1`): the figures of this run, the
@@ -14,22 +14,30 @@ enum BaselineRecorder {
         let cases = byCase.keys.sorted { ($0.wait, $0.batch) < ($1.wait, $1.batch) }.map { key -> Baseline.Case in
             let runs = byCase[key] ?? []
             return Baseline.Case(
-                mode: key.mode, waitSeconds: key.wait, batchSize: key.batch,
-                successRate: runs.meanSuccessRate, p99Total: runs.worstServedP99)
+                mode: key.mode,
+                waitSeconds: key.wait,
+                batchSize: key.batch,
+                successRate: runs.meanSuccessRate,
+                p99Total: runs.worstServedP99
+            )
         }
         let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
         let baseline = Baseline(
-            schema: Baseline.schemaName, infrastructure: name,
+            schema: Baseline.schemaName,
+            infrastructure: name,
             description: ScalingPlan.settings.recordDescription ?? previous?.description,
             cores: ScalingPlan.settings.recordCores ?? previous?.cores ?? ProcessInfo.processInfo.activeProcessorCount,
             workers: ScalingPlan.settings.recordWorkers ?? previous?.workers ?? 1,
             source: Baseline.Source(
-                date: String(Timestamp.now().prefix(10)), document: "measured", run: "ci/update-baselines \(name)",
+                date: String(Timestamp.now().prefix(10)),
+                document: "measured",
+                run: "ci/update-baselines \(name)",
                 command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name)\(workloadVariables) OPENENV_SCALING_GRID="
                     + ScalingPlan.grid.map(String.init).joined(separator: ",")
                     + " OPENENV_SCALING_WAITS=" + ScalingPlan.recordWaits.map { String($0) }.joined(separator: ",")
                     + " OPENENV_SCALING_REPS=\(ScalingPlan.repetitions) swift test -c release --filter Scaling",
-                machine: "\(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(where_)"),
+                machine: "\(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(where_)"
+            ),
             tolerances: previous?.tolerances ?? Baseline.Tolerances(),
             grid: Baseline.Grid(mode: .ws, requests: ScalingPlan.grid, waits: ScalingPlan.recordWaits, reps: ScalingPlan.repetitions),
             cases: cases,
@@ -41,7 +49,8 @@ enum BaselineRecorder {
             },
             history: previous.map { [Baseline.HistoryEntry(source: $0.source, cases: $0.cases, maxBatch: $0.maxBatch)] + ($0.history ?? []) },
             protocolProfile: await ServerUnderTest.protocolProfile().name,
-            workload: try ScalingPlan.workload.get().description)
+            workload: try ScalingPlan.workload.get().description
+        )
         return try baseline.write(to: ScalingPlan.recordingDirectory)
     }
 

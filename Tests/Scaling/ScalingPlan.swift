@@ -1,8 +1,8 @@
+import BenchResults
+import EnvClient
 import EnvServer
 import EnvTesting
 import Foundation
-import BenchResults
-import EnvClient
 import LoadGen
 import Testing
 
@@ -23,8 +23,12 @@ enum ScalingPlan {
     /// What each session sends (``ScalingSettings``' workload variables).
     static let workload = Result { () throws(WorkloadError) -> Workload in
         try Workload.parse(
-            action: settings.workloadAction, actionFileContents: nil, tool: settings.workloadTool,
-            arguments: settings.workloadToolArguments, steps: settings.workloadSteps)
+            action: settings.workloadAction,
+            actionFileContents: nil,
+            tool: settings.workloadTool,
+            arguments: settings.workloadToolArguments,
+            steps: settings.workloadSteps
+        )
     }
 
     /// The package's `baselines/`, found from this file: recordings are written there.
@@ -43,7 +47,9 @@ enum ScalingPlan {
                 BaselineError(
                     baseline: "OPENENV_INFRA",
                     reason: "OPENENV_URL is set, so OPENENV_INFRA must name its baseline; available: "
-                        + Baseline.available(in: baselinesDirectory).joined(separator: ", ")))
+                        + Baseline.available(in: baselinesDirectory).joined(separator: ", ")
+                )
+            )
         }
         do {
             return .success(try Baseline.load(infrastructure, from: baselinesDirectory))
@@ -72,12 +78,24 @@ enum ScalingPlan {
             for repetition in 1...repetitions {
                 if repetition > 1 { try await Task.sleep(for: .milliseconds(500)) }
                 let driver = SessionDriver(
-                    mode: scalingCase.mode, wait: scalingCase.wait, timeout: .seconds(120),
-                    batchSize: scalingCase.batch, hardware: "cpu-basic", workload: try workload.get())
+                    mode: scalingCase.mode,
+                    wait: scalingCase.wait,
+                    timeout: .seconds(120),
+                    batchSize: scalingCase.batch,
+                    hardware: "cpu-basic",
+                    workload: try workload.get()
+                )
                 let (results, wallTime) = await Burst(endpoints: [endpoint], sessions: scalingCase.batch, driver: driver).run()
                 let summary = RunSummary(
-                    results: results, mode: scalingCase.mode, url: endpoint.httpURL, numRequests: scalingCase.batch,
-                    waitSeconds: scalingCase.wait, repetition: repetition, totalWallTime: wallTime, hardware: "cpu-basic")
+                    results: results,
+                    mode: scalingCase.mode,
+                    url: endpoint.httpURL,
+                    numRequests: scalingCase.batch,
+                    waitSeconds: scalingCase.wait,
+                    repetition: repetition,
+                    totalWallTime: wallTime,
+                    hardware: "cpu-basic"
+                )
                 runs.append((summary, results))
             }
             return runs
@@ -90,12 +108,15 @@ enum ScalingPlan {
         let baseline = try baseline.get()
         return BaselineComparison(
             case: baseline.expected(mode: scalingCase.mode, wait: scalingCase.wait, batch: scalingCase.batch),
-            runs: runs.map(\.summary), tolerances: baseline.tolerances)
+            runs: runs.map(\.summary),
+            tolerances: baseline.tolerances
+        )
     }
 
     /// The remote server, or a fresh in-process one that can hold the whole burst.
     private static func withServer<Result: Sendable>(
-        capacityFor batch: Int, _ body: (ServerEndpoint) async throws -> Result
+        capacityFor batch: Int,
+        _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
         if let remoteURL { return try await body(ServerEndpoint(parsing: remoteURL)) }
         return try await withTestServer(ServerConfiguration(maxConcurrentEnvs: max(100, batch))) { endpoint, _ in

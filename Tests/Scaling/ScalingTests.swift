@@ -1,7 +1,7 @@
-import EnvTesting
-import Foundation
 import BenchResults
 import EnvClient
+import EnvTesting
+import Foundation
 import LoadGen
 import Testing
 
@@ -16,8 +16,11 @@ import Testing
 /// rows, its `summary.csv` rows and the comparison; the capacity test attaches the whole run's
 /// `regression-diff.md` (as `openenv-bench diff` prints it). Pass `--attachments-path DIR` to keep them.
 @Suite(
-    "Scaling", .serialized, .timeLimit(.minutes(10)),
-    .enabled(if: ScalingPlan.isSelected, "measures load: run it on its own with swift test -c release --filter Scaling"))
+    "Scaling",
+    .serialized,
+    .timeLimit(.minutes(10)),
+    .enabled(if: ScalingPlan.isSelected, "measures load: run it on its own with swift test -c release --filter Scaling")
+)
 struct ScalingTests {
     @Test("the baseline is chosen and has cases in the grid")
     func baselineChosen() async throws {
@@ -28,10 +31,12 @@ struct ScalingTests {
         if let mismatch = baseline.workloadMismatch(sent: workload.description) { Issue.record("\(mismatch)") }
         print(
             "Scaling: baseline '\(baseline.infrastructure)' recorded under \(baseline.protocolProfile ?? "an unrecorded protocol"); "
-                + "the server under test speaks \(speaking)")
+                + "the server under test speaks \(speaking)"
+        )
         #expect(
             !ScalingPlan.cases.isEmpty,
-            "baseline '\(baseline.infrastructure)' has no case with a batch size in OPENENV_SCALING_GRID \(ScalingPlan.grid)")
+            "baseline '\(baseline.infrastructure)' has no case with a batch size in OPENENV_SCALING_GRID \(ScalingPlan.grid)"
+        )
     }
 
     /// A regression must reproduce: a case that regresses is measured once more and judged on
@@ -55,7 +60,8 @@ struct ScalingTests {
         Attachment.record(comparison.markdown, named: "\(scalingCase.fileStem)-comparison.md")
         if comparison.hasRegression {
             let infrastructure = try ScalingPlan.baseline.get().infrastructure
-            let tables = (unconfirmed.map { "first measurement:\n\($0.markdown)\nsecond measurement:\n" } ?? "")
+            let tables =
+                (unconfirmed.map { "first measurement:\n\($0.markdown)\nsecond measurement:\n" } ?? "")
                 + comparison.markdown
             Issue.record("\(scalingCase.testDescription): regression against '\(infrastructure)'\n\(tables)")
         } else if unconfirmed != nil {
@@ -66,10 +72,13 @@ struct ScalingTests {
     /// Attaches a case's `raw.jsonl` and `summary.csv` rows.
     private func record(_ runs: [MeasuredRun], of scalingCase: ScalingCase, as prefix: String = "") {
         Attachment.record(
-            runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(), named: "\(prefix)\(scalingCase.fileStem)-raw.jsonl")
+            runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(),
+            named: "\(prefix)\(scalingCase.fileStem)-raw.jsonl"
+        )
         Attachment.record(
             CSV.line(RunSummary.columns) + runs.map { CSV.line($0.summary.csvFields) }.joined(),
-            named: "\(prefix)\(scalingCase.fileStem)-summary.csv")
+            named: "\(prefix)\(scalingCase.fileStem)-summary.csv"
+        )
     }
 
     @Test("max batch and latency-bounded capacity hold (or, when recording, the baseline is written)")
@@ -86,7 +95,8 @@ struct ScalingTests {
         if ScalingPlan.isRecording {
             let url = try await BaselineRecorder.record(summaries: summaries, analysis: analysis)
             Issue.record(
-                "Recorded baseline \(url.path). Review it (git diff), commit it, and rerun without OPENENV_RECORD_BASELINE.")
+                "Recorded baseline \(url.path). Review it (git diff), commit it, and rerun without OPENENV_RECORD_BASELINE."
+            )
             return
         }
         let baseline = try ScalingPlan.baseline.get()
@@ -94,7 +104,9 @@ struct ScalingTests {
         Attachment.record(comparison.markdown, named: "capacity-comparison.md")
         // The whole run as `openenv-bench diff` shows it: every case and capacity, one table.
         Attachment.record(
-            RegressionDiff(baseline: baseline, summaries: summaries, grid: ScalingPlan.grid).markdown, named: "regression-diff.md")
+            RegressionDiff(baseline: baseline, summaries: summaries, grid: ScalingPlan.grid).markdown,
+            named: "regression-diff.md"
+        )
         if comparison.hasRegression {
             Issue.record("capacity: regression against '\(baseline.infrastructure)'\n\(comparison.markdown)")
         }

@@ -9,7 +9,10 @@ import Testing
 @Suite("Connection deadlines")
 struct ConnectionDeadlinesTests {
     private let limits = ConnectionLimits(
-        requestHeadTimeout: .seconds(10), keepAliveTimeout: .seconds(60), tlsHandshakeTimeout: .seconds(5))
+        requestHeadTimeout: .seconds(10),
+        keepAliveTimeout: .seconds(60),
+        tlsHandshakeTimeout: .seconds(5)
+    )
     private let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
 
     // MARK: The state machine

@@ -63,6 +63,8 @@ struct EnvironmentPlacementTests {
             }
         }
         #expect(
-            probe.onEventLoop == ["reset": true, "stepWait": true, "step": true, "state": true], "\(probe.onEventLoop)")
+            probe.onEventLoop == ["reset": true, "stepWait": true, "step": true, "state": true],
+            "\(probe.onEventLoop)"
+        )
     }
 }

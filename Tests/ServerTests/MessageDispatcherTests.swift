@@ -1,8 +1,7 @@
-import EnvProtocol
-import Testing
-
 import BenchmarkEnvironment
+import EnvProtocol
 import EnvServer
+import Testing
 
 /// The WebSocket message rules without a socket: one environment instance, replies in order.
 @Suite("Message dispatcher")
@@ -38,7 +37,9 @@ struct MessageDispatcherTests {
             #expect(error.code == .validationError && error.errors?.isEmpty == false)
         }
         let mcp = await MessageDispatcher.answer(
-            #"{"type":"mcp","data":{"jsonrpc":"2.0","id":7,"method":"tools/list"}}"#, session: &session)
+            #"{"type":"mcp","data":{"jsonrpc":"2.0","id":7,"method":"tools/list"}}"#,
+            session: &session
+        )
         guard case .mcp(let response)? = mcp else {
             Issue.record("mcp answered \(String(describing: mcp))")
             return

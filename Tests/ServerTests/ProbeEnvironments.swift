@@ -53,7 +53,9 @@ extension ProbedEnvironment {
 
     static func hosted(_ probe: EnvironmentProbe) -> HostedEnvironment {
         HostedEnvironment(
-            metadata: EnvironmentMetadata(name: name, description: "A test environment."), make: { _ in Self(probe: probe) })
+            metadata: EnvironmentMetadata(name: name, description: "A test environment."),
+            make: { _ in Self(probe: probe) }
+        )
     }
 }
 

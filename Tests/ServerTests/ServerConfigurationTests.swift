@@ -21,10 +21,13 @@ struct ServerConfigurationTests {
         #expect(configuration.port == 8000)
     }
 
-    @Test("bad values name the variable", arguments: [
-        ["PORT": "http"], ["PORT": "70000"], ["MAX_CONCURRENT_ENVS": "0"], ["SESSION_TIMEOUT": "-1"],
-        ["SESSION_TIMEOUT": "nan"], ["SESSION_TIMEOUT": "inf"],
-    ])
+    @Test(
+        "bad values name the variable",
+        arguments: [
+            ["PORT": "http"], ["PORT": "70000"], ["MAX_CONCURRENT_ENVS": "0"], ["SESSION_TIMEOUT": "-1"],
+            ["SESSION_TIMEOUT": "nan"], ["SESSION_TIMEOUT": "inf"],
+        ]
+    )
     func badValues(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(environment) }
         do {

@@ -15,7 +15,8 @@ struct SharedPortListenerTests {
     func busyPortIsRefused() async throws {
         _ = try await OpenEnvServer(configuration: configuration(port: 0, reusePort: false), environment: .benchmark()).withRunning { port in
             await #expect(throws: (any Error).self) {
-                _ = try await OpenEnvServer(configuration: configuration(port: port, reusePort: false), environment: .benchmark()).withRunning { _ in }
+                _ = try await OpenEnvServer(configuration: configuration(port: port, reusePort: false), environment: .benchmark()).withRunning { _ in
+                }
             }
         }
     }

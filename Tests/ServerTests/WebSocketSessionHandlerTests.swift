@@ -26,7 +26,10 @@ struct WebSocketSessionHandlerTests {
             configure(&configuration)
             self.slots = slots ?? SessionSlots(capacity: capacity)
             let services = WebSocketSessionServices(
-                environment: .benchmark(), configuration: configuration, slots: self.slots)
+                environment: .benchmark(),
+                configuration: configuration,
+                slots: self.slots
+            )
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
             try channel.pipeline.syncOperations.addHandler(WebSocketSessionHandler(services: services, attachTo: nil))
         }

@@ -11,7 +11,10 @@ struct WebSocketSessionStateMachineTests {
     private let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
 
     private func machine(
-        ping: TimeAmount? = nil, idle: TimeAmount? = nil, write: TimeAmount = .seconds(30), close: TimeAmount = .seconds(5)
+        ping: TimeAmount? = nil,
+        idle: TimeAmount? = nil,
+        write: TimeAmount = .seconds(30),
+        close: TimeAmount = .seconds(5)
     ) -> Machine {
         Machine(timeouts: .init(write: write, close: close, ping: ping, idle: idle), now: t0)
     }
@@ -56,14 +59,20 @@ struct WebSocketSessionStateMachineTests {
     @Test("starting to close ends the session now, after a running call, or dropping a timed step's wait")
     func sessionEnds() {
         var idle = machine()
-        #expect(idle.startClose(.normalClosure, now: t0) == .startClose(.normalClosure, reason: nil, end: .now, schedule: t0 + .seconds(5), then: .nothing))
+        #expect(
+            idle.startClose(.normalClosure, now: t0)
+                == .startClose(.normalClosure, reason: nil, end: .now, schedule: t0 + .seconds(5), then: .nothing)
+        )
         #expect(idle.startClose(.normalClosure, now: t0) == .none, "once")
 
         var calling = machine()
         _ = calling.frameReceived(text("a"), now: t0)
         calling.workStarted(.call)
         _ = calling.read()
-        #expect(calling.startClose(.normalClosure, now: t0) == .startClose(.normalClosure, reason: nil, end: .whenWorkReturns, schedule: t0 + .seconds(5), then: .read))
+        #expect(
+            calling.startClose(.normalClosure, now: t0)
+                == .startClose(.normalClosure, reason: nil, end: .whenWorkReturns, schedule: t0 + .seconds(5), then: .read)
+        )
         let wanted = calling.workFinished()
         #expect(!wanted, "the reply is not wanted any more")
 
@@ -71,7 +80,10 @@ struct WebSocketSessionStateMachineTests {
         _ = waiting.frameReceived(text("a"), now: t0)
         waiting.workStarted(.timedStep)
         #expect(waiting.awaitsTimedStep)
-        #expect(waiting.startClose(.goingAway, now: t0) == .startClose(.goingAway, reason: nil, end: .nowAbandoningTimedStep, schedule: t0 + .seconds(5), then: .nothing))
+        #expect(
+            waiting.startClose(.goingAway, now: t0)
+                == .startClose(.goingAway, reason: nil, end: .nowAbandoningTimedStep, schedule: t0 + .seconds(5), then: .nothing)
+        )
         #expect(!waiting.awaitsTimedStep)
     }
 
@@ -141,7 +153,10 @@ struct WebSocketSessionStateMachineTests {
         let t10 = t0 + .seconds(10)
         #expect(session.timerFired(t10, now: t10) == .schedule(t4 + .seconds(10)))
         let t14 = t4 + .seconds(10)
-        #expect(session.timerFired(t14, now: t14) == .startClose(.normalClosure, reason: "session idle timeout", end: .now, schedule: t14 + .seconds(5), then: .nothing))
+        #expect(
+            session.timerFired(t14, now: t14)
+                == .startClose(.normalClosure, reason: "session idle timeout", end: .now, schedule: t14 + .seconds(5), then: .nothing)
+        )
         let t19 = t14 + .seconds(5)
         #expect(session.timerFired(t19, now: t19) == .disconnect, "the peer did not answer the close in time")
     }
