@@ -27,14 +27,20 @@ python_venv() {
   repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
   venv="${OPENENV_VENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openenvkit/venv}/$name-$key"
-  if [[ ! -e "$venv/.complete" ]]; then
-    echo "creating venv $venv from $requirements" >&2
-    rm -rf "$venv"
-    python3 -m venv "$venv" >&2 || return 1
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2 || return 1
-    touch "$venv/.complete"
-  fi
-  mkdir -p "$repo/.build-venv" && ln -sfn "$venv" "$repo/.build-venv/$name" || return 1
+  mkdir -p "$(dirname "$venv")" "$repo/.build-venv" || return 1
+  (
+    flock 9  # two callers creating the same venv at once would remove each other's
+    if [[ ! -e "$venv/.complete" ]]; then
+      echo "creating venv $venv from $requirements" >&2
+      rm -rf "$venv"
+      python3 -m venv "$venv" >&2 || exit 1
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2 || exit 1
+      touch "$venv/.complete"
+    fi
+  ) 9>"$venv.lock" || return 1
+  # A venv an older checkout made in place is replaced by the link (ln would put it inside).
+  [[ -L "$repo/.build-venv/$name" || ! -e "$repo/.build-venv/$name" ]] || rm -rf "$repo/.build-venv/$name"
+  ln -sfn "$venv" "$repo/.build-venv/$name" || return 1
   echo "$venv"
 }
 

@@ -216,9 +216,14 @@ public enum IntervalLog {
             let count = try readZigZag(&payload)
             if count < 0 {
                 guard count >= -(1 << 24) else { throw IntervalLogError(line: 0, reason: "a run of \(-count) empty buckets") }
-                for _ in 0..<(-count) { value = histogram.highestEquivalentForValue(value) + 1 }
+                for _ in 0..<(-count) {
+                    value = histogram.highestEquivalentForValue(value) + 1
+                    guard value < 1 << 40 else { throw IntervalLogError(line: 0, reason: "a value beyond 2^40 µs") }
+                }
                 continue
             }
+            // A count past 2^40 in one bucket is no run of ours either, and could wrap the total.
+            guard count <= 1 << 40 else { throw IntervalLogError(line: 0, reason: "a bucket count of \(count)") }
             if count > 0 { _ = histogram.record(value, count: UInt64(count)) }
             value = histogram.highestEquivalentForValue(value) + 1
         }

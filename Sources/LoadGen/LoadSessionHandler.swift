@@ -194,9 +194,12 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
         )
         plan.progress?.sessionEnded(row.requestID, success: row.success)
         // A refill replaces this episode before its slot is given back, so the run never
-        // looks finished in between.
-        if plan.refills, let runEnd = plan.script.runEnd, now < runEnd {
-            LoadSessionHandler.start(plan, requestID: plan.refillRequestID(), reserved: false, loop: loop, startedAt: .now)
+        // looks finished in between; it begins on the next tick (a connect that fails at once
+        // would otherwise recurse, finish → start → connect → finish, on this stack). A session
+        // that could not connect at all is not refilled: against a server that is gone, refills
+        // would only spin out failed rows until the run ends.
+        if plan.refills, let runEnd = plan.script.runEnd, now < runEnd, !Self.connectFailures.contains(row.errorType) {
+            LoadSessionHandler.start(plan, requestID: plan.refillRequestID(), reserved: false, loop: loop, startedAt: .now, beginNow: false)
         }
         plan.rows.finished(slot, row)
     }
@@ -226,7 +229,8 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
         requestID: Int,
         reserved: Bool,
         loop: any EventLoop,
-        startedAt: ContinuousClock.Instant
+        startedAt: ContinuousClock.Instant,
+        beginNow: Bool = true
     ) {
         let started = plan.rows.start(reserved: reserved) { slot in
             let session = LoadSessionHandler(
@@ -238,6 +242,14 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
             )
             return NIOLoopBound(session, eventLoop: loop)
         }
-        started?.value.begin()
+        guard let started else { return }
+        if beginNow {
+            started.value.begin()
+        } else {
+            loop.execute { started.value.begin() }
+        }
     }
+
+    /// The failures of a session that never reached the server's WebSocket.
+    private static let connectFailures: Set<FailureKind?> = [.connectionRefused, .connectTimeout, .tlsError, .upgradeRejected]
 }

@@ -118,6 +118,8 @@ package struct LoadSessionStateMachine {
 
     /// A message from the server.
     package mutating func received(_ event: WebSocketEvent, now: NIODeadline) -> (action: Action, answer: Answer?) {
+        // A pong answers a ping, never a request: it is no reply in any state.
+        if case .pong = event { return (.none, nil) }
         switch state {
         case .awaitingReset(let sentAt):
             do {
@@ -167,8 +169,13 @@ package struct LoadSessionStateMachine {
             case .pong: return (.none, nil)
             }
         case .thinking:
-            guard case .pong = event else { return (fail(Self.unsolicited(event), now: now), nil) }
-            return (.none, nil)
+            // A server that ends the session during think time (an idle reaper, a shutdown, a
+            // ping timeout) drops it: counted as such, not as a stray message.
+            if case .close(let code, let reason) = event {
+                let detail = "the server closed the session during think time: \(code.map(String.init) ?? "no code") \(reason)"
+                return (fail(SessionFailure(.closedBeforeReply, detail), now: now), nil)
+            }
+            return (fail(Self.unsolicited(event), now: now), nil)
         case .idle, .connecting, .backingOff, .done:
             return (.none, nil)
         }
@@ -237,13 +244,17 @@ package struct LoadSessionStateMachine {
             state = .awaitingStep(index, sentAt: now)
             return .send(.step(index))
         }
-        state = .thinking(next: index, until: now + .nanoseconds(Int64(think * 1e9)))
+        // A sample of a heavy-tailed distribution is capped (a day), so it never overflows a time.
+        state = .thinking(next: index, until: now + .nanoseconds(Int64(min(think, Self.longestWait) * 1e9)))
         return .none
     }
 
+    /// The longest think time or back-off a session waits (seconds): a day.
+    static let longestWait = 86_400.0
+
     private mutating func backOff(_ retry: SessionScript.CapacityRetry, _ failure: SessionFailure, now: NIODeadline) -> Action {
         let seconds = retry.backoff.lowerBound + (retry.backoff.upperBound - retry.backoff.lowerBound) * random.unit()
-        let until = now + .nanoseconds(Int64(seconds * 1e9))
+        let until = now + .nanoseconds(Int64(min(seconds, Self.longestWait) * 1e9))
         guard until - start <= retry.maxSlotWait else {
             return fail(
                 SessionFailure(failure.kind, "no slot within --max-slot-wait \(Self.seconds(retry.maxSlotWait))s: \(failure.message)"),

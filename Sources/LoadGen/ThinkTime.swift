@@ -39,10 +39,10 @@ public struct ThinkTime: Sendable, Equatable, CustomStringConvertible {
             let values = text.split(separator: ",", omittingEmptySubsequences: false).compactMap {
                 Double($0.trimmingCharacters(in: .whitespaces))
             }
-            guard values.count == count, values.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            guard values.count == count, values.allSatisfy({ $0 >= 0 && $0 <= 86_400 }) else {
                 throw WorkloadError(
                     flag: "--think",
-                    reason: "'\(spec)': expected SECONDS, exp:MEAN, uniform:LO,HI or lognormal:MEDIAN,SIGMA with finite numbers ≥ 0"
+                    reason: "'\(spec)': expected SECONDS, exp:MEAN, uniform:LO,HI or lognormal:MEDIAN,SIGMA with numbers from 0 to 86400"
                 )
             }
             return values

@@ -17,7 +17,7 @@ import NIOWebSocket
 ///   for an environment that declared itself cheap, off it for any other (see
 ///   ``environmentExecutor(_:)``); the reply is written on the loop.
 /// - Timers are never cancelled: each holds the handler weakly and, when it fires, the state
-///   machine tells whether it is stale.
+///   machine checks what is due then (nothing, once the session has ended).
 package final class WebSocketSessionHandler: ChannelDuplexHandler {
     package typealias InboundIn = WebSocketFrame
     package typealias OutboundIn = WebSocketFrame
@@ -189,7 +189,7 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
 
     /// A timer for the state machine. Not cancelled if the connection closes (NIO's cancel
     /// searches the loop's whole timer heap): it holds the handler weakly, so a closed session's
-    /// memory is gone at once, and the machine finds it stale.
+    /// memory is gone at once, and the machine finds nothing to do.
     private func schedule(_ deadline: NIODeadline, context: ChannelHandlerContext) {
         context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
             guard let self else { return }

@@ -340,8 +340,11 @@ package struct WebSocketSessionStateMachine {
             consider(since + timeouts.close)
         case .open:
             if let interval = timeouts.ping { consider(pingSentAt.map { $0 + interval * 2 } ?? nextPing) }
-            // Idle time starts when the message being answered is, at the earliest now.
-            if let idle = timeouts.idle { consider(work != nil ? now + idle : lastActive + idle) }
+            // Idle time starts when the session is idle again (nothing running, no reply stuck in
+            // the socket, nothing waiting): while it is not, at the earliest now + idle. (From
+            // `lastActive` alone, a reply stuck after a long gap asked for a deadline already past,
+            // and the loop re-armed its timer without end until the write timeout.)
+            if let idle = timeouts.idle { consider(isIdle ? lastActive + idle : now + idle) }
         case .closed:
             return nil
         }

@@ -79,8 +79,10 @@ struct ProfileOptions: ParsableArguments {
     var window: Double = 10
 
     func validate() throws {
-        if !(window > 0) { throw ValidationError("--window must be > 0") }
-        if !(maxSlotWait > 0) { throw ValidationError("--max-slot-wait must be > 0") }
+        // Bounded both ways: a tiny window would allocate a window per microsecond of the run,
+        // and a wait past a week is no trainer's (and no finite Duration past Int64 nanoseconds).
+        if !(window >= 0.1 && window <= 86_400) { throw ValidationError("--window must be 0.1 to 86400 seconds") }
+        if !(maxSlotWait > 0 && maxSlotWait <= 604_800) { throw ValidationError("--max-slot-wait must be > 0 and ≤ 604800 seconds") }
         _ = try backoff()
     }
 
@@ -100,9 +102,9 @@ struct ProfileOptions: ParsableArguments {
     /// `--capacity-retry MIN-MAX` in seconds.
     func backoff() throws(ValidationError) -> ClosedRange<Double> {
         let bounds = capacityRetry.split(separator: "-", omittingEmptySubsequences: false).map { Double($0) }
-        guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low.isFinite, high.isFinite, low >= 0, low <= high
+        guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low >= 0, low <= high, high <= 3600
         else {
-            throw ValidationError("--capacity-retry takes MIN-MAX seconds with 0 ≤ MIN ≤ MAX (e.g. 1-5), got '\(capacityRetry)'")
+            throw ValidationError("--capacity-retry takes MIN-MAX seconds with 0 ≤ MIN ≤ MAX ≤ 3600 (e.g. 1-5), got '\(capacityRetry)'")
         }
         return low...high
     }

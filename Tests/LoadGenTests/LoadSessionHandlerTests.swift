@@ -121,6 +121,7 @@ struct LoadSessionHandlerTests {
             harness.loop.advanceTime(by: .milliseconds(300))
             try harness.reply(Self.observation, on: served)
             try harness.reply(.close(code: 1000, reason: ""), on: served)
+            harness.loop.run()  // the refill begins on the next tick
             served += 1
         }
         let rows = harness.rows.results
@@ -128,6 +129,19 @@ struct LoadSessionHandlerTests {
         #expect(served == 4)
         #expect(rows.count == 4 && rows.allSatisfy(\.success) && rows.map(\.requestID) == [0, 1, 2, 3])
         #expect(try #require(harness.plan.measures?.snapshot).total.episodes == 4)
+    }
+
+    @Test("refill: a session that cannot connect is not replaced (no refill loop against a server that is gone)")
+    func refillAfterConnectFailure() throws {
+        let harness = Harness(
+            { now in Self.script(Workload(step: .benchmarkWait(seconds: 0), steps: 1)) { $0.runEnd = now + .seconds(1) } },
+            refills: true,
+            refuse: true
+        )
+        harness.start()
+        harness.loop.run()
+        let rows = harness.rows.results
+        #expect(rows.count == 1 && rows[0].errorType == .connectionRefused, "\(rows.map { $0.errorType?.rawValue ?? "ok" })")
     }
 
     @Test("oversubscribe: CAPACITY_REACHED drops the connection, a new one follows the backoff, one row")

@@ -193,6 +193,21 @@ struct LoadSessionStateMachineTests {
         _ = thinking.connected(now: Self.t0)
         _ = thinking.received(Self.observation, now: Self.t0)
         #expect(try #require(Self.finished(thinking.connectionEnded(now: Self.t0))).errorType == .closedBeforeReply)
+        var closedThinking = Self.machine { $0.workload.think = .constant(1) }
+        _ = closedThinking.begin(now: Self.t0)
+        _ = closedThinking.connected(now: Self.t0)
+        _ = closedThinking.received(Self.observation, now: Self.t0)
+        let closed = try #require(Self.finished(closedThinking.received(.close(code: 1000, reason: "session idle timeout"), now: Self.t0).action))
+        #expect(closed.errorType == .closedBeforeReply, "a close frame during think time is a drop, not a stray message")
+    }
+
+    @Test("a pong is no reply: ignored while a reset or a step is awaited")
+    func pongWhileAwaiting() {
+        var session = Self.machine()
+        _ = session.begin(now: Self.t0)
+        _ = session.connected(now: Self.t0)
+        #expect(session.received(.pong([]), now: Self.t0).action == .none)
+        #expect(session.received(Self.observation, now: Self.t0).answer != nil, "the reset's reply still counts")
     }
 }
 

@@ -116,6 +116,12 @@ struct ProfileCLITests {
             (["--profile", "oversubscribe", "--duration", "1", "--capacity-retry", "5-1"], "--capacity-retry"),
             (["--profile", "pool", "--duration", "1", "--mode", "http"], "--mode ws"),
             (["--profile", "pool", "--duration", "1", "--max-slot-wait", "0"], "--max-slot-wait"),
+            // Values that would overflow a time or allocate a window per microsecond.
+            (["--profile", "pool", "--duration", "1", "--max-slot-wait", "inf"], "--max-slot-wait"),
+            (["--profile", "pool", "--duration", "1", "--think", "1e10"], "--think"),
+            (["--profile", "pool", "--duration", "1", "--think", "exp:1e12"], "--think"),
+            (["--profile", "oversubscribe", "--duration", "1", "--capacity-retry", "0-1e10"], "--capacity-retry"),
+            (["--profile", "pool", "--duration", "1", "--window", "1e-9"], "--window"),
         ]
     )
     func badFlags(arguments: [String], flag: String) async throws {

@@ -50,7 +50,7 @@ struct ConnectionDeadlinesTests {
         #expect(deadlines.timerFired(idleDue, now: idleDue) == .close(.keepAliveIdle))
     }
 
-    @Test("an earlier deadline schedules a new timer; the later one in flight is then stale")
+    @Test("an earlier deadline schedules a new timer; the later one in flight then finds nothing due")
     func earlierDeadlineReplaces() {
         let limits = ConnectionLimits(requestHeadTimeout: .seconds(10), keepAliveTimeout: .seconds(2), tlsHandshakeTimeout: nil)
         var deadlines = ConnectionDeadlines(limits: limits, firstPhase: .requestHead)
@@ -60,7 +60,7 @@ struct ConnectionDeadlinesTests {
         let idleDue = start + .seconds(3)
         #expect(deadlines.fellIdle(now: start + .seconds(1)) == .schedule(idleDue))
         #expect(deadlines.timerFired(idleDue, now: idleDue) == .close(.keepAliveIdle))
-        #expect(deadlines.timerFired(headDue, now: headDue) == .none, "the replaced timer is stale")
+        #expect(deadlines.timerFired(headDue, now: headDue) == .none, "nothing is due when the later timer fires")
     }
 
     @Test("a phase without a limit runs no deadline; TLS hands over to the request head")

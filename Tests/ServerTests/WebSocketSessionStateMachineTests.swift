@@ -87,7 +87,7 @@ struct WebSocketSessionStateMachineTests {
         #expect(!waiting.awaitsTimedStep)
     }
 
-    @Test("connection closed: a running call is cancelled and ends the session; timers in flight are stale")
+    @Test("connection closed: a running call is cancelled and ends the session; timers in flight find nothing")
     func connectionClosed() {
         var session = machine(ping: .seconds(1))
         #expect(session.sessionStarted(now: t0) == .schedule(t0 + .seconds(1)))
@@ -159,6 +159,24 @@ struct WebSocketSessionStateMachineTests {
         )
         let t19 = t14 + .seconds(5)
         #expect(session.timerFired(t19, now: t19) == .disconnect, "the peer did not answer the close in time")
+    }
+
+    @Test("a reply stuck after a step longer than the idle timeout: the next check is in the future, not past")
+    func stuckReplyAfterIdleDeadline() {
+        var session = machine(idle: .seconds(10), write: .seconds(30))
+        #expect(session.sessionStarted(now: t0) == .schedule(t0 + .seconds(10)))
+        let t1 = t0 + .seconds(1)
+        #expect(session.frameReceived(text("step"), now: t1) == .take(text("step")))
+        session.workStarted(.call)
+        let t10 = t0 + .seconds(10)
+        #expect(session.timerFired(t10, now: t10) == .schedule(t10 + .seconds(10)), "answering: not idle")
+        let t15 = t0 + .seconds(15)
+        _ = session.workFinished()
+        _ = session.replied(writable: false, now: t15)
+        let t20 = t10 + .seconds(10)
+        // Before the fix this asked for lastActive + idle (t0 + 10 s, already past) on every
+        // firing: the loop spun until the write timeout.
+        #expect(session.timerFired(t20, now: t20) == .schedule(t20 + .seconds(10)), "a stuck reply is not idle time")
     }
 
     @Test("write deadline: a reply the socket does not take stops input and drops the connection after the timeout")
