@@ -19,7 +19,7 @@ struct TrainerTests {
     }
 
     @Test(
-        "78 · a session idle for OPENENV_IDLE_GAP between steps, pinging, still answers (no idle timeout advertised)",
+        "78 · a session idle for OPENENV_IDLE_GAP after its reset, pinging, still answers a step (no idle timeout advertised)",
         .enabled(if: !gapOutlivesTimeout, "OPENENV_SESSION_TIMEOUT is shorter than OPENENV_IDLE_GAP: case 48 covers reaping")
     )
     func idleGap() async throws {
@@ -27,8 +27,10 @@ struct TrainerTests {
         let message = try await EnvironmentUnderTest.current().stepMessage()
         try await ServerUnderTest.withServer { endpoint in
             try await withSession(endpoint) { session in
+                // A trainer's gap: the observation is read, the model generates, the action
+                // follows. Reset, then the gap, then the step: the one step of an episode that
+                // every environment accepts (a second identical move is not, as in tictactoe).
                 _ = try await session.reset()
-                _ = try await session.stepValid()
                 let clock = ContinuousClock()
                 let start = clock.now
                 var pongs = 0
