@@ -49,31 +49,16 @@ public enum HTTPProbe {
         timeout: Duration = .seconds(60),
         limit: Int = 64 << 20
     ) async throws -> HTTPReply {
+        func attempt(_ client: HTTPClient) async throws -> HTTPReply {
+            try await exchange(client, endpoint, path, method: method, body: body, contentType: contentType, timeout: timeout, limit: limit)
+        }
         do {
-            return try await exchange(
-                .shared,
-                endpoint,
-                path,
-                method: method,
-                body: body,
-                contentType: contentType,
-                timeout: timeout,
-                limit: limit
-            )
+            return try await attempt(.shared)
         } catch let error where error is IOError || (error as? HTTPClientError) == .remoteConnectionClosed {
             // A client of its own, so the retry cannot draw another stale connection from the pool.
             let fresh = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             do {
-                let reply = try await exchange(
-                    fresh,
-                    endpoint,
-                    path,
-                    method: method,
-                    body: body,
-                    contentType: contentType,
-                    timeout: timeout,
-                    limit: limit
-                )
+                let reply = try await attempt(fresh)
                 try await fresh.shutdown()
                 return reply
             } catch {

@@ -75,15 +75,13 @@ public struct SessionDriver: Sendable {
         }
     }
 
+    /// A session's row as it starts: what every row of this driver's sessions shares.
+    private func newRow(requestID: Int) -> SessionResult {
+        SessionResult(requestID: requestID, mode: mode, timestamp: Timestamp.now(), waitRequested: wait, batchSize: batchSize, hardware: hardware)
+    }
+
     private func interruptedRow(requestID: Int) -> SessionResult {
-        var row = SessionResult(
-            requestID: requestID,
-            mode: mode,
-            timestamp: Timestamp.now(),
-            waitRequested: wait,
-            batchSize: batchSize,
-            hardware: hardware
-        )
+        var row = newRow(requestID: requestID)
         row.errorType = .interrupted
         row.errorMessage = "run interrupted"
         return row
@@ -96,14 +94,7 @@ public struct SessionDriver: Sendable {
         scheduledStart: ContinuousClock.Instant?,
         _ body: (inout SessionResult, ContinuousClock.Instant) async throws -> Void
     ) async -> SessionResult {
-        var row = SessionResult(
-            requestID: requestID,
-            mode: mode,
-            timestamp: Timestamp.now(),
-            waitRequested: wait,
-            batchSize: batchSize,
-            hardware: hardware
-        )
+        var row = newRow(requestID: requestID)
         let start = scheduledStart ?? ContinuousClock.now
         progress?.sessionStarted(requestID, at: start)
         do {
