@@ -1,4 +1,6 @@
-# Shared by the ci/ scripts that start servers (source it; it defines functions only).
+# Shared by the ci/ scripts that start servers (source it; it defines functions, and the
+# repository's root, for them).
+lib_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Servers are started on port 0 and tell their port in a ready line on stdout, one per serving
 # process (openenv-server --workers N prints N, ci/start-reference-server one):
@@ -23,11 +25,10 @@ machine_summary() {
 # show. OPENENV_VENV_CACHE moves the cache (default ~/.cache/openenvkit/venv).
 # (Often called in $(...), where set -e does not reach: it returns on failure itself.)
 python_venv() {
-  local name="$1" requirements="$2" repo key venv
-  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  local name="$1" requirements="$2" key venv
   key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
   venv="${OPENENV_VENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openenvkit/venv}/$name-$key"
-  mkdir -p "$(dirname "$venv")" "$repo/.build-venv" || return 1
+  mkdir -p "$(dirname "$venv")" "$lib_repo/.build-venv" || return 1
   (
     flock 9  # two callers creating the same venv at once would remove each other's
     if [[ ! -e "$venv/.complete" ]]; then
@@ -39,17 +40,16 @@ python_venv() {
     fi
   ) 9>"$venv.lock" || return 1
   # A venv an older checkout made in place is replaced by the link (ln would put it inside).
-  [[ -L "$repo/.build-venv/$name" || ! -e "$repo/.build-venv/$name" ]] || rm -rf "$repo/.build-venv/$name"
-  ln -sfn "$venv" "$repo/.build-venv/$name" || return 1
+  [[ -L "$lib_repo/.build-venv/$name" || ! -e "$lib_repo/.build-venv/$name" ]] || rm -rf "$lib_repo/.build-venv/$name"
+  ln -sfn "$venv" "$lib_repo/.build-venv/$name" || return 1
   echo "$venv"
 }
 
 # websockets_python: the python of the pinned websockets client venv (ci/python/requirements-soak.txt)
 # that ci/soak and ci/idle-connections drive the server with.
 websockets_python() {
-  local repo venv
-  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  venv="$(python_venv soak "$repo/ci/python/requirements-soak.txt")" || return 1
+  local venv
+  venv="$(python_venv soak "$lib_repo/ci/python/requirements-soak.txt")" || return 1
   echo "$venv/bin/python"
 }
 
