@@ -143,6 +143,15 @@ public struct Baseline: Codable, Sendable, Equatable {
         /// The source's words when it gives no single number (e.g. "91-94%").
         public var successRateText: String?
         public var note: String?
+        /// The trainer profile the case ran (`pool`, `refill`, `oversubscribe`); absent: a
+        /// burst, which is every case of a baseline recorded before profiles, so old files read
+        /// as they always did.
+        public var profile: String?
+        /// Profile cases: the share of steps sent that were answered, 0…1.
+        public var stepsAnsweredShare: Double?
+        /// Profile cases: step latency p99 in seconds (a profile session's total spans the run,
+        /// so its p99 total says nothing).
+        public var stepP99: Double?
 
         public init(mode: LoadMode, waitSeconds: Double, batchSize: Int, successRate: Double?, p99Total: Double?) {
             self.mode = mode
@@ -152,6 +161,14 @@ public struct Baseline: Codable, Sendable, Equatable {
             self.p99Total = p99Total
         }
 
+        /// A trainer-profile case: `batchSize` is its concurrency.
+        public init(profile: String, waitSeconds: Double, concurrency: Int, stepsAnsweredShare: Double?, stepP99: Double?) {
+            self.init(mode: .ws, waitSeconds: waitSeconds, batchSize: concurrency, successRate: nil, p99Total: nil)
+            self.profile = profile
+            self.stepsAnsweredShare = stepsAnsweredShare
+            self.stepP99 = stepP99
+        }
+
         enum CodingKeys: String, CodingKey {
             case mode, note
             case waitSeconds = "wait_seconds"
@@ -159,6 +176,9 @@ public struct Baseline: Codable, Sendable, Equatable {
             case successRate = "success_rate"
             case p99Total = "p99_total"
             case successRateText = "success_rate_text"
+            case profile
+            case stepsAnsweredShare = "steps_answered_share"
+            case stepP99 = "step_p99"
         }
     }
 
@@ -308,9 +328,10 @@ extension Baseline {
         return url
     }
 
-    /// The expected figures for one (mode, wait, batch), if the baseline has them.
-    public func expected(mode: LoadMode, wait: Double, batch: Int) -> Case? {
-        cases.first { $0.mode == mode && $0.waitSeconds == wait && $0.batchSize == batch }
+    /// The expected figures for one (mode, wait, batch) of a burst, or of a trainer
+    /// `profile`'s case at concurrency `batch`, if the baseline has them.
+    public func expected(mode: LoadMode, wait: Double, batch: Int, profile: String? = nil) -> Case? {
+        cases.first { $0.mode == mode && $0.waitSeconds == wait && $0.batchSize == batch && $0.profile == profile }
     }
 }
 

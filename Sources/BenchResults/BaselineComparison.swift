@@ -25,69 +25,74 @@ public struct BaselineComparison: Sendable, Equatable {
 
     /// Compares one case's runs (repetitions of one mode, wait and batch) with its baseline case.
     ///
-    /// Success is the mean over repetitions; p99 is the worst repetition's.
+    /// A burst is judged on session success (the mean over repetitions) and p99 total (the worst
+    /// repetition's); a trainer-profile case on the share of steps answered and step p99, from
+    /// its measures (a profile session lasts the run, so its total latency says nothing).
     public init(case expected: Baseline.Case?, runs: [RunSummary], tolerances: Baseline.Tolerances) {
-        let success = runs.meanSuccessRate
-        let p99 = runs.worstServedP99
-        var cells: [Cell] = []
-        if let success {
-            if let base = expected?.successRate {
-                let floor = base - tolerances.successDropPoints / 100
-                cells.append(
-                    Cell(
-                        name: "success",
-                        baseline: Self.percent(base),
-                        measured: Self.percent(success),
-                        delta: Self.signedPoints(success - base),
-                        limit: "≥ \(Self.percent(max(0, floor)))",
-                        verdict: success >= floor - 1e-9 ? .pass : .regression
-                    )
-                )
-            } else {
-                cells.append(
-                    Cell(
-                        name: "success",
-                        baseline: expected?.successRateText ?? "–",
-                        measured: Self.percent(success),
-                        delta: "–",
-                        limit: "–",
-                        verdict: .notCompared
-                    )
-                )
-            }
+        if expected?.profile != nil || runs.contains(where: { $0.measures != nil }) {
+            cells = [
+                runs.meanStepsAnsweredShare.map {
+                    Self.share("steps answered", measured: $0, baseline: expected?.stepsAnsweredShare, tolerances: tolerances)
+                },
+                Self.p99("step p99", measured: runs.worstStepP99, baseline: expected?.stepP99, tolerances: tolerances),
+            ].compactMap { $0 }
+            return
         }
-        if let base = expected?.p99Total {
-            let ceiling = tolerances.p99Ceiling(base)
-            if let p99 {
-                cells.append(
-                    Cell(
-                        name: "p99 total",
-                        baseline: Self.seconds(base),
-                        measured: Self.seconds(p99),
-                        delta: Self.signedPercent(p99 / base - 1),
-                        limit: "≤ \(Self.seconds(ceiling))",
-                        verdict: p99 <= ceiling ? .pass : .regression
-                    )
-                )
-            } else {
-                // No session succeeded: there is no p99, and that is itself a failure to serve.
-                cells.append(
-                    Cell(
-                        name: "p99 total",
-                        baseline: Self.seconds(base),
-                        measured: "not measured (no success)",
-                        delta: "–",
-                        limit: "≤ \(Self.seconds(ceiling))",
-                        verdict: .regression
-                    )
-                )
-            }
-        } else if let p99 {
-            cells.append(
-                Cell(name: "p99 total", baseline: "–", measured: Self.seconds(p99), delta: "–", limit: "–", verdict: .notCompared)
+        cells = [
+            runs.meanSuccessRate.map {
+                Self.share("success", measured: $0, baseline: expected?.successRate, words: expected?.successRateText, tolerances: tolerances)
+            },
+            Self.p99("p99 total", measured: runs.worstServedP99, baseline: expected?.p99Total, tolerances: tolerances),
+        ].compactMap { $0 }
+    }
+
+    /// A share (0…1) that may drop at most the tolerance's points below the baseline's.
+    private static func share(
+        _ name: String,
+        measured: Double,
+        baseline: Double?,
+        words: String? = nil,
+        tolerances: Baseline.Tolerances
+    ) -> Cell {
+        guard let baseline else {
+            return Cell(name: name, baseline: words ?? "–", measured: percent(measured), delta: "–", limit: "–", verdict: .notCompared)
+        }
+        let floor = baseline - tolerances.successDropPoints / 100
+        return Cell(
+            name: name,
+            baseline: percent(baseline),
+            measured: percent(measured),
+            delta: signedPoints(measured - baseline),
+            limit: "≥ \(percent(max(0, floor)))",
+            verdict: measured >= floor - 1e-9 ? .pass : .regression
+        )
+    }
+
+    /// A p99 that may rise at most to the tolerance's ceiling over the baseline's; none
+    /// measured where the baseline has one is itself a failure to serve.
+    private static func p99(_ name: String, measured: Double?, baseline: Double?, tolerances: Baseline.Tolerances) -> Cell? {
+        guard let baseline else {
+            return measured.map { Cell(name: name, baseline: "–", measured: seconds($0), delta: "–", limit: "–", verdict: .notCompared) }
+        }
+        let ceiling = tolerances.p99Ceiling(baseline)
+        guard let measured else {
+            return Cell(
+                name: name,
+                baseline: seconds(baseline),
+                measured: "not measured (no success)",
+                delta: "–",
+                limit: "≤ \(seconds(ceiling))",
+                verdict: .regression
             )
         }
-        self.cells = cells
+        return Cell(
+            name: name,
+            baseline: seconds(baseline),
+            measured: seconds(measured),
+            delta: signedPercent(measured / baseline - 1),
+            limit: "≤ \(seconds(ceiling))",
+            verdict: measured <= ceiling ? .pass : .regression
+        )
     }
 
     /// Compares capacity figures (max batch, latency-bounded capacity) over the grid that ran.

@@ -29,8 +29,9 @@ public struct RegressionDiff: Sendable, Equatable {
             )
             rows += comparison.cells.map { Row(scope: key.description, cell: $0) }
         }
-        // Baseline cells this run did not measure are listed, not silently dropped.
-        for expected in baseline.cases {
+        // Baseline cells this run did not measure are listed, not silently dropped. Trainer-profile
+        // cases are the Scaling suite's: a sweep's results do not say which profile ran.
+        for expected in baseline.cases where expected.profile == nil {
             let key = CaseKey(mode: expected.mode, wait: expected.waitSeconds, batch: expected.batchSize)
             guard byCase[key] == nil else { continue }
             rows.append(

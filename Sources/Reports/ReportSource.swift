@@ -86,7 +86,7 @@ public struct ReportSource: Sendable, Equatable {
         cores = baseline.cores
         workload = baseline.recordedWorkload
         var cells: [Key: [Int: Cell]] = [:]
-        for expected in baseline.cases {
+        for expected in baseline.cases where expected.profile == nil {  // bursts: the seed's figures
             cells[Key(mode: expected.mode, wait: expected.waitSeconds), default: [:]][expected.batchSize] = Cell(
                 successRate: expected.successRate,
                 successText: expected.successRateText,

@@ -4,10 +4,10 @@ import EnvTesting
 import Foundation
 import LoadGen
 
-/// Writes a measured baseline (`OPENENV_RECORD_BASELINE=1`): the figures of this run, the
-/// default tolerances, and where they came from.
+/// Writes a measured baseline (`OPENENV_RECORD_BASELINE=1`): the figures of this run (the
+/// bursts' and each trainer profile's), the default tolerances, and where they came from.
 enum BaselineRecorder {
-    static func record(summaries: [RunSummary], analysis: CapacityAnalysis) async throws -> URL {
+    static func record(summaries: [RunSummary], analysis: CapacityAnalysis, profiles: [(ProfileCase, [RunSummary])]) async throws -> URL {
         let name = ScalingPlan.infrastructure ?? "unnamed"
         let previous = try? Baseline.load(name, from: ScalingPlan.baselinesDirectory)
         let byCase = Dictionary(grouping: summaries) { ScalingCase(mode: $0.mode, wait: $0.waitSeconds, batch: $0.numRequests) }
@@ -19,6 +19,15 @@ enum BaselineRecorder {
                 batchSize: key.batch,
                 successRate: runs.meanSuccessRate,
                 p99Total: runs.worstServedP99
+            )
+        }
+        let profileCases = profiles.map { profileCase, runs in
+            Baseline.Case(
+                profile: profileCase.profile,
+                waitSeconds: ProfileCase.wait,
+                concurrency: profileCase.concurrency,
+                stepsAnsweredShare: runs.meanStepsAnsweredShare,
+                stepP99: runs.worstStepP99
             )
         }
         let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
@@ -40,7 +49,7 @@ enum BaselineRecorder {
             ),
             tolerances: previous?.tolerances ?? Baseline.Tolerances(),
             grid: Baseline.Grid(mode: .ws, requests: ScalingPlan.grid, waits: ScalingPlan.recordWaits, reps: ScalingPlan.repetitions),
-            cases: cases,
+            cases: cases + profileCases,
             maxBatch: analysis.maxBatch.keys.sorted().map {
                 Baseline.MaxBatch(mode: $0.mode, waitSeconds: $0.wait, maxBatch: analysis.maxBatch[$0] ?? nil)
             },

@@ -66,14 +66,42 @@ enum ScalingPlan {
             return recordWaits.flatMap { wait in grid.map { ScalingCase(mode: .ws, wait: wait, batch: $0) } }
         }
         guard case .success(let baseline) = baseline else { return [] }
-        return baseline.cases.filter { grid.contains($0.batchSize) }
+        return baseline.cases.filter { $0.profile == nil && grid.contains($0.batchSize) }
             .map { ScalingCase(mode: $0.mode, wait: $0.waitSeconds, batch: $0.batchSize) }
             .sorted { ($0.wait, $0.batch) < ($1.wait, $1.batch) }
     }()
 
+    /// The trainer-profile cases to run: the baseline's (those naming a profile), or every one
+    /// when recording. A baseline without them (every one recorded before profiles) runs none.
+    static let profileCases: [ProfileCase] = {
+        if isRecording { return ProfileCase.all }
+        guard case .success(let baseline) = baseline else { return [] }
+        return baseline.cases.compactMap { expected in
+            expected.profile.map { ProfileCase(profile: $0, concurrency: expected.batchSize) }
+        }
+    }()
+
+    /// Runs one profile case `repetitions` times against the server under test.
+    static func measure(_ profileCase: ProfileCase) async throws -> [MeasuredRun] {
+        try await withServer(capacity: profileCase.serverCapacity) { endpoint in
+            try await profileCase.measure(endpoint, workload: try workload.get(), repetitions: repetitions)
+        }
+    }
+
+    /// A profile case's runs against the baseline case naming its profile; `nil` when recording.
+    static func comparison(_ profileCase: ProfileCase, _ runs: [MeasuredRun]) throws -> BaselineComparison? {
+        if isRecording { return nil }
+        let baseline = try baseline.get()
+        return BaselineComparison(
+            case: baseline.expected(mode: .ws, wait: ProfileCase.wait, batch: profileCase.concurrency, profile: profileCase.profile),
+            runs: runs.map(\.summary),
+            tolerances: baseline.tolerances
+        )
+    }
+
     /// Runs one case `repetitions` times against the server under test.
     static func measure(_ scalingCase: ScalingCase) async throws -> [MeasuredRun] {
-        try await withServer(capacityFor: scalingCase.batch) { endpoint in
+        try await withServer(capacity: max(100, scalingCase.batch)) { endpoint in
             var runs: [MeasuredRun] = []
             for repetition in 1...repetitions {
                 if repetition > 1 { try await Task.sleep(for: .milliseconds(500)) }
@@ -113,13 +141,13 @@ enum ScalingPlan {
         )
     }
 
-    /// The remote server, or a fresh in-process one that can hold the whole burst.
+    /// The remote server, or a fresh in-process one of `capacity` sessions.
     private static func withServer<Result: Sendable>(
-        capacityFor batch: Int,
+        capacity: Int,
         _ body: (ServerEndpoint) async throws -> Result
     ) async throws -> Result {
         if let remoteURL { return try await body(ServerEndpoint(parsing: remoteURL)) }
-        return try await withTestServer(ServerConfiguration(maxConcurrentEnvs: max(100, batch))) { endpoint, _ in
+        return try await withTestServer(ServerConfiguration(maxConcurrentEnvs: capacity)) { endpoint, _ in
             try await body(endpoint)
         }
     }
@@ -144,6 +172,7 @@ struct ScalingCase: Sendable, Hashable, CustomTestStringConvertible {
 actor MeasuredRuns {
     static let shared = MeasuredRuns()
     private var runs: [ScalingCase: [RunSummary]] = [:]
+    private var profileRuns: [ProfileCase: [RunSummary]] = [:]
 
     func add(_ scalingCase: ScalingCase, _ summaries: [RunSummary]) {
         runs[scalingCase] = summaries
@@ -151,5 +180,13 @@ actor MeasuredRuns {
 
     func summaries(for scalingCase: ScalingCase) -> [RunSummary]? {
         runs[scalingCase]
+    }
+
+    func add(_ profileCase: ProfileCase, _ summaries: [RunSummary]) {
+        profileRuns[profileCase] = summaries
+    }
+
+    func summaries(for profileCase: ProfileCase) -> [RunSummary]? {
+        profileRuns[profileCase]
     }
 }

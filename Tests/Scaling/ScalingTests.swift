@@ -44,40 +44,60 @@ struct ScalingTests {
     /// real rise (which the second measurement shows again) does. Both tables are printed.
     @Test(arguments: ScalingPlan.cases)
     func scalingCase(_ scalingCase: ScalingCase) async throws {
-        var runs = try await ScalingPlan.measure(scalingCase)
-        var comparison = try ScalingPlan.comparison(scalingCase, runs)
-        var unconfirmed: BaselineComparison?
-        if let first = comparison, first.hasRegression {
-            print("\(scalingCase.testDescription): regression measured; measuring again to confirm it\n\(first.markdown)")
-            record(runs, of: scalingCase, as: "first-attempt-")
-            unconfirmed = first
-            runs = try await ScalingPlan.measure(scalingCase)
-            comparison = try ScalingPlan.comparison(scalingCase, runs)
+        let runs = try await judge(scalingCase.testDescription, fileStem: scalingCase.fileStem) {
+            let runs = try await ScalingPlan.measure(scalingCase)
+            return (runs, try ScalingPlan.comparison(scalingCase, runs))
         }
         await MeasuredRuns.shared.add(scalingCase, runs.map(\.summary))
-        record(runs, of: scalingCase)
-        guard let comparison else { return }  // recording
-        Attachment.record(comparison.markdown, named: "\(scalingCase.fileStem)-comparison.md")
+    }
+
+    /// A trainer profile for a few seconds, judged (as a burst is, regressions confirmed) on the
+    /// share of steps answered and step p99 against the baseline case naming that profile.
+    @Test(arguments: ScalingPlan.profileCases)
+    func profileCase(_ profileCase: ProfileCase) async throws {
+        let runs = try await judge(profileCase.testDescription, fileStem: profileCase.fileStem) {
+            let runs = try await ScalingPlan.measure(profileCase)
+            return (runs, try ScalingPlan.comparison(profileCase, runs))
+        }
+        await MeasuredRuns.shared.add(profileCase, runs.map(\.summary))
+    }
+
+    /// Measures (and, on a regression, measures again), attaches the rows and the comparison,
+    /// and records an issue for a regression that reproduced. Returns the runs judged.
+    private func judge(
+        _ name: String,
+        fileStem: String,
+        measure: () async throws -> ([MeasuredRun], BaselineComparison?)
+    ) async throws -> [MeasuredRun] {
+        var (runs, comparison) = try await measure()
+        var unconfirmed: BaselineComparison?
+        if let first = comparison, first.hasRegression {
+            print("\(name): regression measured; measuring again to confirm it\n\(first.markdown)")
+            record(runs, as: "first-attempt-\(fileStem)")
+            unconfirmed = first
+            (runs, comparison) = try await measure()
+        }
+        record(runs, as: fileStem)
+        guard let comparison else { return runs }  // recording
+        Attachment.record(comparison.markdown, named: "\(fileStem)-comparison.md")
         if comparison.hasRegression {
             let infrastructure = try ScalingPlan.baseline.get().infrastructure
             let tables =
                 (unconfirmed.map { "first measurement:\n\($0.markdown)\nsecond measurement:\n" } ?? "")
                 + comparison.markdown
-            Issue.record("\(scalingCase.testDescription): regression against '\(infrastructure)'\n\(tables)")
+            Issue.record("\(name): regression against '\(infrastructure)'\n\(tables)")
         } else if unconfirmed != nil {
-            print("\(scalingCase.testDescription): the regression did not reproduce; judged on the second measurement\n\(comparison.markdown)")
+            print("\(name): the regression did not reproduce; judged on the second measurement\n\(comparison.markdown)")
         }
+        return runs
     }
 
     /// Attaches a case's `raw.jsonl` and `summary.csv` rows.
-    private func record(_ runs: [MeasuredRun], of scalingCase: ScalingCase, as prefix: String = "") {
-        Attachment.record(
-            runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(),
-            named: "\(prefix)\(scalingCase.fileStem)-raw.jsonl"
-        )
+    private func record(_ runs: [MeasuredRun], as stem: String) {
+        Attachment.record(runs.flatMap(\.results).map { $0.jsonLine + "\n" }.joined(), named: "\(stem)-raw.jsonl")
         Attachment.record(
             CSV.line(RunSummary.columns) + runs.map { CSV.line($0.summary.csvFields) }.joined(),
-            named: "\(prefix)\(scalingCase.fileStem)-summary.csv"
+            named: "\(stem)-summary.csv"
         )
     }
 
@@ -93,7 +113,15 @@ struct ScalingTests {
         }
         let analysis = CapacityAnalysis(summaries: summaries)
         if ScalingPlan.isRecording {
-            let url = try await BaselineRecorder.record(summaries: summaries, analysis: analysis)
+            var profiles: [(ProfileCase, [RunSummary])] = []
+            for profileCase in ScalingPlan.profileCases {
+                if let measured = await MeasuredRuns.shared.summaries(for: profileCase) {
+                    profiles.append((profileCase, measured))
+                } else {
+                    profiles.append((profileCase, try await ScalingPlan.measure(profileCase).map(\.summary)))
+                }
+            }
+            let url = try await BaselineRecorder.record(summaries: summaries, analysis: analysis, profiles: profiles)
             Issue.record(
                 "Recorded baseline \(url.path). Review it (git diff), commit it, and rerun without OPENENV_RECORD_BASELINE."
             )
