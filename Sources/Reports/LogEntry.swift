@@ -14,8 +14,21 @@ public struct LogEntry: Sendable {
     public var end: String?
     public var deployCommand: String?
     public var maxConcurrentEnvs: String?
+    /// Trainer-profile runs of the directory (its `.hlog`s) and `capacity` searches: their
+    /// tables go under the Results Summary.
+    public var profileRuns: [ProfileRunSource]
+    public var capacities: [CapacitySearchResult]
 
-    public init(results directory: URL, infrastructure: String, deployCommand: String? = nil, maxConcurrentEnvs: String? = nil) throws {
+    public init(
+        results directory: URL,
+        infrastructure: String,
+        deployCommand: String? = nil,
+        maxConcurrentEnvs: String? = nil,
+        profileRuns: [ProfileRunSource] = [],
+        capacities: [CapacitySearchResult] = []
+    ) throws {
+        self.profileRuns = profileRuns
+        self.capacities = capacities
         summaries = try RunSummary.read(resultsDirectory: directory)
         self.infrastructure = infrastructure
         self.directory = directory.path
@@ -48,7 +61,7 @@ public struct LogEntry: Sendable {
         let pids = summaries.map(\.uniquePIDs).max() ?? 0
         let hosts = summaries.map(\.uniqueHosts).max() ?? 0
         let source = ReportSource(summaries: summaries, name: infrastructure, directory: directory, cores: nil)
-        let report = try? Report(sources: [source])
+        let report = try? Report(sources: [source], profileRuns: profileRuns, capacities: capacities)
         var lines = [
             "## Run: \(date)-\(infrastructure)",
             "",
@@ -92,6 +105,18 @@ public struct LogEntry: Sendable {
             lines += (source.cells[key] ?? [:]).sorted { $0.key < $1.key }.map { batch, cell in
                 "| \(batch) | \(Format.percent(cell.successRate)) | \(Format.seconds(cell.p99Total)) | |"
             }
+        }
+        if let report, !profileRuns.isEmpty {
+            lines += ["", "### Trainer Profiles (step latency in ms)", report.profileRunsTable.markdown]
+            lines += ["", "| Run | Window start (s) | step p50 | step p99 |", "|-----|------------------|----------|----------|"]
+            lines += profileRuns.flatMap { run in
+                run.measures.stepLatencyPerWindow.map {
+                    "| \(run.name) | \(Format.decimal($0.start)) | \(Format.milliseconds($0.p50)) | \(Format.milliseconds($0.p99)) |"
+                }
+            }
+        }
+        if let report, !capacities.isEmpty {
+            lines += ["", "### Sustainable Concurrency", report.capacityTable.markdown]
         }
         lines += [
             "",

@@ -4,6 +4,10 @@ import BenchResults
 /// only lay it out, so the two formats cannot disagree.
 public struct Report: Sendable {
     public var sources: [ReportSource]
+    /// Trainer-profile runs (their `.hlog`s): step latency over time and its distribution.
+    public var profileRuns: [ProfileRunSource]
+    /// `openenv-bench capacity` results: sustainable concurrency per profile.
+    public var capacities: [CapacitySearchResult]
     /// The two sources the single- vs multi-node figure compares.
     public var comparison: (first: ReportSource, second: ReportSource)?
     public var title: String
@@ -11,8 +15,16 @@ public struct Report: Sendable {
     /// - Parameter compare: two source names; default `slurm-single` vs `slurm-multi` when both
     ///   are present, else the first two sources.
     /// - Throws: ``ReportError`` when a name in `compare` is not one of the sources.
-    public init(sources: [ReportSource], compare: (String, String)? = nil, title: String = "OpenEnv scaling report") throws {
+    public init(
+        sources: [ReportSource],
+        profileRuns: [ProfileRunSource] = [],
+        capacities: [CapacitySearchResult] = [],
+        compare: (String, String)? = nil,
+        title: String = "OpenEnv scaling report"
+    ) throws {
         self.sources = sources
+        self.profileRuns = profileRuns
+        self.capacities = capacities
         self.title = title
         func source(_ name: String) throws -> ReportSource {
             guard let found = sources.first(where: { $0.name == name }) else {
@@ -95,7 +107,47 @@ public struct Report: Sendable {
         )
     }
 
-    public var tables: [ReportTable] { [resultsSummary, scalingBehavior, latencyBreakdown] }
+    /// Each trainer-profile run's measures in total, as `run` prints them.
+    public var profileRunsTable: ReportTable {
+        ReportTable(
+            title: "Trainer-profile runs (latencies in ms)",
+            columns: [
+                "Run", "Steps answered / sent", "Episodes", "step p50", "step p90", "step p99", "step p99.9", "step max", "Slot waits",
+                "slot wait p99", "Sessions dropped", "Peak held",
+            ],
+            rows: profileRuns.map { run in
+                let total = run.measures.total
+                let counts = [run.name, "\(total.stepsAnswered) / \(total.stepsSent)", String(total.episodes)]
+                let steps = [50, 90, 99, 99.9, 100].map { (percentile: Double) -> String in
+                    Format.milliseconds(total.stepLatency(atPercentile: percentile))
+                }
+                let slotWaitP99: String = total.slotWait(atPercentile: 99).map(Format.milliseconds) ?? "–"
+                let rest = [String(total.slotWaits), slotWaitP99, String(total.sessionsDropped), String(run.measures.peakHeld)]
+                return counts + steps + rest
+            }
+        )
+    }
+
+    /// Each `capacity` search: the profile, its bound, the concurrency found and the probes.
+    public var capacityTable: ReportTable {
+        ReportTable(
+            title: "Sustainable concurrency (openenv-bench capacity)",
+            columns: ["Search", "Profile", "step p99 bound", "Sustainable concurrency", "Probes"],
+            rows: capacities.map { search in
+                [
+                    search.name, search.profile, Format.seconds(search.stepP99Bound),
+                    search.sustainableConcurrency.map(String.init) ?? "none (not even the start passed)",
+                    search.probes.map { "N=\($0.sessions) \($0.passed ? "pass" : "fail")" }.joined(separator: ", "),
+                ]
+            }
+        )
+    }
+
+    /// The seed's tables, then the profile tables when there are profile runs or searches.
+    public var tables: [ReportTable] {
+        [resultsSummary, scalingBehavior, latencyBreakdown] + (profileRuns.isEmpty ? [] : [profileRunsTable])
+            + (capacities.isEmpty ? [] : [capacityTable])
+    }
 }
 
 /// A report that cannot be built as asked.

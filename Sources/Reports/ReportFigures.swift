@@ -1,7 +1,7 @@
 import Charts
 import Foundation
 
-/// The seed benchmark's five figures, drawn from a ``Report``. Each figure is one or more SVG
+/// The seed benchmark's five figures (and the trainer-profile ones), drawn from a ``Report``. Each figure is one or more SVG
 /// panels; a source keeps its colour in every figure.
 public struct ReportFigures: Sendable {
     public struct Figure: Sendable {
@@ -17,7 +17,8 @@ public struct ReportFigures: Sendable {
         self.report = report
     }
 
-    public var all: [Figure] { [scalingCurves, maxBatch, batchPerCore, latencyHeatmap, comparison] }
+    /// The seed's five figures, then the trainer-profile figures there is data for.
+    public var all: [Figure] { [scalingCurves, maxBatch, batchPerCore, latencyHeatmap, comparison] + profileFigures }
 
     func color(_ source: ReportSource) -> String {
         Palette.color(report.sources.firstIndex { $0.name == source.name } ?? 0)

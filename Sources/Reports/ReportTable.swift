@@ -45,6 +45,11 @@ public enum Format {
         value.map { String(format: "%.2fs", $0) } ?? notMeasured
     }
 
+    /// Seconds shown as milliseconds, `105.3`: step latencies of a few ms would read `0.00s`.
+    public static func milliseconds(_ seconds: Double?) -> String {
+        decimal(seconds.map { $0 * 1000 })
+    }
+
     public static func decimal(_ value: Double?, _ digits: Int = 1) -> String {
         value.map { String(format: "%.\(digits)f", $0) } ?? notMeasured
     }

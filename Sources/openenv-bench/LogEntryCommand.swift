@@ -3,7 +3,8 @@ import BenchResults
 import Foundation
 import Reports
 
-/// `openenv-bench log-entry`: the experiment log's run entry, filled from a results directory.
+/// `openenv-bench log-entry`: the experiment log's run entry, filled from a results directory
+/// (with its trainer-profile runs' `.hlog`s) and any `capacity` searches.
 struct LogEntryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log-entry",
@@ -22,12 +23,24 @@ struct LogEntryCommand: ParsableCommand {
     @Option(help: "The server's max concurrent envs setting, if known.")
     var maxConcurrentEnvs: String?
 
+    @Option(
+        name: .customLong("capacity"),
+        help: "A capacity search's --summary-json file, optionally NAME=FILE, for the Sustainable Concurrency section; repeatable."
+    )
+    var capacities: [String] = []
+
     func run() throws {
+        let directory = URL(fileURLWithPath: resultsDir)
         let entry = try LogEntry(
-            results: URL(fileURLWithPath: resultsDir),
+            results: directory,
             infrastructure: infra,
             deployCommand: deployCommand,
-            maxConcurrentEnvs: maxConcurrentEnvs
+            maxConcurrentEnvs: maxConcurrentEnvs,
+            profileRuns: try ProfileLogs.read(directory, name: infra),
+            capacities: try capacities.map { argument in
+                let (name, path) = ReportCommand.split(argument)
+                return try CapacitySearchResult.read(URL(fileURLWithPath: path), name: name)
+            }
         )
         print(entry.markdown, terminator: "")
     }

@@ -4,7 +4,8 @@ import Foundation
 import Reports
 
 /// `openenv-bench report`: results directories and checked-in baselines in one self-contained
-/// HTML page (the seed's five figures and its tables), or the tables as Markdown.
+/// HTML page (the seed's five figures and its tables, and for trainer-profile runs and
+/// `capacity` searches their own), or the tables as Markdown.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -12,7 +13,9 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             RESULTS_DIR is a directory written by `openenv-bench run -o DIR`; name it with NAME=DIR \
             (default: the directory's name). --baseline takes a name of a bundled baseline (or one in \
-            --baselines DIR / OPENENV_BASELINES) or a path to a baseline JSON file, and may be repeated.
+            --baselines DIR / OPENENV_BASELINES) or a path to a baseline JSON file, and may be repeated. \
+            A results directory's .hlog files (profile runs) add step latency over time and its \
+            distribution; --capacity FILE (from capacity --summary-json) sustainable concurrency.
             Exit status: 0 when written, 1 when an input cannot be read, 64 for a usage error.
             """
     )
@@ -32,6 +35,12 @@ struct ReportCommand: ParsableCommand {
         help: "Where baseline names are looked up (env OPENENV_BASELINES; default: the bundled baselines)."
     )
     var baselinesDirectory: String?
+
+    @Option(
+        name: .customLong("capacity"),
+        help: "A capacity search's --summary-json file, optionally NAME=FILE: sustainable concurrency per profile; repeatable."
+    )
+    var capacities: [String] = []
 
     @Option(help: "Cores that served the results directories, for batch per core (baselines carry their own).")
     var cores: Int?
@@ -55,16 +64,24 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var sources = try results.map { argument -> ReportSource in
+        var sources: [ReportSource] = []
+        var profileRuns: [ProfileRunSource] = []
+        for argument in results {
             let (name, path) = Self.split(argument)
-            return try ReportSource(results: URL(fileURLWithPath: path), name: name, cores: cores)
+            let source = try ReportSource(results: URL(fileURLWithPath: path), name: name, cores: cores)
+            sources.append(source)
+            profileRuns += try ProfileLogs.read(URL(fileURLWithPath: path), name: source.name)
+        }
+        let searches = try capacities.map { argument in
+            let (name, path) = Self.split(argument)
+            return try CapacitySearchResult.read(URL(fileURLWithPath: path), name: name)
         }
         if !baselines.isEmpty {
             let directory = try BaselineDirectory.resolve(override: baselinesDirectory)
             sources += try baselines.map { ReportSource(baseline: try Baseline.resolve($0, directory: directory)) }
         }
         let pair = compare.map { $0.split(separator: ",").map(String.init) }.map { ($0[0], $0[1]) }
-        let report = try Report(sources: sources, compare: pair, title: title)
+        let report = try Report(sources: sources, profileRuns: profileRuns, capacities: searches, compare: pair, title: title)
         let text =
             switch format {
             case .html: HTMLReport.render(report, generatedAt: Timestamp.now())
