@@ -14,6 +14,9 @@ public struct Baseline: Codable, Sendable, Equatable {
     /// `tool:NAME`, …); `nil`: the benchmark's step.
     public var workload: String?
     public var source: Source
+    /// Where the trainer-profile cases come from when they were recorded apart from the bursts
+    /// (`OPENENV_RECORD_PROFILES_ONLY=1`); `nil`: with them, as ``source`` says.
+    public var profilesSource: Source?
 
     /// The workload name of the benchmark's own step (``workload`` `nil`).
     public static let benchmarkWorkload = "benchmark"
@@ -286,6 +289,7 @@ public struct Baseline: Codable, Sendable, Equatable {
         case latencyBoundedCapacity = "latency_bounded_capacity"
         case protocolProfile = "protocol"
         case workload
+        case profilesSource = "profiles_source"
     }
 }
 

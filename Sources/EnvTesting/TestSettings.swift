@@ -105,7 +105,10 @@ public struct TrainerBounds: Sendable {
 /// - `OPENENV_RECORD_BASELINE=1`: measure the grid (`OPENENV_SCALING_WAITS`, default `1.0`) and
 ///   write the baseline file instead of comparing; the run then fails, so a new baseline is never
 ///   accepted silently. `OPENENV_BASELINE_DESCRIPTION`, `OPENENV_CORES` and `OPENENV_WORKERS`
-///   describe the recorded infrastructure.
+///   describe the recorded infrastructure. `OPENENV_SCALING_PROFILES` (default
+///   `pool,refill,oversubscribe`; `none`) names the trainer-profile cases recorded; with
+///   `OPENENV_RECORD_PROFILES_ONLY=1` only they are measured, and they replace the profile cases
+///   of the existing baseline, whose bursts stay as they were.
 /// - `OPENENV_WORKLOAD` (an action object, or an array of them cycled per step), or
 ///   `OPENENV_TOOL` with `OPENENV_TOOL_ARGUMENTS`, and `OPENENV_STEPS`: what each session sends,
 ///   as `openenv-bench --action/--tool/--arguments/--steps` (default: the benchmark's step). The
@@ -119,6 +122,8 @@ public struct ScalingSettings: Sendable {
     public var recordDescription: String?
     public var recordCores: Int?
     public var recordWorkers: Int?
+    public var recordProfiles: [String]
+    public var recordProfilesOnly: Bool
     public var workloadAction: String?
     public var workloadTool: String?
     public var workloadToolArguments: String?
@@ -138,6 +143,9 @@ public struct ScalingSettings: Sendable {
         recordDescription = value("OPENENV_BASELINE_DESCRIPTION")
         recordCores = value("OPENENV_CORES").flatMap(Int.init)
         recordWorkers = value("OPENENV_WORKERS").flatMap(Int.init)
+        recordProfiles = (value("OPENENV_SCALING_PROFILES") ?? "pool,refill,oversubscribe").split(separator: ",").map(String.init)
+            .filter { $0 != "none" }
+        recordProfilesOnly = value("OPENENV_RECORD_PROFILES_ONLY") == "1"
         workloadAction = value("OPENENV_WORKLOAD")
         workloadTool = value("OPENENV_TOOL")
         workloadToolArguments = value("OPENENV_TOOL_ARGUMENTS")

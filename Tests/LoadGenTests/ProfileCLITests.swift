@@ -60,6 +60,15 @@ struct ProfileCLITests {
         let read = try IntervalLog.measures(run.log, window: 0.5)
         #expect(read.total.stepsSent == answered && read.total.episodes == episodes)
         #expect(run.output.contains("held: peak 4 sessions open at once of 4; steps answered \(answered)/\(answered)"), "\(run.output)")
+        // The report and the log entry read the same .hlog: its totals and a row per window.
+        let (reportStatus, report) = try await LaunchedProcess.run(
+            "openenv-bench",
+            ["report", "pool=\(run.directory.path)", "--format", "markdown"]
+        )
+        #expect(reportStatus == 0 && report.contains("| pool | \(answered) / \(answered) | \(episodes) |"), "\(report)")
+        let (entryStatus, entry) = try await LaunchedProcess.run("openenv-bench", ["log-entry", run.directory.path, "--infra", "here"])
+        let windowRows = entry.split(separator: "\n").filter { $0.hasPrefix("| here | ") && $0.split(separator: "|").count == 4 }
+        #expect(entryStatus == 0 && windowRows.count == intervals.filter { $0.histogram.totalCount > 0 }.count, "\(entry)")
     }
 
     @Test("refill: each episode its own session and row, replaced as it ends; no slot waits")

@@ -30,23 +30,21 @@ enum BaselineRecorder {
                 stepP99: runs.worstStepP99
             )
         }
-        let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
+        if ScalingPlan.settings.recordProfilesOnly {
+            guard var baseline = previous else {
+                throw BaselineError(baseline: name, reason: "OPENENV_RECORD_PROFILES_ONLY=1 adds profile cases to a baseline; there is none")
+            }
+            baseline.cases = baseline.cases.filter { $0.profile == nil } + profileCases
+            baseline.profilesSource = source(name)
+            return try baseline.write(to: ScalingPlan.recordingDirectory)
+        }
         let baseline = Baseline(
             schema: Baseline.schemaName,
             infrastructure: name,
             description: ScalingPlan.settings.recordDescription ?? previous?.description,
             cores: ScalingPlan.settings.recordCores ?? previous?.cores ?? ProcessInfo.processInfo.activeProcessorCount,
             workers: ScalingPlan.settings.recordWorkers ?? previous?.workers ?? 1,
-            source: Baseline.Source(
-                date: String(Timestamp.now().prefix(10)),
-                document: "measured",
-                run: "ci/update-baselines \(name)",
-                command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name)\(workloadVariables) OPENENV_SCALING_GRID="
-                    + ScalingPlan.grid.map(String.init).joined(separator: ",")
-                    + " OPENENV_SCALING_WAITS=" + ScalingPlan.recordWaits.map { String($0) }.joined(separator: ",")
-                    + " OPENENV_SCALING_REPS=\(ScalingPlan.repetitions) swift test -c release --filter Scaling",
-                machine: "\(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(where_)"
-            ),
+            source: source(name),
             tolerances: previous?.tolerances ?? Baseline.Tolerances(),
             grid: Baseline.Grid(mode: .ws, requests: ScalingPlan.grid, waits: ScalingPlan.recordWaits, reps: ScalingPlan.repetitions),
             cases: cases + profileCases,
@@ -61,6 +59,26 @@ enum BaselineRecorder {
             workload: try ScalingPlan.workload.get().description
         )
         return try baseline.write(to: ScalingPlan.recordingDirectory)
+    }
+
+    /// This recording: when, how to repeat it, and on what.
+    private static func source(_ name: String) -> Baseline.Source {
+        let settings = ScalingPlan.settings
+        let where_ = ScalingPlan.remoteURL.map { "server at \($0)" } ?? "in-process server and load generator in one test process (release build)"
+        let bursts =
+            settings.recordProfilesOnly
+            ? " OPENENV_RECORD_PROFILES_ONLY=1"
+            : " OPENENV_SCALING_GRID=" + ScalingPlan.grid.map(String.init).joined(separator: ",") + " OPENENV_SCALING_WAITS="
+                + ScalingPlan.recordWaits.map { String($0) }.joined(separator: ",")
+        return Baseline.Source(
+            date: String(Timestamp.now().prefix(10)),
+            document: "measured",
+            run: "ci/update-baselines \(name)",
+            command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name)\(workloadVariables)\(bursts)"
+                + " OPENENV_SCALING_PROFILES=" + (settings.recordProfiles.isEmpty ? "none" : settings.recordProfiles.joined(separator: ","))
+                + " OPENENV_SCALING_REPS=\(ScalingPlan.repetitions) swift test -c release --filter Scaling",
+            machine: "\(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(where_)"
+        )
     }
 
     /// The workload variables of this recording, as shell words (` NAME='value'` each), so the

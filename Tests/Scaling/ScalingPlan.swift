@@ -63,6 +63,7 @@ enum ScalingPlan {
     /// The cases to run: the baseline's within the grid, or the whole grid when recording.
     static let cases: [ScalingCase] = {
         if isRecording {
+            if settings.recordProfilesOnly { return [] }
             return recordWaits.flatMap { wait in grid.map { ScalingCase(mode: .ws, wait: wait, batch: $0) } }
         }
         guard case .success(let baseline) = baseline else { return [] }
@@ -71,10 +72,10 @@ enum ScalingPlan {
             .sorted { ($0.wait, $0.batch) < ($1.wait, $1.batch) }
     }()
 
-    /// The trainer-profile cases to run: the baseline's (those naming a profile), or every one
-    /// when recording. A baseline without them (every one recorded before profiles) runs none.
+    /// The trainer-profile cases to run: the baseline's (those naming a profile), or, when
+    /// recording, those `OPENENV_SCALING_PROFILES` names (default all). A baseline without them (every one recorded before profiles) runs none.
     static let profileCases: [ProfileCase] = {
-        if isRecording { return ProfileCase.all }
+        if isRecording { return ProfileCase.all.filter { settings.recordProfiles.contains($0.profile) } }
         guard case .success(let baseline) = baseline else { return [] }
         return baseline.cases.compactMap { expected in
             expected.profile.map { ProfileCase(profile: $0, concurrency: expected.batchSize) }
