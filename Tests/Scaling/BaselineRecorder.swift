@@ -73,7 +73,8 @@ enum BaselineRecorder {
         return Baseline.Source(
             date: String(Timestamp.now().prefix(10)),
             document: "measured",
-            run: "ci/update-baselines \(name)",
+            run: (settings.recordProfilesOnly ? "PROFILES=\(settings.recordProfiles.joined(separator: ",")) PROFILES_ONLY=1 " : "")
+                + "ci/update-baselines \(name)",
             command: "OPENENV_RECORD_BASELINE=1 OPENENV_INFRA=\(name)\(workloadVariables)\(bursts)"
                 + " OPENENV_SCALING_PROFILES=" + (settings.recordProfiles.isEmpty ? "none" : settings.recordProfiles.joined(separator: ","))
                 + " OPENENV_SCALING_REPS=\(ScalingPlan.repetitions) swift test -c release --filter Scaling",
