@@ -52,7 +52,7 @@ extension ReportFigures {
             LineChart.Series(
                 name: run.name,
                 color: Palette.color(2 * index),
-                points: run.measures.stepLatencyCDF().map { .init(x: max($0.latency * 1000, 0.001), y: $0.share * 100) }
+                points: run.measures.stepLatencyCDF().map { .init(x: $0.latency * 1000, y: $0.share * 100) }
             )
         }
         return Figure(
@@ -62,8 +62,9 @@ extension ReportFigures {
             panels: [
                 LineChart(
                     title: "Step latency CDF",
-                    xTitle: "Step latency (ms, log2)",
+                    xTitle: "Step latency (ms)",
                     yTitle: "Steps answered within (%)",
+                    xKind: .linear,
                     yDomain: 0...105,
                     series: series,
                     references: [.init(y: 99, label: "p99")]

@@ -7,9 +7,11 @@ import Reports
 /// `log-entry` (decoding the logs needs LoadGen's zlib, which the Reports module does not link).
 enum ProfileLogs {
     /// One source per `.hlog` in `directory`, oldest first, named `NAME` when there is one log
-    /// and `NAME · <log's name>` when there are several.
+    /// and `NAME · <log's name>` when there are several; none when the directory cannot be read.
     static func read(_ directory: URL, name: String) throws -> [ProfileRunSource] {
-        let logs = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".hlog") }.sorted()
+        // A directory that cannot be listed has no summary.csv either: reading that says so.
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let logs = files.filter { $0.hasSuffix(".hlog") }.sorted()
         return try logs.map { file in
             let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
             let measures: LoadMeasures
