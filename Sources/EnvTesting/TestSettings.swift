@@ -30,6 +30,9 @@ import Foundation
 ///   within which a freed or aborted session's slot must admit a new session. The defaults
 ///   keep CI short; a trainer's real figures (30 s gaps, 45 s steps) are set the same way.
 /// - `OPENENV_RELIABILITY_LOAD=1`: run the load-heavy reliability suites.
+/// - `OPENENV_IDLE_CONNECTIONS=N`: run the idle-connection flood with N connections (CI: 15,000).
+/// - `OPENENV_SOAK_SECONDS=S`: run the soak for S seconds (CI: 180; the long form 1,800), and
+///   `OPENENV_SOAK_RSS_GROWTH_MIB` (default 64), its bound on the server's RSS growth.
 /// - `OPENENV_BASELINES`: a directory of baselines instead of the bundled ones.
 public struct TestSettings: Sendable {
     /// The remote server under test, if any.
@@ -46,6 +49,12 @@ public struct TestSettings: Sendable {
     public var scaling: ScalingSettings
     /// `OPENENV_RELIABILITY_LOAD=1`: the load-heavy reliability suites are selected.
     public var runsReliabilityLoad: Bool
+    /// `OPENENV_IDLE_CONNECTIONS`: the idle-connection flood's size; `nil`: not selected.
+    public var idleConnections: Int?
+    /// `OPENENV_SOAK_SECONDS`: the soak's length; `nil`: not selected.
+    public var soakSeconds: Double?
+    /// `OPENENV_SOAK_RSS_GROWTH_MIB`: the soak's bound on the server's RSS growth after warm-up.
+    public var soakRSSGrowthMiB: Int
     public var baselinesDirectory: String?
     public var environmentName: String?
     /// `OPENENV_ACTION` parsed (`.string` of the raw text when it is not JSON).
@@ -66,6 +75,9 @@ public struct TestSettings: Sendable {
         remoteSessionTimeout = value("OPENENV_SESSION_TIMEOUT").flatMap(Double.init)
         remoteMaxMessageBytes = value("OPENENV_MAX_MESSAGE_BYTES").flatMap(Int.init)
         runsReliabilityLoad = value("OPENENV_RELIABILITY_LOAD") == "1"
+        idleConnections = value("OPENENV_IDLE_CONNECTIONS").flatMap(Int.init)
+        soakSeconds = value("OPENENV_SOAK_SECONDS").flatMap(Double.init)
+        soakRSSGrowthMiB = value("OPENENV_SOAK_RSS_GROWTH_MIB").flatMap(Int.init) ?? 64
         baselinesDirectory = value("OPENENV_BASELINES")
         environmentName = value("OPENENV_ENVIRONMENT")
         action = value("OPENENV_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) }
