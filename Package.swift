@@ -236,6 +236,7 @@ let package = Package(
                 "EnvProtocol", "BenchmarkEnvironment", "EnvServer", "EnvClient", "BenchResults", "LoadGen",
                 "EnvTesting", "HostileJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "Tests/Reliability",

@@ -45,19 +45,22 @@ python_venv() {
   echo "$venv"
 }
 
-# websockets_python: the python of the pinned websockets client venv (ci/python/requirements-soak.txt)
-# that ci/soak and ci/idle-connections drive the server with.
-websockets_python() {
-  local venv
-  venv="$(python_venv soak "$lib_repo/ci/python/requirements-soak.txt")" || return 1
-  echo "$venv/bin/python"
-}
-
 # swift_build ARGS...: `swift build ARGS`, unless OPENENV_SKIP_BUILD is set. ci/entry builds each
 # configuration once and sets it: every SwiftPM command that builds re-plans, and one that builds a
 # different set (a product, the tests, a plugin's tool) after another relinks tools for ~30 s.
 swift_build() {
   [[ -n "${OPENENV_SKIP_BUILD:-}" ]] || swift build "$@"
+}
+
+# run_tests CONFIG XUNIT [ARG...]: the package's test bundle of CONFIG (debug or release), as last
+# built, run directly with Swift Testing's own options (--filter, --attachments-path): what
+# `swift test --skip-build` runs, without re-planning and without holding SwiftPM's lock on
+# .build, so several runs can share the machine. The verdict is XUNIT (ci/python/xunit_verdict.py).
+run_tests() {
+  local config="$1" xunit="$2"
+  shift 2
+  "$(swift build -c "$config" --show-bin-path)/OpenEnvKitPackageTests.xctest" --testing-library swift-testing \
+    --xunit-output "$xunit" "$@"
 }
 
 # ready_port LOG: the port of the first ready line in LOG (empty when there is none).

@@ -30,6 +30,9 @@ public struct RunSummary: Sendable, Equatable {
     /// Profile runs: steps, episodes, step latency percentiles, slot waits and drops, per
     /// window (in `--summary-json`, not in `summary.csv`).
     public var measures: LoadMeasures?
+    /// The load generator's own CPU during the run and its peak resident set (in
+    /// `--summary-json` as `client`); `nil` where it was not measured (merged shards, CSV).
+    public var clientUsage: ProcessUsage?
 
     /// p50, p95, p99 of one phase.
     public struct Quantiles: Sendable, Equatable {

@@ -76,7 +76,7 @@ public enum ServerUnderTest {
     /// An in-process server's configuration with the protocol the cases expect.
     public static func speaking(_ configuration: ServerConfiguration) async throws -> ServerConfiguration {
         if let name = settings.protocolName, settings.protocolProfile == nil {
-            throw InvalidSetting(name: "OPENENV_PROTOCOL", value: name, expected: "openenv-0.3, openenv-0.10 or a release such as 0.5.0")
+            throw ConfigurationError(name: "OPENENV_PROTOCOL", value: name, expected: "openenv-0.3, openenv-0.10 or a release such as 0.5.0")
         }
         var configuration = configuration
         configuration.protocolProfile = await protocolProfile()
@@ -123,12 +123,4 @@ public enum ServerUnderTest {
     private static func checkingReplies<Result>(_ body: () async throws -> Result) async throws -> Result {
         try await EnvironmentUnderTest.$checksReplies.withValue(true) { try await body() }
     }
-}
-
-/// An `OPENENV_*` setting that cannot be used.
-public struct InvalidSetting: Error, CustomStringConvertible {
-    public let name: String
-    public let value: String
-    public let expected: String
-    public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
 }

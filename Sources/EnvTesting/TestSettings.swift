@@ -1,4 +1,5 @@
 import EnvProtocol
+import EnvServer
 import Foundation
 
 /// Every `OPENENV_*` setting of the test suites, read once from the environment.
@@ -15,7 +16,8 @@ import Foundation
 ///   idle-timeout case is skipped for remote servers.
 /// - `OPENENV_MAX_MESSAGE_BYTES`: the remote server's message limit (default 16 MiB, uvicorn's).
 /// - `OPENENV_SCALING=1`, `OPENENV_INFRA`, `OPENENV_SCALING_GRID`, `OPENENV_SCALING_REPS`,
-///   `OPENENV_SCALING_WAITS`, `OPENENV_RECORD_BASELINE=1`: the Scaling suite (``ScalingSettings``).
+///   `OPENENV_SCALING_WAITS`, `OPENENV_RECORD_BASELINE=1`, `OPENENV_SCALING_PROFILES`,
+///   `OPENENV_RECORD_PROFILES_ONLY=1`: the Scaling suite (``ScalingSettings``).
 /// - `OPENENV_ENVIRONMENT`: in-process, the environment our server hosts (`benchmark`, default,
 ///   or `echo`); remotely, `benchmark` or another name instead of detecting it from `/schema`.
 /// - `OPENENV_ACTION`: a JSON object, the step action for environments whose schema cannot say
@@ -30,7 +32,13 @@ import Foundation
 ///   within which a freed or aborted session's slot must admit a new session. The defaults
 ///   keep CI short; a trainer's real figures (30 s gaps, 45 s steps) are set the same way.
 /// - `OPENENV_RELIABILITY_LOAD=1`: run the load-heavy reliability suites.
+/// - `OPENENV_IDLE_CONNECTIONS=N`: run the idle-connection flood with N connections (CI: 15,000).
+/// - `OPENENV_SOAK_SECONDS=S`: run the soak for S seconds (CI: 180; the long form 1,800), and
+///   `OPENENV_SOAK_RSS_GROWTH_MIB` (default 64), its bound on the server's RSS growth.
 /// - `OPENENV_BASELINES`: a directory of baselines instead of the bundled ones.
+///
+/// A value that does not parse is not dropped: it is one of ``problems``, which the harness
+/// suite reports as a failure naming the variable (the same rule as the server's variables).
 public struct TestSettings: Sendable {
     /// The remote server under test, if any.
     public var remoteURL: String?
@@ -46,39 +54,53 @@ public struct TestSettings: Sendable {
     public var scaling: ScalingSettings
     /// `OPENENV_RELIABILITY_LOAD=1`: the load-heavy reliability suites are selected.
     public var runsReliabilityLoad: Bool
+    /// `OPENENV_IDLE_CONNECTIONS`: the idle-connection flood's size; `nil`: not selected.
+    public var idleConnections: Int?
+    /// `OPENENV_SOAK_SECONDS`: the soak's length; `nil`: not selected.
+    public var soakSeconds: Double?
+    /// `OPENENV_SOAK_RSS_GROWTH_MIB`: the soak's bound on the server's RSS growth after warm-up.
+    public var soakRSSGrowthMiB: Int
     public var baselinesDirectory: String?
     public var environmentName: String?
     /// `OPENENV_ACTION` parsed (`.string` of the raw text when it is not JSON).
     public var action: JSONValue?
     /// The trainer cases' bounds (see the list above).
     public var trainer: TrainerBounds
+    /// Every variable whose value could not be used, here and in ``scaling``.
+    public var problems: [ConfigurationError]
 
     /// The settings of this test process.
     public static let current = TestSettings(ProcessInfo.processInfo.environment)
 
     public init(_ environment: [String: String]) {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        remoteURL = value("OPENENV_URL")
-        isReferenceProfile = value("OPENENV_PROFILE") == "reference"
-        protocolName = value("OPENENV_PROTOCOL")
-        capacityURL = value("OPENENV_CAPACITY_URL")
-        remoteMaxSessions = value("OPENENV_MAX_SESSIONS").flatMap(Int.init)
-        remoteSessionTimeout = value("OPENENV_SESSION_TIMEOUT").flatMap(Double.init)
-        remoteMaxMessageBytes = value("OPENENV_MAX_MESSAGE_BYTES").flatMap(Int.init)
-        runsReliabilityLoad = value("OPENENV_RELIABILITY_LOAD") == "1"
-        baselinesDirectory = value("OPENENV_BASELINES")
-        environmentName = value("OPENENV_ENVIRONMENT")
-        action = value("OPENENV_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) }
-        let seconds = { (name: String, fallback: Double) in Duration.seconds(value(name).flatMap(Double.init) ?? fallback) }
+        var reader = SettingsReader(environment)
+        remoteURL = reader.string("OPENENV_URL")
+        isReferenceProfile = reader.string("OPENENV_PROFILE") == "reference"
+        protocolName = reader.string("OPENENV_PROTOCOL")
+        capacityURL = reader.string("OPENENV_CAPACITY_URL")
+        remoteMaxSessions = reader.read { try $0.integer("OPENENV_MAX_SESSIONS", in: 1...Int.max) }
+        remoteSessionTimeout = reader.read { try $0.seconds("OPENENV_SESSION_TIMEOUT") }
+        remoteMaxMessageBytes = reader.read { try $0.integer("OPENENV_MAX_MESSAGE_BYTES", in: 1...Int.max) }
+        runsReliabilityLoad = reader.read { try $0.flag("OPENENV_RELIABILITY_LOAD") } ?? false
+        idleConnections = reader.read { try $0.integer("OPENENV_IDLE_CONNECTIONS", in: 1...1_000_000) }
+        soakSeconds = reader.read { try $0.seconds("OPENENV_SOAK_SECONDS") }
+        soakRSSGrowthMiB = reader.read { try $0.integer("OPENENV_SOAK_RSS_GROWTH_MIB", in: 1...Int.max) } ?? 64
+        baselinesDirectory = reader.string("OPENENV_BASELINES")
+        environmentName = reader.string("OPENENV_ENVIRONMENT")
+        action = reader.json("OPENENV_ACTION")
+        func seconds(_ name: String, _ fallback: Double) -> Duration {
+            .seconds(reader.read { try $0.seconds(name) } ?? fallback)
+        }
         trainer = TrainerBounds(
             idleGap: seconds("OPENENV_IDLE_GAP", 20),
             pongDelay: seconds("OPENENV_PONG_DELAY", 5),
             longStep: seconds("OPENENV_LONG_STEP", 12),
-            longAction: value("OPENENV_LONG_ACTION").map { (try? JSONCoding.parse($0)) ?? .string($0) },
+            longAction: reader.json("OPENENV_LONG_ACTION"),
             clientTimeout: seconds("OPENENV_CLIENT_TIMEOUT", 1),
             slotRelease: seconds("OPENENV_SLOT_RELEASE", 10)
         )
-        scaling = ScalingSettings(environment, isRemote: remoteURL != nil)
+        scaling = ScalingSettings(&reader, isRemote: remoteURL != nil)
+        problems = reader.problems
     }
 
     public var isRemote: Bool { remoteURL != nil }
@@ -133,24 +155,41 @@ public struct ScalingSettings: Sendable {
     /// generator), against a remote `OPENENV_URL`, when recording, or with `OPENENV_SCALING=1`.
     public var isEnabled: Bool
 
-    init(_ environment: [String: String], isRemote: Bool) {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        infrastructure = value("OPENENV_INFRA") ?? (isRemote ? nil : "local-swift")
-        grid = Self.numbers(value("OPENENV_SCALING_GRID")) ?? [32, 512, 2048, 4096]
-        repetitions = value("OPENENV_SCALING_REPS").flatMap(Int.init) ?? 1
-        recordWaits = Self.numbers(value("OPENENV_SCALING_WAITS")) ?? [1.0]
-        isRecording = value("OPENENV_RECORD_BASELINE") == "1"
-        recordDescription = value("OPENENV_BASELINE_DESCRIPTION")
-        recordCores = value("OPENENV_CORES").flatMap(Int.init)
-        recordWorkers = value("OPENENV_WORKERS").flatMap(Int.init)
-        recordProfiles = (value("OPENENV_SCALING_PROFILES") ?? "pool,refill,oversubscribe").split(separator: ",").map(String.init)
-            .filter { $0 != "none" }
-        recordProfilesOnly = value("OPENENV_RECORD_PROFILES_ONLY") == "1"
-        workloadAction = value("OPENENV_WORKLOAD")
-        workloadTool = value("OPENENV_TOOL")
-        workloadToolArguments = value("OPENENV_TOOL_ARGUMENTS")
-        workloadSteps = value("OPENENV_STEPS").flatMap(Int.init) ?? 1
-        isEnabled = Self.isReleaseBuild || isRemote || isRecording || value("OPENENV_SCALING") == "1"
+    init(_ reader: inout SettingsReader, isRemote: Bool) {
+        infrastructure = reader.string("OPENENV_INFRA") ?? (isRemote ? nil : "local-swift")
+        grid = reader.read { try $0.numbers("OPENENV_SCALING_GRID") } ?? [32, 512, 2048, 4096]
+        repetitions = reader.read { try $0.integer("OPENENV_SCALING_REPS", in: 1...1000) } ?? 1
+        recordWaits = reader.read { try $0.numbers("OPENENV_SCALING_WAITS", allowingZero: true) } ?? [1.0]
+        isRecording = reader.read { try $0.flag("OPENENV_RECORD_BASELINE") } ?? false
+        recordDescription = reader.string("OPENENV_BASELINE_DESCRIPTION")
+        recordCores = reader.read { try $0.integer("OPENENV_CORES", in: 1...Int.max) }
+        recordWorkers = reader.read { try $0.integer("OPENENV_WORKERS", in: 1...Int.max) }
+        recordProfiles = reader.read { try Self.profiles($0.string("OPENENV_SCALING_PROFILES")) } ?? Self.profileNames
+        recordProfilesOnly = reader.read { try $0.flag("OPENENV_RECORD_PROFILES_ONLY") } ?? false
+        workloadAction = reader.string("OPENENV_WORKLOAD")
+        workloadTool = reader.string("OPENENV_TOOL")
+        workloadToolArguments = reader.string("OPENENV_TOOL_ARGUMENTS")
+        workloadSteps = reader.read { try $0.integer("OPENENV_STEPS", in: 1...Int.max) } ?? 1
+        let forced = reader.read { try $0.flag("OPENENV_SCALING") } ?? false
+        isEnabled = Self.isReleaseBuild || isRemote || isRecording || forced
+    }
+
+    /// The trainer profiles the Scaling suite has cases for.
+    public static let profileNames = ["pool", "refill", "oversubscribe"]
+
+    /// `OPENENV_SCALING_PROFILES`: names from ``profileNames``, comma-separated, or `none`.
+    static func profiles(_ text: String?) throws(ConfigurationError) -> [String]? {
+        guard let text else { return nil }
+        if text == "none" { return [] }
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, names.allSatisfy(profileNames.contains) else {
+            throw ConfigurationError(
+                name: "OPENENV_SCALING_PROFILES",
+                value: text,
+                expected: "a comma-separated list of \(profileNames.joined(separator: ", ")), or none"
+            )
+        }
+        return names
     }
 
     /// Whether the tests were compiled with optimisation (`-c release`).
@@ -161,10 +200,32 @@ public struct ScalingSettings: Sendable {
         true
         #endif
     }
+}
 
-    private static func numbers<T: LosslessStringConvertible>(_ text: String?) -> [T]? {
-        guard let text else { return nil }
-        let values = text.split(separator: ",").compactMap { T(String($0).trimmingCharacters(in: .whitespaces)) }
-        return values.isEmpty ? nil : values
+/// ``EnvironmentVariables`` read for the test settings: a value that cannot be used is
+/// recorded in ``problems`` (and the setting keeps its default) instead of stopping the read,
+/// so every bad variable is reported at once.
+struct SettingsReader {
+    let variables: EnvironmentVariables
+    var problems: [ConfigurationError] = []
+
+    init(_ environment: [String: String]) { variables = EnvironmentVariables(environment) }
+
+    func string(_ name: String) -> String? { variables.string(name) }
+
+    /// `body`'s value; `nil` when it throws (every read of ``EnvironmentVariables`` throws a
+    /// ``ConfigurationError``), which is recorded.
+    mutating func read<Value>(_ body: (EnvironmentVariables) throws -> Value?) -> Value? {
+        do {
+            return try body(variables)
+        } catch {
+            problems.append(error as? ConfigurationError ?? ConfigurationError(name: "?", value: "", expected: "\(error)"))
+            return nil
+        }
+    }
+
+    /// A JSON value; text that is not JSON is kept as `.string` (an action the environment judges).
+    func json(_ name: String) -> JSONValue? {
+        string(name).map { (try? JSONCoding.parse($0)) ?? .string($0) }
     }
 }

@@ -40,6 +40,9 @@ public struct SweepPlan: Sendable {
     public var seed: UInt64
     /// The length of a profile run's measurement windows.
     public var window: Duration
+    /// Whether each run records this process's CPU and peak RSS as the load generator's cost:
+    /// not when the server runs in the same process (the embedded one), whose work it would count.
+    public var measuresOwnCost: Bool
 
     public init(
         endpoints: [ServerEndpoint],
@@ -55,8 +58,10 @@ public struct SweepPlan: Sendable {
         pattern: LoadPattern = .burst,
         workload: Workload = .benchmark,
         seed: UInt64 = 0,
-        window: Duration = .seconds(10)
+        window: Duration = .seconds(10),
+        measuresOwnCost: Bool = true
     ) {
+        self.measuresOwnCost = measuresOwnCost
         self.workload = workload
         self.seed = seed
         self.window = window
@@ -246,6 +251,7 @@ public struct SweepPlan: Sendable {
         let results: [SessionResult]
         let wallTime: Double
         var measures: LoadMeasures?
+        let usageBefore = ProcessUsage.current()
         switch pattern {
         case .burst:
             (results, wallTime) = await Burst(endpoints: endpoints, sessions: sessions, driver: driver).run()
@@ -278,6 +284,7 @@ public struct SweepPlan: Sendable {
             hardware: hardware
         )
         summary.measures = measures
+        if measuresOwnCost { summary.clientUsage = ProcessUsage.current().since(usageBefore) }
         return RunOutcome(summary: summary, results: results)
     }
 }

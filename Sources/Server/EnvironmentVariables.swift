@@ -1,7 +1,9 @@
 import Foundation
 
-/// Typed reads of the environment variables Python OpenEnv users set (`PORT`,
-/// `MAX_CONCURRENT_ENVS`, …), each failing with the variable's name when it does not parse.
+/// Typed, strict reads of environment variables: the server's (`PORT`, `MAX_CONCURRENT_ENVS`,
+/// the ones Python OpenEnv users set) and the test suites' (`OPENENV_*`, ``TestSettings``). A
+/// value that does not parse, or lies outside its range, is a ``ConfigurationError`` naming the
+/// variable, never silently dropped; the flag that sets the same thing accepts the same values.
 /// An empty value counts as unset.
 public struct EnvironmentVariables: Sendable {
     public let values: [String: String]
@@ -22,12 +24,38 @@ public struct EnvironmentVariables: Sendable {
         return value
     }
 
-    /// A finite number of seconds > 0.
-    public func seconds(_ name: String) throws(ConfigurationError) -> Double? {
+    /// A finite number of seconds > 0, or ≥ 0 with `allowingZero`.
+    public func seconds(_ name: String, allowingZero: Bool = false) throws(ConfigurationError) -> Double? {
         guard let text = string(name) else { return nil }
-        guard let value = Double(text), value.isFinite, value > 0 else {
-            throw ConfigurationError(name: name, value: text, expected: "a positive number of seconds")
+        guard let value = Double(text), value.isFinite, allowingZero ? value >= 0 : value > 0 else {
+            throw ConfigurationError(name: name, value: text, expected: allowingZero ? "a number of seconds ≥ 0" : "a positive number of seconds")
         }
         return value
+    }
+
+    /// `1` or `0` (also `true`/`false`, `yes`/`no`).
+    public func flag(_ name: String) throws(ConfigurationError) -> Bool? {
+        guard let text = string(name) else { return nil }
+        switch text.lowercased() {
+        case "1", "true", "yes": return true
+        case "0", "false", "no": return false
+        default: throw ConfigurationError(name: name, value: text, expected: "1 or 0")
+        }
+    }
+
+    /// A comma-separated list of positive numbers (`32,512`; ≥ 0 with `allowingZero`), at least one.
+    public func numbers<Number: LosslessStringConvertible & Comparable & Numeric>(
+        _ name: String,
+        allowingZero: Bool = false
+    ) throws(ConfigurationError) -> [Number]? {
+        guard let text = string(name) else { return nil }
+        let values = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Number(String($0).trimmingCharacters(in: .whitespaces)) }
+        let valid = values.allSatisfy { value in value.map { allowingZero ? $0 >= .zero : $0 > .zero } ?? false }
+        guard valid else {
+            let bound = allowingZero ? "numbers ≥ 0" : "positive numbers"
+            throw ConfigurationError(name: name, value: text, expected: "a comma-separated list of \(bound)")
+        }
+        return values.compactMap { $0 }
     }
 }

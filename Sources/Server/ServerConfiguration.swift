@@ -121,6 +121,12 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let value: String
     public let expected: String
 
+    public init(name: String, value: String, expected: String) {
+        self.name = name
+        self.value = value
+        self.expected = expected
+    }
+
     public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
 }
 

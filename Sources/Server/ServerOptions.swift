@@ -72,7 +72,9 @@ public struct ServerOptions: ParsableArguments {
     public func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
         if let maxConcurrentEnvs, maxConcurrentEnvs < 1 { throw ValidationError("--max-concurrent-envs must be ≥ 1") }
-        if let sessionTimeout, !(sessionTimeout > 0) { throw ValidationError("--session-timeout must be > 0") }
+        if let sessionTimeout, !(sessionTimeout > 0 && sessionTimeout.isFinite) {
+            throw ValidationError("--session-timeout must be a finite number > 0")
+        }
         if let maxMessageBytes, maxMessageBytes < 1024 { throw ValidationError("--max-message-bytes must be ≥ 1024") }
         if let backlog, backlog < 1 { throw ValidationError("--backlog must be ≥ 1") }
         if workers < 1 { throw ValidationError("--workers must be ≥ 1") }

@@ -211,7 +211,7 @@ struct RunCommand: AsyncParsableCommand {
             try ServerEndpoint(parsing: $0)
         }
         if let targets {
-            try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid)
+            try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: false)
             return
         }
         // No server named: serve one ourselves, sized for the largest burst of the grid.
@@ -219,11 +219,17 @@ struct RunCommand: AsyncParsableCommand {
         // slot is being given back.
         let largest = (requestsGrid.max() ?? 0) * (profile == .refill ? 2 : 1)
         try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, largest)) { endpoint in
-            try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid)
+            try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: true)
         }
     }
 
-    private func sweep(_ endpoints: [ServerEndpoint], url: String, requestsGrid: [Int], waitGrid: [Double]) async throws {
+    private func sweep(
+        _ endpoints: [ServerEndpoint],
+        url: String,
+        requestsGrid: [Int],
+        waitGrid: [Double],
+        embedded: Bool
+    ) async throws {
         let plan = SweepPlan(
             endpoints: endpoints,
             url: url,
@@ -238,7 +244,8 @@ struct RunCommand: AsyncParsableCommand {
             pattern: pattern,
             workload: try workload.workload(),
             seed: workload.seed,
-            window: .seconds(profileOptions.window)
+            window: .seconds(profileOptions.window),
+            measuresOwnCost: !embedded
         )
         let checks = SweepChecks(
             minSuccess: minSuccess,

@@ -32,13 +32,15 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
     var maxWaitSeconds: Double?
 
     func validate() throws {
-        if let maxWaitSeconds, !(maxWaitSeconds >= 0) { throw ValidationError("--max-wait-seconds must be ≥ 0") }
+        if let maxWaitSeconds, !(maxWaitSeconds >= 0 && maxWaitSeconds.isFinite) {
+            throw ValidationError("--max-wait-seconds must be a finite number ≥ 0")
+        }
     }
 
     func run() async throws {
         switch environment {
         case .benchmark:
-            let maxWait = try maxWaitSeconds ?? EnvironmentVariables().seconds("MAX_WAIT_SECONDS") ?? 600
+            let maxWait = try maxWaitSeconds ?? EnvironmentVariables().seconds("MAX_WAIT_SECONDS", allowingZero: true) ?? 600
             try await server.serve(.benchmark(maxWaitSeconds: maxWait))
         case .echo:
             try await server.serve(.echo())

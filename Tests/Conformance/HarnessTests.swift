@@ -8,4 +8,9 @@ struct HarnessTests {
     func serverHoldsTheSuites() {
         if let refusal = ServerUnderTest.parallelRefusal { Issue.record(Comment(rawValue: refusal)) }
     }
+
+    @Test("every OPENENV_* setting given can be used (a bad value is reported, never dropped)")
+    func settingsParse() {
+        for problem in TestSettings.current.problems { Issue.record(Comment(rawValue: "\(problem)")) }
+    }
 }

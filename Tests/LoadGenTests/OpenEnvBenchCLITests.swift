@@ -62,6 +62,25 @@ struct OpenEnvBenchCLITests {
         #expect(started.hasSuffix("Z") && started <= csv[0].timestamp && csv[3].timestamp <= finished)
     }
 
+    @Test("--summary-json against a server at --url: each run carries the load generator's own CPU and peak RSS")
+    func ownCost() async throws {
+        try await withTestServer { endpoint, _ in
+            let file = temporaryDirectory().appendingPathExtension("json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let (status, output) = try await bench(["--url", endpoint.httpURL, "-n", "64", "-w", "0", "--summary-json", file.path])
+            #expect(status == 0, "\(output)")
+            let document = try JSONCoding.parse(try Data(contentsOf: file))
+            let client = try #require(document["runs"]?.arrayValue?.first?["client"], "\(document)")
+            let cpu = try #require(client["cpu_seconds"]?.numberValue)
+            let user = try #require(client["cpu_user_seconds"]?.numberValue)
+            let system = try #require(client["cpu_system_seconds"]?.numberValue)
+            #expect(cpu > 0 && abs(cpu - user - system) < 1e-9, "\(client)")
+            #expect(client["cpu_us_per_session"]?.numberValue == (cpu * 1e6 / 64).rounded(), "\(client)")
+            #expect(client["cpu_us_per_step"] == .null, "a burst keeps no step measures: \(client)")
+            #expect((client["peak_rss_kib"]?.integerValue ?? 0) > 1024, "\(client)")
+        }
+    }
+
     @Test("a broken threshold exits 3 and says which run broke it; --summary-json records the verdict")
     func thresholds() async throws {
         let file = temporaryDirectory().appendingPathExtension("json")

@@ -25,7 +25,7 @@ struct ProfileCase: Sendable, Hashable, CustomTestStringConvertible {
     static let backoff = 0.05...0.2
 
     /// Every profile case a recording measures.
-    static let all = ["pool", "refill", "oversubscribe"].map { ProfileCase(profile: $0, concurrency: 64) }
+    static let all = ScalingSettings.profileNames.map { ProfileCase(profile: $0, concurrency: 64) }
 
     var testDescription: String { "\(profile) · \(concurrency) in flight · \(Self.stepsPerEpisode) steps · wait \(Self.wait) s" }
     /// Attachment-safe name.

@@ -1,5 +1,6 @@
 import EnvProtocol
 import EnvServer
+import EnvTesting
 import Testing
 
 @Suite("Server configuration")
@@ -35,6 +36,55 @@ struct ServerConfigurationTests {
         } catch {
             #expect(error.description.hasPrefix(environment.keys.first ?? "?"))
         }
+    }
+
+    @Test(
+        "a variable and its flag accept and refuse the same values",
+        arguments: [
+            ("PORT", "--port", ["0", "8000", "65535", "65536", "-1", "http", "1.5"]),
+            ("MAX_CONCURRENT_ENVS", "--max-concurrent-envs", ["1", "100", "0", "-3", "x"]),
+            ("SESSION_TIMEOUT", "--session-timeout", ["2.5", "0", "-1", "nan", "inf", "x"]),
+        ]
+    )
+    func variableAndFlagAgree(variable: String, flag: String, values: [String]) {
+        for value in values {
+            let byVariable = (try? ServerOptions.parse([]).configuration(environment: [variable: value])) != nil
+            let byFlag = (try? ServerOptions.parse(["\(flag)=\(value)"]).configuration(environment: [:])) != nil
+            #expect(
+                byVariable == byFlag,
+                "\(variable)=\(value) is \(byVariable ? "accepted" : "refused"), \(flag)=\(value) \(byFlag ? "accepted" : "refused")"
+            )
+        }
+    }
+
+    @Test("the test suites' settings: every bad value is a problem naming its variable, and keeps the default")
+    func testSettingsAreStrict() {
+        let good = TestSettings([
+            "OPENENV_MAX_SESSIONS": "4", "OPENENV_SCALING_GRID": "32, 512", "OPENENV_SCALING_WAITS": "0,1.5",
+            "OPENENV_RELIABILITY_LOAD": "1", "OPENENV_IDLE_GAP": "2.5", "OPENENV_IDLE_CONNECTIONS": "",
+            "OPENENV_SCALING_PROFILES": "pool, refill", "OPENENV_RECORD_PROFILES_ONLY": "1",
+        ])
+        #expect(good.problems.isEmpty, "\(good.problems)")
+        #expect(good.remoteMaxSessions == 4 && good.scaling.grid == [32, 512] && good.scaling.recordWaits == [0, 1.5])
+        #expect(good.runsReliabilityLoad && good.trainer.idleGap == .milliseconds(2500) && good.idleConnections == nil)
+        #expect(good.scaling.recordProfiles == ["pool", "refill"] && good.scaling.recordProfilesOnly)
+        #expect(TestSettings(["OPENENV_SCALING_PROFILES": "none"]).scaling.recordProfiles.isEmpty)
+        let bad = [
+            "OPENENV_MAX_SESSIONS": "four", "OPENENV_SCALING_GRID": "32,x", "OPENENV_SCALING_REPS": "0",
+            "OPENENV_RELIABILITY_LOAD": "maybe", "OPENENV_IDLE_GAP": "-1", "OPENENV_SOAK_SECONDS": "nan",
+            "OPENENV_SCALING_WAITS": "-1", "OPENENV_SCALING_PROFILES": "pool,burst", "OPENENV_RECORD_PROFILES_ONLY": "2",
+        ]
+        let settings = TestSettings(bad)
+        #expect(Set(settings.problems.map(\.name)) == Set(bad.keys), "\(settings.problems)")
+        #expect(settings.remoteMaxSessions == nil && settings.scaling.grid == [32, 512, 2048, 4096])
+        #expect(settings.scaling.recordProfiles == ScalingSettings.profileNames && !settings.scaling.recordProfilesOnly)
+        #expect(settings.trainer.idleGap == .seconds(20) && settings.soakSeconds == nil && !settings.runsReliabilityLoad)
+    }
+
+    @Test("MAX_WAIT_SECONDS and its flag take 0 (a benchmark that never waits); the server's seconds do not")
+    func zeroSeconds() throws {
+        #expect(try EnvironmentVariables(["MAX_WAIT_SECONDS": "0"]).seconds("MAX_WAIT_SECONDS", allowingZero: true) == 0)
+        #expect(throws: ConfigurationError.self) { try EnvironmentVariables(["SESSION_TIMEOUT": "0"]).seconds("SESSION_TIMEOUT") }
     }
 
     @Test("ServerOptions: a flag beats its environment variable, which beats the default")
