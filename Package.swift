@@ -228,6 +228,8 @@ let package = Package(
                 "LoadGen", "BenchResults", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer",
                 "EnvTesting", "LazyDeadline",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

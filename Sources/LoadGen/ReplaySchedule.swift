@@ -91,8 +91,9 @@ public struct ReplaySchedule: Sendable, Equatable {
                     skipped += 1
                     return nil
                 }
+                // The reply to a message not replayed (binary) is no time to count from.
                 let before = index > 0 ? recorded.messages[index - 1] : nil
-                let replied = before.flatMap { before in before.latency.map { before.at + $0 } }
+                let replied = before.flatMap { before in before.text == nil ? nil : before.latency.map { before.at + $0 } }
                 return Message(
                     kind: Kind(type: message.type),
                     offset: Self.time(message.at / speed),
