@@ -134,6 +134,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `openenv-bench record`: the transparent HTTP + WebSocket proxy that writes a LoadGen trace.
+        .target(
+            name: "TraceRecorder",
+            dependencies: [
+                "EnvClient", "LoadGen",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Our own small SVG charting: line chart, bar chart, heatmap. No dependencies.
         .target(name: "Charts", swiftSettings: swiftSettings),
         // The report model (results directories and baselines side by side) and its HTML,
@@ -172,13 +187,10 @@ let package = Package(
             name: "openenv-bench",
             dependencies: [
                 "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EnvClient", "BenchResults", "LoadGen", "Reports", "Deploy",
+                "TraceRecorder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

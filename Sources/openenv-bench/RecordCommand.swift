@@ -5,6 +5,7 @@ import EnvProtocol
 import Foundation
 import LoadGen
 import Logging
+import TraceRecorder
 
 /// `openenv-bench record`: put a transparent proxy between a trainer (or any client) and its
 /// server and write the traffic as a trace, to replay later against another server or release

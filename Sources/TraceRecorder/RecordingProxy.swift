@@ -1,7 +1,5 @@
 import AsyncHTTPClient
 import EnvClient
-import EnvProtocol
-import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdWSClient
@@ -18,7 +16,7 @@ import Synchronization
 /// are passed upstream but never written: the trace keeps only paths (without queries),
 /// messages, sizes and times (``TraceSessionRecorder``, ``Trace``). Pings are answered by the
 /// proxy on each side, not forwarded.
-final class RecordingProxy: Sendable {
+public final class RecordingProxy: Sendable {
     let upstream: ServerEndpoint
     let trace: TraceFile
     let logger: Logger
@@ -29,7 +27,7 @@ final class RecordingProxy: Sendable {
     private let sessionCount = Atomic(0)
     private let http: HTTPClient
 
-    init(upstream: ServerEndpoint, trace: TraceFile, logger: Logger) {
+    public init(upstream: ServerEndpoint, trace: TraceFile, logger: Logger) {
         self.upstream = upstream
         self.trace = trace
         self.logger = logger
@@ -38,7 +36,7 @@ final class RecordingProxy: Sendable {
 
     /// Serves on `host:port` until SIGINT or SIGTERM, then lets open sessions close and
     /// returns; `onReady` gets the port (the one chosen for port 0).
-    func run(host: String, port: Int, onReady: @escaping @Sendable (Int) -> Void) async throws {
+    public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) -> Void) async throws {
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in try await self.forward(request) },
             server: .http1WebSocketUpgrade(

@@ -5,15 +5,16 @@ import Synchronization
 /// The trace `record` writes: its header at once, then each session or request as it ends, a
 /// line at a time (one `write`, so a line is never interleaved with another), synchronized to
 /// disk when the recording stops.
-final class TraceFile: Sendable {
+public final class TraceFile: Sendable {
     private let handle: Mutex<FileHandle>
     /// Counts what was written, for the closing line.
     private let counts = Mutex((sessions: 0, messages: 0, requests: 0))
 
-    init(path: String, header: Trace.Header) throws(OutputFileError) {
+    /// - Throws: ``TraceError`` when the file cannot be created.
+    public init(path: String, header: Trace.Header) throws(TraceError) {
         guard FileManager.default.createFile(atPath: path, contents: Data((Trace.line(header) + "\n").utf8)),
             let handle = FileHandle(forWritingAtPath: path)
-        else { throw OutputFileError(path: path, reason: "cannot create the file") }
+        else { throw TraceError(line: 0, reason: "cannot create \(path)") }
         handle.seekToEndOfFile()
         self.handle = Mutex(handle)
     }
@@ -32,7 +33,7 @@ final class TraceFile: Sendable {
     }
 
     /// Flushes the file to disk and says what it holds.
-    func close() -> String {
+    public func close() -> String {
         handle.withLock { try? $0.synchronize() }
         let counts = counts.withLock { $0 }
         return "\(counts.sessions) sessions (\(counts.messages) messages), \(counts.requests) HTTP requests"
