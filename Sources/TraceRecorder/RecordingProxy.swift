@@ -25,6 +25,9 @@ public final class RecordingProxy: Sendable {
     /// The recording's start: every offset in the trace counts from here.
     private let origin = ContinuousClock.now
     private let sessionCount = Atomic(0)
+    /// The sessions not yet written. Whoever removes a session writes it: its handler when it
+    /// ends, or ``run(host:port:onReady:)`` for those still open when the proxy stops.
+    private let open = NIOLockedValueBox([Int: NIOLockedValueBox<TraceSessionRecorder>]())
     private let http: HTTPClient
 
     public init(upstream: ServerEndpoint, trace: TraceFile, logger: Logger) {
@@ -34,8 +37,8 @@ public final class RecordingProxy: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
-    /// Serves on `host:port` until SIGINT or SIGTERM, then lets open sessions close and
-    /// returns; `onReady` gets the port (the one chosen for port 0).
+    /// Serves on `host:port` until SIGINT or SIGTERM, then writes the sessions still open as
+    /// they stand and returns; `onReady` gets the port (the one chosen for port 0).
     public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) -> Void) async throws {
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in try await self.forward(request) },
@@ -54,7 +57,20 @@ public final class RecordingProxy: Sendable {
             try? await http.shutdown()
             throw error
         }
+        for id in open.withLockedValue({ $0.keys.sorted() }) { write(id) }
         try await http.shutdown()
+    }
+
+    /// Writes session `id` as it is now, unless it was written already.
+    private func write(_ id: Int) {
+        guard let recorder = open.withLockedValue({ $0.removeValue(forKey: id) }) else { return }
+        let ended = now
+        trace.append(
+            recorder.withLockedValue { recorder in
+                recorder.ended(at: ended)
+                return recorder.session
+            }
+        )
     }
 
     private var now: Double { (ContinuousClock.now - origin).seconds }
@@ -104,18 +120,10 @@ public final class RecordingProxy: Sendable {
 
     private func proxySession(_ request: HTTPRequest, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
         let path = request.path ?? "/ws"
-        let recorder = NIOLockedValueBox(
-            TraceSessionRecorder(id: sessionCount.wrappingAdd(1, ordering: .relaxed).oldValue, path: Self.withoutQuery(path), start: now)
-        )
-        defer {
-            let ended = now
-            trace.append(
-                recorder.withLockedValue { recorder in
-                    recorder.ended(at: ended)
-                    return recorder.session
-                }
-            )
-        }
+        let id = sessionCount.wrappingAdd(1, ordering: .relaxed).oldValue
+        let recorder = NIOLockedValueBox(TraceSessionRecorder(id: id, path: Self.withoutQuery(path), start: now))
+        open.withLockedValue { $0[id] = recorder }
+        defer { write(id) }
         var headers = HTTPFields()
         for field in request.headerFields where !Self.handshakeOnly.contains(field.name.canonicalName) {
             headers.append(field)

@@ -20,8 +20,8 @@ struct RecordCommand: AsyncParsableCommand {
             each session's start, every message the client sent with its offset, and the \
             replies' sizes and latencies; no header (Authorization, cookies, API keys) and no \
             query string is written. With --listen HOST:0 the proxy picks a free port and \
-            prints it in its ready line. SIGINT or SIGTERM stops it: open sessions are closed \
-            and written, and the trace is flushed.
+            prints it in its ready line. SIGINT or SIGTERM stops it: sessions still open are \
+            written as they stand, and the trace is flushed.
             """
     )
 

@@ -99,6 +99,36 @@ struct RecordReplayCLITests {
         }
     }
 
+    @Test("SIGTERM with a session open: the proxy exits 0 and writes the open session")
+    func stopWithSessionOpen() async throws {
+        try await withTestServer { endpoint, _ in
+            let trace = temporaryDirectory().appendingPathExtension("jsonl")
+            defer { try? FileManager.default.removeItem(at: trace) }
+            let recorder = try LaunchedProcess(
+                "openenv-bench",
+                ["record", "--upstream", endpoint.httpURL, "--listen", "127.0.0.1:0", "-o", trace.path]
+            )
+            let proxy = try ServerEndpoint(parsing: try await recorder.readyLines(1)[0].url)
+            let (answered, answer) = AsyncStream<Void>.makeStream()
+            let held = Task {
+                try await WebSocketClient.connect(url: proxy.webSocketURL, logger: Logger(label: "record-test")) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    try await outbound.write(.text(#"{"type":"reset","data":{}}"#))
+                    _ = try await replies.next()
+                    answer.yield()
+                    while try await replies.next() != nil {}
+                }
+            }
+            defer { held.cancel() }
+            for await _ in answered { break }
+            recorder.send(SIGTERM)
+            #expect(try await recorder.waitForExit(within: .seconds(20)) == 0, "\(recorder.output)")
+            let document = try Trace.Document(parsing: try String(contentsOf: trace, encoding: .utf8))
+            #expect(document.sessions.count == 1 && document.sessions.first?.messages.count == 1)
+            #expect(document.sessions.first?.messages.first?.replyBytes ?? 0 > 0)
+        }
+    }
+
     @Test(
         "bad record and replay flags are usage errors (exit 64) naming the flag",
         arguments: [
