@@ -213,7 +213,9 @@ struct RunCommand: AsyncParsableCommand {
         let requestsGrid: [Int] =
             try replay.map { [$0.count] } ?? self.requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") }
             ?? requests.map { [$0] } ?? (url == nil && urls == nil ? Self.embeddedDefaultGrid : [10])
-        let waitGrid: [Double] = try self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [workload.wait]
+        // A replay sends the trace's own messages: no wait of ours goes into its rows.
+        let waitGrid: [Double] =
+            try replay.map { _ in [0] } ?? self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [workload.wait]
         let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
             try ServerEndpoint(parsing: $0)
         }

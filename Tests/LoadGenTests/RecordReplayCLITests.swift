@@ -86,6 +86,7 @@ struct RecordReplayCLITests {
             defer { try? FileManager.default.removeItem(at: replay.directory) }
             #expect(replay.status == 0, "\(replay.output)")
             #expect(replay.rows.count == 2 && replay.rows.allSatisfy(\.success), "one row per recorded session")
+            #expect(replay.rows.allSatisfy { $0.waitRequested == 0 }, "the trace's messages, no wait of ours")
             #expect(replay.measures["steps_answered"] == 4 && replay.measures["steps_sent"] == 4 && replay.measures["episodes"] == 3)
             #expect(try IntervalLog.measures(replay.log, window: 10).total.stepsAnswered == 4)
 
