@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        // `openenv-bench record`: the recording proxy's WebSocket upgrade and upstream client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -132,6 +134,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `openenv-bench record`: the transparent HTTP + WebSocket proxy that writes a LoadGen trace.
+        .target(
+            name: "TraceRecorder",
+            dependencies: [
+                "EnvClient", "LoadGen",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Our own small SVG charting: line chart, bar chart, heatmap. No dependencies.
         .target(name: "Charts", swiftSettings: swiftSettings),
         // The report model (results directories and baselines side by side) and its HTML,
@@ -170,6 +187,7 @@ let package = Package(
             name: "openenv-bench",
             dependencies: [
                 "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EnvClient", "BenchResults", "LoadGen", "Reports", "Deploy",
+                "TraceRecorder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -222,6 +240,8 @@ let package = Package(
                 "LoadGen", "BenchResults", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer",
                 "EnvTesting", "LazyDeadline",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,8 +2,8 @@ import EnvProtocol
 import Foundation
 
 /// OpenEnv's echo environment, an MCP tool environment: tools `echo_message` and
-/// `echo_with_length`, wire-compatible with the reference's (`ci/python/echo_env_server.py`;
-/// PROTOCOL-0.10.md and `ci/python/REFERENCE_TRANSCRIPT-0.10.md`). Tools are called over
+/// `echo_with_length`, wire-compatible with the reference's (`Tests/Fixtures/python/echo_env_server.py`;
+/// PROTOCOL-0.10.md and `docs/reference/REFERENCE_TRANSCRIPT-0.10.md`). Tools are called over
 /// `POST /mcp` / `{"type":"mcp"}` (not counted as steps) or as a `call_tool` step action; a
 /// `list_tools` step lists them. Every step is counted.
 public struct EchoEnvironment: ToolEnvironment {

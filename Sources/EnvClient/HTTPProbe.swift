@@ -36,7 +36,8 @@ public enum HTTPProbe {
     /// Sends one request; a body goes with `contentType` (default `application/json`).
     ///
     /// A pooled keep-alive connection the server closed or reset while it sat idle (uvicorn
-    /// resets the connection of a request its app raised on) fails the next request through no
+    /// resets the connection of a request its app raised on; a short keep-alive timeout closes it
+    /// just as the pool hands it out: I/O on a closed channel) fails the next request through no
     /// fault of that request's; such a failure is retried once, on a new connection.
     ///
     /// - Parameter limit: the largest response body read (larger fails the request).
@@ -54,7 +55,10 @@ public enum HTTPProbe {
         }
         do {
             return try await attempt(.shared)
-        } catch let error where error is IOError || (error as? HTTPClientError) == .remoteConnectionClosed {
+        } catch let error
+            where error is IOError || (error as? HTTPClientError) == .remoteConnectionClosed
+            || (error as? ChannelError) == .ioOnClosedChannel
+        {
             // A client of its own, so the retry cannot draw another stale connection from the pool.
             let fresh = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             do {

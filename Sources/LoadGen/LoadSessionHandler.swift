@@ -100,11 +100,11 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
             connect()
         case .send(let message):
             switch message {
-            case .step: plan.measures?.record({ measures, at in measures.recordStepSent(at: at) }, at: loop.now)
+            case .step, .recorded(_, isStep: true): plan.measures?.record({ measures, at in measures.recordStepSent(at: at) }, at: loop.now)
             case .close: releaseSlot()
-            case .reset: break
+            case .reset, .recorded: break
             }
-            context?.writeAndFlush(wrapOutboundOut(plan.bytes(message)), promise: nil)
+            context?.writeAndFlush(wrapOutboundOut(plan.bytes(message, requestID: requestID)), promise: nil)
         case .disconnect:
             dropConnection()
         case .finish(let row):

@@ -15,6 +15,10 @@ import NIOCore
 /// from the (scheduled) start to the upgrade; `reset_latency` the mean reset; `step_latency`
 /// the steps' time per episode (think times excluded), which for one episode is the seed's
 /// figure. A failed row keeps only its total, as in the seed.
+///
+/// A replay (``SessionScript/replay``) sends its recorded session's messages instead, each when
+/// ``ReplaySchedule`` says it is due (its think gap after the reply before it); its latency
+/// counts from then, so a late timer counts against the run, never hides.
 package struct LoadSessionStateMachine {
     /// The messages a session sends; their bytes are the run's (encoded once).
     package enum Message: Equatable {
@@ -22,6 +26,8 @@ package struct LoadSessionStateMachine {
         /// Step `index` of the episode (0-based).
         case step(Int)
         case close
+        /// Message `index` of the replayed session; `isStep`: counted as a step sent.
+        case recorded(Int, isStep: Bool)
     }
 
     package enum Action: Equatable {
@@ -69,6 +75,9 @@ package struct LoadSessionStateMachine {
     package private(set) var reconnects = 0
     /// Time from the start until the attempt that got a slot (capacity retries only).
     package private(set) var slotWait: TimeAmount?
+    /// Replay: the recorded session this one sends, and the index of its next message.
+    private let replayed: ReplaySchedule.Session?
+    private var cursor = 0
 
     /// - Parameters:
     ///   - row: the row so far (request id, mode, timestamp, wait, batch size, hardware).
@@ -79,6 +88,7 @@ package struct LoadSessionStateMachine {
         self.start = start
         attemptStart = start
         random = SeededRandom(seed: script.seed, stream: row.requestID)
+        replayed = script.replay.flatMap { $0.sessions.indices.contains(row.requestID) ? $0.sessions[row.requestID] : nil }
     }
 
     /// When the session next needs ``timerFired(now:)``: a reply or connect deadline, the end
@@ -107,6 +117,7 @@ package struct LoadSessionStateMachine {
     package mutating func connected(now: NIODeadline) -> Action {
         guard case .connecting = state else { return .none }
         row.connectLatency = Self.seconds(now - attemptStart)
+        if replayed != nil { return nextRecorded(now: now) }
         state = .awaitingReset(sentAt: now)
         return .send(.reset)
     }
@@ -135,8 +146,9 @@ package struct LoadSessionStateMachine {
             resets += 1
             let latency = now - sentAt
             resetTime = resetTime + latency
-            return (nextStep(0, now: now), .reset(latency: latency))
+            return (replayed != nil ? nextRecorded(now: now) : nextStep(0, now: now), .reset(latency: latency))
         case .awaitingStep(let index, let sentAt):
+            if let replayed { return receivedRecorded(event, replayed.messages[index].kind, index: index, sentAt: sentAt, now: now) }
             do {
                 if script.workload.readsObservations {
                     try row.record(try ReplyJudge.observation(event), strict: script.workload.isBenchmark)
@@ -189,8 +201,9 @@ package struct LoadSessionStateMachine {
             return fail(SessionFailure(.connectTimeout, "no WebSocket upgrade within \(Self.seconds(script.connectTimeout))s"), now: now)
         case .awaitingReset, .awaitingStep:
             return fail(SessionFailure(.timeout, "no reply within \(Self.seconds(script.replyTimeout))s"), now: now)
-        case .thinking(let next, _):
+        case .thinking(let next, let until):
             if isPastRunEnd(now) { return close(now: now) }
+            if replayed != nil { return sendRecorded(dueAt: until, now: now) }
             state = .awaitingStep(next, sentAt: now)
             return .send(.step(next))
         case .backingOff:
@@ -247,6 +260,67 @@ package struct LoadSessionStateMachine {
         // A sample of a heavy-tailed distribution is capped (a day), so it never overflows a time.
         state = .thinking(next: index, until: now + .nanoseconds(Int64(min(think, Self.longestWait) * 1e9)))
         return .none
+    }
+
+    // MARK: Replay
+
+    /// The replayed session's next message, called as the reply before it arrived (or the
+    /// socket opened): now if it is due, else at its time.
+    private mutating func nextRecorded(now: NIODeadline) -> Action {
+        guard let replayed, cursor < replayed.messages.count else { return close(now: now) }
+        let message = replayed.messages[cursor]
+        let due = message.gap.map { now + $0 } ?? start + message.offset
+        guard now >= due else {
+            state = .thinking(next: cursor, until: due)
+            return .none
+        }
+        return sendRecorded(dueAt: due, now: now)
+    }
+
+    /// Sends the replayed session's next message; its latency counts from `due`.
+    private mutating func sendRecorded(dueAt due: NIODeadline, now: NIODeadline) -> Action {
+        guard let replayed, cursor < replayed.messages.count else { return close(now: now) }
+        let index = cursor
+        cursor += 1
+        let kind = replayed.messages[index].kind
+        switch kind {
+        case .close:
+            return close(now: now)
+        case .reset:
+            state = .awaitingReset(sentAt: due)
+        case .step, .tool, .other:
+            state = .awaitingStep(index, sentAt: due)
+        }
+        return .send(.recorded(index, isStep: kind.isStep))
+    }
+
+    /// The reply to the replayed message at `index`, judged by what was sent: a step's by its
+    /// observation, an MCP message's by its JSON-RPC result, anything else only for not being an
+    /// error. Only steps are counted as steps.
+    private mutating func receivedRecorded(
+        _ event: WebSocketEvent,
+        _ kind: ReplaySchedule.Kind,
+        index: Int,
+        sentAt: NIODeadline,
+        now: NIODeadline
+    ) -> (action: Action, answer: Answer?) {
+        do {
+            switch kind {
+            case .step: try row.record(try ReplyJudge.observation(event), strict: false)
+            case .tool: try ReplyJudge.toolResult(event)
+            case .reset, .other, .close: try ReplyJudge.anyReply(event)
+            }
+        } catch {
+            return (fail(SessionFailure.classify(error), now: now), nil)
+        }
+        guard kind.isStep, let replayed else { return (nextRecorded(now: now), nil) }
+        let latency = now - sentAt
+        stepTime = stepTime + latency
+        stepsAnswered += 1
+        if replayed.startsEpisode(index) { steppedEpisodes += 1 }
+        let endsEpisode = replayed.endsEpisode(index)
+        if endsEpisode { episodes += 1 }
+        return (nextRecorded(now: now), .step(latency: latency, endsEpisode: endsEpisode))
     }
 
     /// The longest think time or back-off a session waits (seconds): a day.

@@ -30,6 +30,22 @@ enum ReplyJudge {
         }
     }
 
+    /// Any JSON reply that is not an `error` (a replayed `state`, say).
+    ///
+    /// - Throws: ``SessionFailure``: the server's code for an `error` reply, `InvalidReply` for
+    ///   anything that is not JSON text, `ClosedBeforeReply` on close.
+    static func anyReply(_ event: WebSocketEvent) throws {
+        switch event {
+        case .text(let text):
+            guard let reply = try? JSONCoding.parse(text) else { throw SessionFailure(.invalidReply, "not JSON: \(text.prefix(300))") }
+            if reply["type"]?.stringValue == "error" { throw serverError(reply, text) }
+        case .close(let code, let reason):
+            throw SessionFailure(.closedBeforeReply, "closed with \(code.map(String.init) ?? "no code") \(reason)")
+        case .binary, .pong:
+            throw SessionFailure(.invalidReply, "unexpected \(event)")
+        }
+    }
+
     /// An `mcp` reply must carry a JSON-RPC result.
     ///
     /// - Throws: ``SessionFailure``: `MCPError` for a JSON-RPC error, the server's code for an

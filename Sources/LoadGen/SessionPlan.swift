@@ -55,12 +55,13 @@ package final class SessionPlan: Sendable {
         steps = (0..<cycle).map { ByteBuffer(string: workload.webSocketMessage(step: $0)) }
     }
 
-    /// The bytes of `message`.
-    func bytes(_ message: LoadSessionStateMachine.Message) -> ByteBuffer {
+    /// The bytes of session `requestID`'s `message`.
+    func bytes(_ message: LoadSessionStateMachine.Message, requestID: Int) -> ByteBuffer {
         switch message {
         case .reset: reset
         case .step(let index): steps[index % steps.count]
         case .close: close
+        case .recorded(let index, _): script.replay?.sessions[requestID].messages[index].bytes ?? close
         }
     }
 

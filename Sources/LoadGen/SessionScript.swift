@@ -32,6 +32,9 @@ package struct SessionScript: Sendable {
     package var runEnd: NIODeadline?
     /// The run's seed: session `id` draws think times and backoffs from stream `id`.
     package var seed: UInt64
+    /// Replay: session `id` sends the messages of `replay.sessions[id]` at their recorded
+    /// times instead of the workload's.
+    package var replay: ReplaySchedule?
 
     /// A session of one episode of `workload.steps` steps with no duration (bursts, open model).
     package static func oneEpisode(_ workload: Workload, timeout: TimeAmount, seed: UInt64 = 0) -> SessionScript {
@@ -44,7 +47,8 @@ package struct SessionScript: Sendable {
             closeTimeout: min(timeout, .seconds(5)),
             capacityRetry: nil,
             runEnd: nil,
-            seed: seed
+            seed: seed,
+            replay: nil
         )
     }
 }

@@ -11,6 +11,8 @@ public enum LoadPattern: Sendable, Equatable {
     case openModel(rate: Double, duration: Duration)
     /// N WebSocket sessions shaped like a trainer (``ProfileRun/Profile``) for `duration`.
     case profile(ProfileRun.Profile, duration: Duration)
+    /// A recorded trace replayed (``ReplayRun``); N is its sessions × scale.
+    case replay(ReplaySchedule)
 }
 
 /// One finished run as a sweep reports it.
@@ -79,11 +81,12 @@ public struct SweepPlan: Sendable {
     }
 
     /// The batch sizes the sweep runs: the requests grid, except that an open-model run's size
-    /// is its rate × duration (a grid would only repeat the same run).
+    /// is its rate × duration and a replay's its sessions × scale (a grid would only repeat the same run).
     public var batchSizes: [Int] {
         if case .openModel(let rate, let duration) = pattern {
             return [OpenModelRun.sessions(arrivalRate: rate, duration: duration)]
         }
+        if case .replay(let schedule) = pattern { return [schedule.count] }
         return requestsGrid
     }
 
@@ -271,6 +274,9 @@ public struct SweepPlan: Sendable {
                 window: window,
                 driver: driver
             ).run()
+            (results, wallTime, measures) = (outcome.results, outcome.wallTime, outcome.measures)
+        case .replay(let schedule):
+            let outcome = await ReplayRun(endpoints: endpoints, schedule: schedule, window: window, driver: driver).run()
             (results, wallTime, measures) = (outcome.results, outcome.wallTime, outcome.measures)
         }
         var summary = RunSummary(

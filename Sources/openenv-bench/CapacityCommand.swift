@@ -61,7 +61,9 @@ struct CapacityCommand: AsyncParsableCommand {
     var profileOptions: ProfileOptions
 
     func validate() throws {
-        if profile == .burst { throw ValidationError("--profile: capacity searches a trainer profile (pool, refill, oversubscribe)") }
+        if profile == .burst || profile == .replay {
+            throw ValidationError("--profile: capacity searches a trainer profile (pool, refill, oversubscribe)")
+        }
         if !(duration > 0) { throw ValidationError("--duration must be > 0") }
         if start < 1 || limit < start { throw ValidationError("--start must be ≥ 1 and --limit ≥ --start") }
         if let maxStepP99, !(maxStepP99 > 0) { throw ValidationError("--max-step-p99 must be > 0") }

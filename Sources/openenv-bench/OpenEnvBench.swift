@@ -14,7 +14,8 @@ struct OpenEnvBench: AsyncParsableCommand {
         abstract: "Load-test OpenEnv servers and work with the results.",
         version: version,
         subcommands: [
-            RunCommand.self, CapacityCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, LogEntryCommand.self, DeployCommand.self,
+            RunCommand.self, RecordCommand.self, CapacityCommand.self, ReportCommand.self, DiffCommand.self, MergeCommand.self, LogEntryCommand.self,
+            DeployCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

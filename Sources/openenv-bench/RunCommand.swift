@@ -22,7 +22,8 @@ struct RunCommand: AsyncParsableCommand {
             its own session, replaced as it finishes: asynchronous GRPO); oversubscribe (like \
             refill, N may exceed the server's capacity; CAPACITY_REACHED is retried after \
             --capacity-retry seconds: agentic trainers). An episode is a reset and --steps steps, \
-            each after a --think time.
+            each after a --think time. replay (--replay TRACE, written by `record`): the \
+            trace's sessions at their recorded times, --speed X faster, each --scale K times.
 
             On a terminal, a progress line redraws in place during each run and is replaced by \
             the run's result line; otherwise only the result lines are printed.
@@ -110,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Hold mode: seconds between a reply and the session's next step.")
     var stepInterval: Double = 1
 
-    @Option(help: "The shape of the load: burst, pool, refill or oversubscribe (see above).")
+    @Option(help: "The shape of the load: burst, pool, refill, oversubscribe or replay (see above).")
     var profile: LoadProfileName = .burst
 
     @Option(
@@ -123,6 +124,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Trainer profiles")
     var profileOptions: ProfileOptions
+
+    @OptionGroup(title: "Replay")
+    var replayOptions: ReplayOptions
 
     @Option(help: "PEM file of CA certificates to trust for wss/https (default: the system store).")
     var cacert: String?
@@ -155,9 +159,10 @@ struct RunCommand: AsyncParsableCommand {
         if resume && outputDir == nil { throw ValidationError("--resume needs --output-dir DIR of the sweep to continue") }
         if profile != .burst {
             if hold || arrivalRate != nil { throw ValidationError("--profile \(profile.rawValue) replaces --hold and --arrival-rate") }
-            if !((duration ?? 0) > 0) { throw ValidationError("--profile \(profile.rawValue) needs --duration SECONDS > 0") }
+            if profile != .replay, !((duration ?? 0) > 0) { throw ValidationError("--profile \(profile.rawValue) needs --duration SECONDS > 0") }
             if mode != .ws { throw ValidationError("--profile \(profile.rawValue) runs WebSocket sessions: use --mode ws") }
         }
+        try replayOptions.validate(for: profile)
         if let serverCapacity, serverCapacity < 1 { throw ValidationError("--server-capacity must be ≥ 1") }
         if serverCapacity != nil && (url != nil || urls != nil) {
             throw ValidationError("--server-capacity sizes the embedded server; a server at --url has its own")
@@ -203,15 +208,19 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func runSweep() async throws {
+        // A replay is one run of the trace's sessions × --scale.
+        let replay = profile == .replay ? try replayOptions.schedule() : nil
         let requestsGrid: [Int] =
-            try self.requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") }
+            try replay.map { [$0.count] } ?? self.requestsGrid.map { try NumberList.parse($0, flag: "--requests-grid") }
             ?? requests.map { [$0] } ?? (url == nil && urls == nil ? Self.embeddedDefaultGrid : [10])
-        let waitGrid: [Double] = try self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [workload.wait]
+        // A replay sends the trace's own messages: no wait of ours goes into its rows.
+        let waitGrid: [Double] =
+            try replay.map { _ in [0] } ?? self.waitGrid.map { try NumberList.parse($0, flag: "--wait-grid") } ?? [workload.wait]
         let targets = try (urls?.split(separator: ",").map(String.init) ?? url.map { [$0] })?.map {
             try ServerEndpoint(parsing: $0)
         }
         if let targets {
-            try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: false)
+            try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: false, replay: replay)
             return
         }
         // No server named: serve one ourselves, sized for the largest burst of the grid.
@@ -219,7 +228,7 @@ struct RunCommand: AsyncParsableCommand {
         // slot is being given back.
         let largest = (requestsGrid.max() ?? 0) * (profile == .refill ? 2 : 1)
         try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, largest)) { endpoint in
-            try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: true)
+            try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: true, replay: replay)
         }
     }
 
@@ -228,7 +237,8 @@ struct RunCommand: AsyncParsableCommand {
         url: String,
         requestsGrid: [Int],
         waitGrid: [Double],
-        embedded: Bool
+        embedded: Bool,
+        replay: ReplaySchedule?
     ) async throws {
         let plan = SweepPlan(
             endpoints: endpoints,
@@ -241,7 +251,7 @@ struct RunCommand: AsyncParsableCommand {
             hardware: hardware,
             pause: .seconds(pause),
             tls: ClientTLS.configuration(caFile: cacert, insecure: insecure),
-            pattern: pattern,
+            pattern: replay.map { .replay($0) } ?? pattern,
             workload: try workload.workload(),
             seed: workload.seed,
             window: .seconds(profileOptions.window),

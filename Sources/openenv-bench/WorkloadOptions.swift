@@ -64,7 +64,7 @@ struct WorkloadOptions: ParsableArguments {
 
 /// `--profile`'s values.
 enum LoadProfileName: String, CaseIterable, ExpressibleByArgument {
-    case burst, pool, refill, oversubscribe
+    case burst, pool, refill, oversubscribe, replay
 }
 
 /// The trainer profiles' own flags, shared by `run` and `capacity`.
@@ -86,10 +86,11 @@ struct ProfileOptions: ParsableArguments {
         _ = try backoff()
     }
 
-    /// The load pattern of `profile` for `duration`; `nil` for bursts.
+    /// The load pattern of `profile` for `duration`; `nil` for bursts and replays (a replay's
+    /// comes from its trace: ``ReplayOptions``).
     func pattern(_ profile: LoadProfileName, duration: Duration) -> LoadPattern? {
         switch profile {
-        case .burst: return nil
+        case .burst, .replay: return nil
         case .pool: return .profile(.pool, duration: duration)
         case .refill: return .profile(.refill, duration: duration)
         case .oversubscribe:

@@ -3,8 +3,8 @@
 Usage: python ci/python/clients_010.py URL [--capacity-url URL2]
        (run with the 0.10 venv: .build-venv/openenv-0.10/bin/python)
 
-  URL            a server with the benchmark env (ci/python/benchmark_env_server.py) or the
-                 MCP echo env (ci/python/echo_env_server.py); which one is told by /metadata
+  URL            a server with the benchmark env (Tests/Fixtures/python/benchmark_env_server.py) or the
+                 MCP echo env (Tests/Fixtures/python/echo_env_server.py); which one is told by /metadata
   --capacity-url a second benchmark server started with MAX_CONCURRENT_ENVS=2 and no other
                  clients, for the capacity checks (d)
 

@@ -1,5 +1,5 @@
 """Smoke-test the issue-14 fixture environments live and print a short markdown transcript
-(the transcript part of ci/python/FIXTURES.md).
+(the transcript part of Tests/Fixtures/python/FIXTURES.md).
 
 Usage (0.10 venv; start the servers first, e.g.
   FIXTURE=tictactoe OPENENV_REFERENCE=0.10 PORT=18311 ci/start-reference-server /tmp/t/s.pid
@@ -105,7 +105,7 @@ class Session:
 
 
 async def tictactoe(base: str) -> None:
-    emit("### tictactoe (`ci/python/tictactoe_env_server.py`)")
+    emit("### tictactoe (`Tests/Fixtures/python/tictactoe_env_server.py`)")
     emit()
     emit("#### Discovery and HTTP (stateless: every HTTP step is the first move on an empty board)")
     _, _, schema = http(base, "GET", "/schema")
@@ -147,7 +147,7 @@ async def tictactoe(base: str) -> None:
 
 
 async def mcp_tools(base: str) -> None:
-    emit("### mcp_tools (`ci/python/mcp_tools_env_server.py`)")
+    emit("### mcp_tools (`Tests/Fixtures/python/mcp_tools_env_server.py`)")
     emit()
     emit("#### Discovery and HTTP")
     _, _, schema = http(base, "GET", "/schema")

@@ -1,4 +1,4 @@
-"""Record the wire transcript of the openenv 0.10.0 reference (ci/python/REFERENCE_TRANSCRIPT-0.10.md).
+"""Record the wire transcript of the openenv 0.10.0 reference (docs/reference/REFERENCE_TRANSCRIPT-0.10.md).
 
 Usage: .build-venv/openenv-0.10/bin/python tools/reference/probe_010.py [--out FILE] [--json FILE]
 
@@ -8,7 +8,7 @@ also on SIGINT/SIGTERM):
   B  benchmark fixture, MAX_CONCURRENT_ENVS=2
   R  benchmark fixture, MAX_CONCURRENT_ENVS=2, SESSION_TIMEOUT=3 (idle reaper)
   P  benchmark fixture, OPENENV_MODE=production
-  E  MCP echo fixture (ci/python/echo_env_server.py), MAX_CONCURRENT_ENVS=8
+  E  MCP echo fixture (Tests/Fixtures/python/echo_env_server.py), MAX_CONCURRENT_ENVS=8
 then sends every probe with raw HTTP (http.client) and raw WebSocket (websockets) and prints
 markdown: exact response bytes, status, content-type/allow/location headers, WS frames in
 order and close codes. The machine's hostname is replaced by "vm" and each instance's port by
@@ -616,7 +616,7 @@ async def probe_production() -> None:
 
 
 async def probe_echo() -> None:
-    section("MCP echo environment (instance E, ci/python/echo_env_server.py)")
+    section("MCP echo environment (instance E, Tests/Fixtures/python/echo_env_server.py)")
     http("E", "GET", "/metadata")
     http("E", "GET", "/schema")
     http("E", "GET", "/list_environments")

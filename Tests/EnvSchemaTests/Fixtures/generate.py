@@ -20,11 +20,11 @@ writes Tests/EnvSchemaTests/Fixtures/pydantic-fixtures.json:
     validates arguments with pydantic; a `ToolError` is invalid).
   - `valid_json_mode`: `Model.model_validate_json(text)` for comparison (null for tools).
   - `errors`: pydantic's error list (`type`, `loc`, `msg`) when invalid.
-- Models: the benchmark fixture's action and observation (ci/python/benchmark_env_server.py),
+- Models: the benchmark fixture's action and observation (Tests/Fixtures/python/benchmark_env_server.py),
   openenv 0.10's Action/Observation/State and MCP CallToolAction/ListToolsAction/
   CallToolObservation/ListToolsObservation, the tictactoe fixture's models
-  (ci/python/tictactoe_env_server.py), the mcp_tools fixture's tools
-  (ci/python/mcp_tools_env_server.py), and a "zoo" of field kinds defined here: Literal,
+  (Tests/Fixtures/python/tictactoe_env_server.py), the mcp_tools fixture's tools
+  (Tests/Fixtures/python/mcp_tools_env_server.py), and a "zoo" of field kinds defined here: Literal,
   str and int Enums, Optional, nested models, lists of models, dicts, constr patterns,
   conint multiple_of, confloat bounds, unions (plain and discriminated), tuples, sets,
   datetime/UUID/Decimal, a recursive model, aliases, extra="allow" and extra="ignore".
@@ -55,13 +55,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-CI_PYTHON = os.path.join(ROOT, "ci", "python")
+FIXTURE_SERVERS = os.path.join(ROOT, "Tests", "Fixtures", "python")
 OUT = os.path.join(HERE, "pydantic-fixtures.json")
 
 
 def load(name: str):
-    """Import a ci/python module by file name (the fixture servers build their app at import)."""
-    spec = importlib.util.spec_from_file_location(name, os.path.join(CI_PYTHON, name + ".py"))
+    """Import a fixture server's module by file name (the fixture servers build their app at import)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(FIXTURE_SERVERS, name + ".py"))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -428,7 +428,7 @@ def main() -> int:
     )
     from openenv.core.env_server.types import Action, Observation, State
 
-    bench_src = "ci/python/benchmark_env_server.py"
+    bench_src = "Tests/Fixtures/python/benchmark_env_server.py"
     add_model("benchmark.BenchmarkAction", bench_src, bench.BenchmarkAction, [
         "{}", '{"wait_seconds":0.1}', '{"wait_seconds":0}', '{"wait_seconds":-1}', '{"wait_seconds":"abc"}',
         '{"wait_seconds":"0.5"}', '{"wait_seconds":true}', '{"wait_seconds":null}', '{"bogus":1}',
@@ -476,7 +476,7 @@ def main() -> int:
         '{"tools":[]}', "{}", '{"tools":[{"name":"x"}]}', '{"tools":[{"name":"x","description":"d","input_schema":[]}]}',
     ])
 
-    ttt_src = "ci/python/tictactoe_env_server.py"
+    ttt_src = "Tests/Fixtures/python/tictactoe_env_server.py"
     empty = [["", "", ""], ["", "", ""], ["", "", ""]]
     add_model("tictactoe.TicTacToeAction", ttt_src, ttt.TicTacToeAction, [
         '{"cell":0}', '{"cell":8}', '{"cell":4.0}', '{"cell":9}', '{"cell":-1}', '{"cell":4.5}', '{"cell":"4"}',
@@ -528,7 +528,7 @@ def main() -> int:
         '{"name":"n"}', '{"name":"n","ignored":true}', '{"name":"n","size":"big"}', "{}",
     ])
 
-    asyncio.run(add_tools("ci/python/mcp_tools_env_server.py", tools._tools(), {
+    asyncio.run(add_tools("Tests/Fixtures/python/mcp_tools_env_server.py", tools._tools(), {
         "add": ['{"a":1,"b":2}', '{"a":-3,"b":0}', '{"a":1}', '{"a":"x","b":1}', '{"a":1.5,"b":1}',
                 '{"a":1.0,"b":1}', '{"a":"1","b":1}', '{"a":true,"b":1}', '{"a":1,"b":2,"c":3}', "{}"],
         "lookup": ['{"key":"ap"}', '{"key":"ap","options":{"limit":2}}', '{"key":"ap","options":{"case_sensitive":true}}',

@@ -23,7 +23,7 @@ bookkeeping but the open socket keeps stepping.)
 
 Run:   FIXTURE=sandbox OPENENV_REFERENCE=0.10 ci/start-reference-server PIDFILE
 Env:   HOST, PORT (0 = any free port), WORKERS, MAX_CONCURRENT_ENVS (100), SESSION_TIMEOUT,
-       DEFECT; served by ci/python/fixture_server.py
+       DEFECT; served by Tests/Fixtures/python/fixture_server.py
 """
 
 import asyncio

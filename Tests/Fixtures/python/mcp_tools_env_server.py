@@ -1,7 +1,7 @@
 """MCP tool environment fixture with two tools of different argument shapes, on openenv 0.10.0.
 
 A CI fixture for issue 14 ("Any environment"), written in the style of
-`ci/python/echo_env_server.py` (an `MCPEnvironment` holding an in-process FastMCP server,
+`Tests/Fixtures/python/echo_env_server.py` (an `MCPEnvironment` holding an in-process FastMCP server,
 served with openenv's own `CallToolAction` / `CallToolObservation`), but with tools whose
 `inputSchema`s exercise more of JSON Schema than echo's single string:
 
@@ -23,10 +23,10 @@ schema describes what reset really returns: a kit can check both cases.
   `/mcp` and WS `mcp` calls do not (they bypass `step`, as in openenv).
 - `env_name="mcp_tools_env"`, so the ORS task routes are `/mcp_tools_env/...`.
 
-Run:   python ci/python/mcp_tools_env_server.py   (from the 0.10 venv; or
+Run:   python Tests/Fixtures/python/mcp_tools_env_server.py   (from the 0.10 venv; or
        FIXTURE=mcp_tools OPENENV_REFERENCE=0.10 ci/start-reference-server)
 Env:   HOST (127.0.0.1), PORT (8000; 0 = any free port), WORKERS (1), MAX_CONCURRENT_ENVS (100),
-       SESSION_TIMEOUT (unset = no idle reaper); served by ci/python/fixture_server.py, which
+       SESSION_TIMEOUT (unset = no idle reaper); served by Tests/Fixtures/python/fixture_server.py, which
        prints "bound http://HOST:PORT pid=N" once the socket is bound
 """
 

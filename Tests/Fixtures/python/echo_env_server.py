@@ -3,7 +3,7 @@
 OpenEnv's own echo environment (`envs/echo_env` in the OpenEnv source tree, tools
 `echo_message` and `echo_with_length`) is not published on PyPI and is not inside the
 `openenv` wheel, so this file re-creates it from its documented design so the kit has a
-live MCP tool environment to record (ci/python/REFERENCE_TRANSCRIPT-0.10.md, section
+live MCP tool environment to record (docs/reference/REFERENCE_TRANSCRIPT-0.10.md, section
 "MCP tool environments in 0.10") and to check MCPToolClient against:
 
 - a "pure MCP" environment: `MCPEnvironment` subclass holding an in-process FastMCP
@@ -22,7 +22,7 @@ Deliberate difference: upstream serves it with `create_app` (Gradio UI when
 ENABLE_WEB_INTERFACE is set); this uses `create_fastapi_app`, which is what `create_app`
 does with the web interface off.
 
-Run:   python ci/python/echo_env_server.py   (from the 0.10 venv; or
+Run:   python Tests/Fixtures/python/echo_env_server.py   (from the 0.10 venv; or
        FIXTURE=echo OPENENV_REFERENCE=0.10 ci/start-reference-server)
 Env:   HOST (127.0.0.1), PORT (8000), MAX_CONCURRENT_ENVS (8, as upstream),
        SESSION_TIMEOUT (unset = no idle reaper)

@@ -6,7 +6,7 @@ answer byte-for-byte like this app. Everything protocol-related (routes, envelop
 error bodies, capacity handling) comes from openenv-core's own factory; this file
 only defines the environment.
 
-Run:   python ci/python/benchmark_env_server.py
+Run:   python Tests/Fixtures/python/benchmark_env_server.py
 Env:   HOST (127.0.0.1), PORT (8000), WORKERS (1), MAX_CONCURRENT_ENVS (100),
        SESSION_TIMEOUT (unset = no idle reaper; else seconds, passed as
        ConcurrencyConfig(session_timeout=...), which both versions accept)

@@ -20,10 +20,10 @@ the benchmark's, so the conformance suite has to work from `/schema` alone.
 - HTTP `/reset` and `/step` are stateless in openenv (a fresh environment per request), so
   over HTTP every step is the first move on an empty board; episodes need `/ws`.
 
-Run:   python ci/python/tictactoe_env_server.py   (from the 0.10 venv; or
+Run:   python Tests/Fixtures/python/tictactoe_env_server.py   (from the 0.10 venv; or
        FIXTURE=tictactoe OPENENV_REFERENCE=0.10 ci/start-reference-server)
 Env:   HOST (127.0.0.1), PORT (8000; 0 = any free port), WORKERS (1), MAX_CONCURRENT_ENVS (100),
-       SESSION_TIMEOUT (unset = no idle reaper); served by ci/python/fixture_server.py, which
+       SESSION_TIMEOUT (unset = no idle reaper); served by Tests/Fixtures/python/fixture_server.py, which
        prints "bound http://HOST:PORT pid=N" once the socket is bound
 """
 
