@@ -1,0 +1,165 @@
+import BenchResults
+import Charts
+import EnvProtocol
+import Reports
+
+/// The live page of `openenv-bench run --web`: charts per window of the run in progress
+/// (sessions open, steps per second, step latency p50/p99, failures by kind, slot waits), drawn
+/// server-side with ``Charts``, a table of the current window and the totals, the sweep's
+/// settings and the finished runs' result lines. A small script fetches ``fragment(_:)`` every
+/// second and swaps it in: no framework, nothing from the network.
+public enum LivePage {
+    /// The whole page; its body is ``fragment(_:)``.
+    public static func page(_ board: LiveBoard) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>openenv-bench live</title>
+        <style>
+        body { font-family: sans-serif; margin: 24px; color: #222; background: #fafafa; }
+        h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 24px; }
+        .panels { display: flex; flex-wrap: wrap; gap: 12px; }
+        .panels svg { border: 1px solid #ddd; background: #fff; }
+        table { border-collapse: collapse; font-size: 13px; background: #fff; }
+        th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
+        th { background: #eee; }
+        pre { background: #fff; border: 1px solid #ddd; padding: 8px; font-size: 12px; }
+        </style>
+        </head>
+        <body>
+        <h1>openenv-bench live</h1>
+        <div id="live">
+        \(fragment(board))
+        </div>
+        <script>
+        setInterval(async () => {
+          try {
+            const reply = await fetch("live", { cache: "no-store" });
+            if (reply.ok) document.getElementById("live").innerHTML = await reply.text();
+          } catch (error) { /* the run ended and the process exited: keep the last view */ }
+        }, \(refreshMilliseconds));
+        </script>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// How often the page fetches a new ``fragment(_:)``.
+    public static let refreshMilliseconds = 1000
+
+    /// Everything that changes: the settings, the run in progress and the finished runs.
+    public static func fragment(_ board: LiveBoard) -> String {
+        let runs = board.runs
+        var html = "<pre class=\"settings\">\(SVG.escape(board.settings.joined(separator: "\n")))</pre>\n"
+        guard let run = runs.last else { return html + "<p>Waiting for the first run to start.</p>\n" }
+        let state = run.resultLines.isEmpty ? "running" : "finished"
+        html += "<h2 id=\"run\" data-run=\"\(SVG.escape(run.id))\">\(SVG.escape(run.label)) (run=\(SVG.escape(run.id)), \(state))</h2>\n"
+        html += "<p class=\"progress\">\(SVG.escape(run.latest.progress.description))</p>\n"
+        html += "<div class=\"panels\">\n\(charts(run, window: board.window).joined(separator: "\n"))\n</div>\n"
+        html += table(run, window: board.window).html + "\n"
+        let finished = runs.flatMap(\.resultLines)
+        if !finished.isEmpty {
+            html += "<h2>Finished runs</h2>\n<pre class=\"results\">\(SVG.escape(finished.joined(separator: "\n")))</pre>\n"
+        }
+        return html
+    }
+
+    /// One chart per figure, x the window's start in seconds from the run's start.
+    static func charts(_ run: LiveBoard.Run, window: Double) -> [String] {
+        let windows = run.latest.measures?.windows ?? []
+        func x(_ index: Int) -> Double { Double(index) * (run.latest.measures?.window ?? window) }
+        func series(_ name: String, _ color: Int, _ values: [Double]) -> LineChart.Series {
+            LineChart.Series(
+                name: name,
+                color: Palette.color(color),
+                points: values.enumerated().map { LineChart.Point(x: x($0.offset), y: $0.element) }
+            )
+        }
+        func chart(_ title: String, _ yTitle: String, _ series: [LineChart.Series]) -> String {
+            LineChart(title: title, xTitle: "Window start (s from the run's start)", yTitle: yTitle, xKind: .linear, series: series, legendWidth: 110)
+                .svg()
+        }
+        let latency = { (histogram: LoadMeasures.LatencyHistogram, percentile: Double, scale: Double) in
+            histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) / scale
+        }
+        let kinds = Set(run.failedByWindow.flatMap(\.keys)).sorted { $0.rawValue < $1.rawValue }
+        let failures = kinds.enumerated().map { index, kind in
+            series(
+                kind.rawValue,
+                index,
+                run.failedByWindow.indices.map { window in
+                    Double(run.failedByWindow[window][kind, default: 0] - (window == 0 ? 0 : run.failedByWindow[window - 1][kind, default: 0]))
+                }
+            )
+        }
+        return [
+            chart("Sessions open", "Sessions", [series("open", 0, run.openByWindow.map(Double.init))]),
+            chart("Steps answered per second", "Steps/s", [series("steps/s", 0, windows.indices.map { stepsPerSecond(run, window: $0) })]),
+            chart(
+                "Step latency",
+                "ms",
+                [
+                    series("p50", 0, windows.map { latency($0.stepLatency, 50, 1e3) }),
+                    series("p99", 1, windows.map { latency($0.stepLatency, 99, 1e3) }),
+                ]
+            ),
+            chart("Failed sessions per window", "Sessions", failures.isEmpty ? [series("none", 2, run.failedByWindow.map { _ in 0 })] : failures),
+            chart(
+                "Waiting for a slot",
+                "s",
+                [
+                    series("p50", 0, windows.map { latency($0.slotWait, 50, 1e6) }),
+                    series("p99", 1, windows.map { latency($0.slotWait, 99, 1e6) }),
+                ]
+            ),
+        ]
+    }
+
+    /// Steps answered per second in window `index`; the window in progress counts only the
+    /// time it has run.
+    static func stepsPerSecond(_ run: LiveBoard.Run, window index: Int) -> Double {
+        guard let measures = run.latest.measures, measures.windows.indices.contains(index) else { return 0 }
+        let start = Double(index) * measures.window
+        let length = min(measures.window, max(run.latest.progress.elapsed.seconds - start, 1e-3))
+        return Double(measures.windows[index].stepsAnswered) / length
+    }
+
+    /// The current window and the totals so far.
+    static func table(_ run: LiveBoard.Run, window: Double) -> ReportTable {
+        let sample = run.latest
+        let current = sample.measures?.windows.last ?? LoadMeasures.Window()
+        let elapsed = sample.progress.elapsed.seconds
+        let currentIndex = max(0, (sample.measures?.windows.count ?? 1) - 1)
+        func ms(_ histogram: LoadMeasures.LatencyHistogram, _ percentile: Double) -> String {
+            histogram.totalCount == 0 ? "–" : SweepReport.format(Double(histogram.valueAtPercentile(percentile)) / 1e3, 1)
+        }
+        func column(_ window: LoadMeasures.Window, stepsPerSecond: Double) -> [String] {
+            [
+                "\(window.stepsSent)", "\(window.stepsAnswered)", SweepReport.format(stepsPerSecond, 1),
+                ms(window.stepLatency, 50), ms(window.stepLatency, 99), ms(window.stepLatency, 99.9),
+                "\(window.episodes)", "\(window.slotWait.totalCount)", ms(window.slotWait, 99),
+                "\(window.sessionsDropped)", "\(window.reconnects)",
+            ]
+        }
+        let names = [
+            "steps sent", "steps answered", "steps/s", "step p50 (ms)", "step p99 (ms)", "step p99.9 (ms)",
+            "episodes", "slot waits", "slot wait p99 (ms)", "sessions dropped", "slot retries",
+        ]
+        let now = column(current, stepsPerSecond: stepsPerSecond(run, window: currentIndex))
+        let total = column(sample.total, stepsPerSecond: elapsed > 0 ? Double(sample.total.stepsAnswered) / elapsed : 0)
+        var rows = names.indices.map { [names[$0], now[$0], total[$0]] }
+        rows.append([
+            "sessions started / answered / failed / open", "",
+            "\(sample.progress.started) / \(sample.sessions.succeeded) / \(sample.failed) / \(sample.progress.open)",
+        ])
+        rows += sample.sessions.failed.sorted { $0.key.rawValue < $1.key.rawValue }.map { ["failed: \($0.key.rawValue)", "", "\($0.value)"] }
+        return ReportTable(
+            title: "Current window and totals",
+            columns: ["", "window \(currentIndex)", "total (\(SweepReport.format(elapsed, 1)) s)"],
+            rows: rows
+        )
+    }
+}
