@@ -34,6 +34,11 @@ struct WebOptions: ParsableArguments {
             let ready = ReadyLine(scheme: "http", host: web.host, port: port, pid: Int(getpid()))
             print("Live view on \(ready.url)/ (Prometheus: \(ready.url)/metrics)")
             ready.print()
+            // Whatever the sweep ended with, its lines are out before the linger (stdout may be a file).
+            defer {
+                if webLinger > 0 { print("Live view stays up for \(webLinger) s (--web-linger); Ctrl-C ends it.") }
+                fflush(nil)
+            }
             try await body(board)
         }
     }
