@@ -18,16 +18,18 @@ public final class LiveBoard: Sendable {
         public let label: String
         /// The latest sample.
         public internal(set) var latest: LiveSample
-        /// Per window: sessions open and failures so far by kind, as last sampled in it (the
-        /// measures have no windows for these).
-        public internal(set) var openByWindow: [Int] = []
-        public internal(set) var failedByWindow: [[FailureKind: Int]] = []
+        /// The charts' figures, one per window so far.
+        public internal(set) var windows: [LiveWindow] = []
         /// The run's result lines once it finished; empty while it runs.
         public internal(set) var resultLines: [String] = []
         let progress: RunProgress
+        /// The sum of the measures' windows that can no longer change (all but the last two:
+        /// sessions record into the window of the moment), so a sample adds only the others.
+        var settled = LoadMeasures.Window()
+        var settledCount = 0
     }
 
-    /// Seconds per window for what the board samples itself (the run's `--window`).
+    /// Seconds per window (the run's `--window`).
     public let window: Double
     private let sweepID: String
     private let state = Mutex<(settings: [String], runs: [Run])>(([], []))
@@ -55,7 +57,10 @@ public final class LiveBoard: Sendable {
     public func begin(_ progress: RunProgress) {
         state.withLock { state in
             let id = "\(sweepID)-\(state.runs.count + 1)"
-            state.runs.append(Run(id: id, label: progress.label, latest: LiveSample(of: progress), progress: progress))
+            let empty = LiveSample(progress: progress.snapshot(), sessions: progress.tally.snapshot, measures: nil, total: .init())
+            var run = Run(id: id, label: progress.label, latest: empty, progress: progress)
+            Self.sample(&run, window: window)
+            state.runs.append(run)
         }
     }
 
@@ -78,14 +83,29 @@ public final class LiveBoard: Sendable {
     }
 
     private static func sample(_ run: inout Run, window: Double) {
-        let sample = LiveSample(of: run.progress)
-        run.latest = sample
-        let index = max(0, Int(sample.progress.elapsed.seconds / window))
-        while run.openByWindow.count <= index {
-            run.openByWindow.append(sample.progress.open)
-            run.failedByWindow.append(sample.sessions.failed)
+        let progress = run.progress.snapshot()
+        let measures = run.progress.measures()
+        let windows = measures?.windows ?? []
+        while run.settledCount < windows.count - 2 {
+            run.settled.add(windows[run.settledCount])
+            run.settledCount += 1
         }
-        run.openByWindow[index] = sample.progress.open
-        run.failedByWindow[index] = sample.sessions.failed
+        let total = windows[run.settledCount...].reduce(into: run.settled) { $0.add($1) }
+        run.latest = LiveSample(progress: progress, sessions: run.progress.tally.snapshot, measures: measures, total: total)
+
+        let elapsed = progress.elapsed.seconds
+        let length = measures?.window ?? window
+        let current = max(0, Int(elapsed / length), windows.count - 1)
+        while run.windows.count <= current {
+            // Sessions open and failures so far carry over until sampled in the new window.
+            var next = LiveWindow()
+            (next.open, next.failed) = (run.windows.last?.open ?? 0, run.windows.last?.failed ?? [:])
+            run.windows.append(next)
+        }
+        for index in max(0, windows.count - 2)..<windows.count {
+            run.windows[index].measure(windows[index], seconds: min(length, elapsed - Double(index) * length))
+        }
+        run.windows[current].open = progress.open
+        run.windows[current].failed = run.latest.sessions.failed
     }
 }

@@ -59,7 +59,7 @@ public enum LivePage {
         html += "<h2 id=\"run\" data-run=\"\(SVG.escape(run.id))\">\(SVG.escape(run.label)) (run=\(SVG.escape(run.id)), \(state))</h2>\n"
         html += "<p class=\"progress\">\(SVG.escape(run.latest.progress.description))</p>\n"
         html += "<div class=\"panels\">\n\(charts(run, window: board.window).joined(separator: "\n"))\n</div>\n"
-        html += table(run, window: board.window).html + "\n"
+        html += table(run).html + "\n"
         let finished = runs.flatMap(\.resultLines)
         if !finished.isEmpty {
             html += "<h2>Finished runs</h2>\n<pre class=\"results\">\(SVG.escape(finished.joined(separator: "\n")))</pre>\n"
@@ -69,66 +69,40 @@ public enum LivePage {
 
     /// One chart per figure, x the window's start in seconds from the run's start.
     static func charts(_ run: LiveBoard.Run, window: Double) -> [String] {
-        let windows = run.latest.measures?.windows ?? []
-        func x(_ index: Int) -> Double { Double(index) * (run.latest.measures?.window ?? window) }
-        func series(_ name: String, _ color: Int, _ values: [Double]) -> LineChart.Series {
+        let length = run.latest.measures?.window ?? window
+        func series(_ name: String, _ color: Int, _ value: (LiveWindow) -> Double) -> LineChart.Series {
             LineChart.Series(
                 name: name,
                 color: Palette.color(color),
-                points: values.enumerated().map { LineChart.Point(x: x($0.offset), y: $0.element) }
+                points: run.windows.enumerated().map { LineChart.Point(x: Double($0.offset) * length, y: value($0.element)) }
             )
         }
         func chart(_ title: String, _ yTitle: String, _ series: [LineChart.Series]) -> String {
             LineChart(title: title, xTitle: "Window start (s from the run's start)", yTitle: yTitle, xKind: .linear, series: series, legendWidth: 110)
                 .svg()
         }
-        let latency = { (histogram: LoadMeasures.LatencyHistogram, percentile: Double, scale: Double) in
-            histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) / scale
-        }
-        let kinds = Set(run.failedByWindow.flatMap(\.keys)).sorted { $0.rawValue < $1.rawValue }
+        let kinds = Set(run.windows.flatMap(\.failed.keys)).sorted { $0.rawValue < $1.rawValue }
         let failures = kinds.enumerated().map { index, kind in
-            series(
-                kind.rawValue,
-                index,
-                run.failedByWindow.indices.map { window in
-                    Double(run.failedByWindow[window][kind, default: 0] - (window == 0 ? 0 : run.failedByWindow[window - 1][kind, default: 0]))
+            LineChart.Series(
+                name: kind.rawValue,
+                color: Palette.color(index),
+                points: run.windows.indices.map { index in
+                    let before = index == 0 ? 0 : run.windows[index - 1].failed[kind, default: 0]
+                    return LineChart.Point(x: Double(index) * length, y: Double(run.windows[index].failed[kind, default: 0] - before))
                 }
             )
         }
         return [
-            chart("Sessions open", "Sessions", [series("open", 0, run.openByWindow.map(Double.init))]),
-            chart("Steps answered per second", "Steps/s", [series("steps/s", 0, windows.indices.map { stepsPerSecond(run, window: $0) })]),
-            chart(
-                "Step latency",
-                "ms",
-                [
-                    series("p50", 0, windows.map { latency($0.stepLatency, 50, 1e3) }),
-                    series("p99", 1, windows.map { latency($0.stepLatency, 99, 1e3) }),
-                ]
-            ),
-            chart("Failed sessions per window", "Sessions", failures.isEmpty ? [series("none", 2, run.failedByWindow.map { _ in 0 })] : failures),
-            chart(
-                "Waiting for a slot",
-                "s",
-                [
-                    series("p50", 0, windows.map { latency($0.slotWait, 50, 1e6) }),
-                    series("p99", 1, windows.map { latency($0.slotWait, 99, 1e6) }),
-                ]
-            ),
+            chart("Sessions open", "Sessions", [series("open", 0) { Double($0.open) }]),
+            chart("Steps answered per second", "Steps/s", [series("steps/s", 0) { $0.stepsPerSecond }]),
+            chart("Step latency", "ms", [series("p50", 0) { $0.stepP50 * 1e3 }, series("p99", 1) { $0.stepP99 * 1e3 }]),
+            chart("Failed sessions per window", "Sessions", failures.isEmpty ? [series("none", 2) { _ in 0 }] : failures),
+            chart("Waiting for a slot", "s", [series("p50", 0) { $0.slotWaitP50 }, series("p99", 1) { $0.slotWaitP99 }]),
         ]
     }
 
-    /// Steps answered per second in window `index`; the window in progress counts only the
-    /// time it has run.
-    static func stepsPerSecond(_ run: LiveBoard.Run, window index: Int) -> Double {
-        guard let measures = run.latest.measures, measures.windows.indices.contains(index) else { return 0 }
-        let start = Double(index) * measures.window
-        let length = min(measures.window, max(run.latest.progress.elapsed.seconds - start, 1e-3))
-        return Double(measures.windows[index].stepsAnswered) / length
-    }
-
     /// The current window and the totals so far.
-    static func table(_ run: LiveBoard.Run, window: Double) -> ReportTable {
+    static func table(_ run: LiveBoard.Run) -> ReportTable {
         let sample = run.latest
         let current = sample.measures?.windows.last ?? LoadMeasures.Window()
         let elapsed = sample.progress.elapsed.seconds
@@ -148,7 +122,7 @@ public enum LivePage {
             "steps sent", "steps answered", "steps/s", "step p50 (ms)", "step p99 (ms)", "step p99.9 (ms)",
             "episodes", "slot waits", "slot wait p99 (ms)", "sessions dropped", "slot retries",
         ]
-        let now = column(current, stepsPerSecond: stepsPerSecond(run, window: currentIndex))
+        let now = column(current, stepsPerSecond: run.windows.indices.contains(currentIndex) ? run.windows[currentIndex].stepsPerSecond : 0)
         let total = column(sample.total, stepsPerSecond: elapsed > 0 ? Double(sample.total.stepsAnswered) / elapsed : 0)
         var rows = names.indices.map { [names[$0], now[$0], total[$0]] }
         rows.append([

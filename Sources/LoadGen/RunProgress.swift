@@ -6,7 +6,8 @@ import Synchronization
 /// failed, and when each still-open session started — what a progress display shows.
 ///
 /// Session drivers update it as they go with one atomic increment and one atomic store per
-/// session start or end, no lock, so counting costs the load generator nothing it would notice.
+/// session start or end, and at an end one short lock of the ``tally``: per session, never per
+/// step, so counting costs the load generator nothing it would notice.
 /// A display takes a ``Snapshot`` whenever it likes (a few times a second); a snapshot scans
 /// the open sessions, so its cost is on the reader's side. A live view also reads the ended
 /// sessions' ``tally`` and, for a profile run, its per-window ``measures()``.
@@ -81,7 +82,8 @@ public final class RunProgress: @unchecked Sendable {
     }
 
     /// The per-window measures so far: a copy taken under the measures' lock, which sessions
-    /// hold only to record one event; `nil` before the sessions start and for bursts.
+    /// hold only to record one event (the next event then copies the window it changes, once per
+    /// copy taken); `nil` before the sessions start and for bursts.
     public func measures() -> LoadMeasures? {
         liveMeasures.withLock { $0 }?.snapshot
     }
