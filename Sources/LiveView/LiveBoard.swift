@@ -32,7 +32,14 @@ public final class LiveBoard: Sendable {
     /// Seconds per window (the run's `--window`).
     public let window: Double
     private let sweepID: String
-    private let state = Mutex<(settings: [String], runs: [Run])>(([], []))
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var settings: [String] = []
+        var runs: [Run] = []
+        /// Counts changes, so a rendering of the board can be reused until the next one.
+        var generation = 0
+    }
 
     /// - Parameters:
     ///   - window: seconds per window.
@@ -48,9 +55,18 @@ public final class LiveBoard: Sendable {
     /// Every run so far, the one in progress last.
     public var runs: [Run] { state.withLock { $0.runs } }
 
+    /// The settings and runs read at once, with their generation: it changes with every sample,
+    /// run and setting, so equal generations show the same board.
+    public func contents() -> (generation: Int, settings: [String], runs: [Run]) {
+        state.withLock { ($0.generation, $0.settings, $0.runs) }
+    }
+
     /// Adds lines to ``settings``.
     public func describe(_ lines: [String]) {
-        state.withLock { $0.settings += lines }
+        state.withLock { state in
+            state.settings += lines
+            state.generation += 1
+        }
     }
 
     /// The run counted by `progress` starts now.
@@ -61,6 +77,7 @@ public final class LiveBoard: Sendable {
             var run = Run(id: id, label: progress.label, latest: empty, progress: progress)
             Self.sample(&run, window: window)
             state.runs.append(run)
+            state.generation += 1
         }
     }
 
@@ -69,6 +86,7 @@ public final class LiveBoard: Sendable {
         state.withLock { state in
             guard let last = state.runs.indices.last, state.runs[last].resultLines.isEmpty else { return }
             Self.sample(&state.runs[last], window: window)
+            state.generation += 1
         }
     }
 
@@ -79,6 +97,7 @@ public final class LiveBoard: Sendable {
             guard let last = state.runs.indices.last else { return }
             Self.sample(&state.runs[last], window: window)
             state.runs[last].resultLines = lines
+            state.generation += 1
         }
     }
 
@@ -91,9 +110,11 @@ public final class LiveBoard: Sendable {
             run.settledCount += 1
         }
         let total = windows[run.settledCount...].reduce(into: run.settled) { $0.add($1) }
-        run.latest = LiveSample(progress: progress, sessions: run.progress.tally.snapshot, measures: measures, total: total)
-
         let elapsed = progress.elapsed.seconds
+        var totals = run.latest.totals
+        totals.measure(total, seconds: elapsed)
+        run.latest = LiveSample(progress: progress, sessions: run.progress.tally.snapshot, measures: measures, total: total, totals: totals)
+
         let length = measures?.window ?? window
         let current = max(0, Int(elapsed / length), windows.count - 1)
         while run.windows.count <= current {

@@ -2,15 +2,29 @@ import BenchResults
 import Charts
 import EnvProtocol
 import Reports
+import Synchronization
 
 /// The live page of `openenv-bench run --web`: charts per window of the run in progress
 /// (sessions open, steps per second, step latency p50/p99, failures by kind, slot waits), drawn
 /// server-side with ``Charts``, a table of the current window and the totals, the sweep's
-/// settings and the finished runs' result lines. A small script fetches ``fragment(_:)`` every
-/// second and swaps it in: no framework, nothing from the network.
-public enum LivePage {
-    /// The whole page; its body is ``fragment(_:)``.
-    public static func page(_ board: LiveBoard) -> String {
+/// settings and the finished runs' result lines. A small script fetches ``fragment()`` every
+/// ``refreshMilliseconds`` and swaps it in: no framework, nothing from the network.
+///
+/// A fragment is rendered once per board sample, however many pages ask for it.
+public final class LivePage: Sendable {
+    public let board: LiveBoard
+    private let rendered = Mutex<(generation: Int, html: String)?>(nil)
+
+    /// How often the page fetches a new ``fragment()``: the issue's "at least every 2 s", at the
+    /// least cost (the sampler samples twice as often, for `/metrics`).
+    public static let refreshMilliseconds = 2000
+
+    public init(board: LiveBoard) {
+        self.board = board
+    }
+
+    /// The whole page; its body is ``fragment()``.
+    public func page() -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -31,7 +45,7 @@ public enum LivePage {
         <body>
         <h1>openenv-bench live</h1>
         <div id="live">
-        \(fragment(board))
+        \(fragment())
         </div>
         <script>
         setInterval(async () => {
@@ -39,7 +53,7 @@ public enum LivePage {
             const reply = await fetch("live", { cache: "no-store" });
             if (reply.ok) document.getElementById("live").innerHTML = await reply.text();
           } catch (error) { /* the run ended and the process exited: keep the last view */ }
-        }, \(refreshMilliseconds));
+        }, \(Self.refreshMilliseconds));
         </script>
         </body>
         </html>
@@ -47,18 +61,22 @@ public enum LivePage {
         """
     }
 
-    /// How often the page fetches a new ``fragment(_:)``.
-    public static let refreshMilliseconds = 1000
-
     /// Everything that changes: the settings, the run in progress and the finished runs.
-    public static func fragment(_ board: LiveBoard) -> String {
-        let runs = board.runs
-        var html = "<pre class=\"settings\">\(SVG.escape(board.settings.joined(separator: "\n")))</pre>\n"
+    public func fragment() -> String {
+        let (generation, settings, runs) = board.contents()
+        if let rendered = rendered.withLock({ $0 }), rendered.generation == generation { return rendered.html }
+        let html = Self.render(settings: settings, runs: runs, window: board.window)
+        rendered.withLock { $0 = (generation, html) }
+        return html
+    }
+
+    static func render(settings: [String], runs: [LiveBoard.Run], window: Double) -> String {
+        var html = "<pre class=\"settings\">\(SVG.escape(settings.joined(separator: "\n")))</pre>\n"
         guard let run = runs.last else { return html + "<p>Waiting for the first run to start.</p>\n" }
         let state = run.resultLines.isEmpty ? "running" : "finished"
         html += "<h2 id=\"run\" data-run=\"\(SVG.escape(run.id))\">\(SVG.escape(run.label)) (run=\(SVG.escape(run.id)), \(state))</h2>\n"
         html += "<p class=\"progress\">\(SVG.escape(run.latest.progress.description))</p>\n"
-        html += "<div class=\"panels\">\n\(charts(run, window: board.window).joined(separator: "\n"))\n</div>\n"
+        html += "<div class=\"panels\">\n\(charts(run, window: window).joined(separator: "\n"))\n</div>\n"
         html += table(run).html + "\n"
         let finished = runs.flatMap(\.resultLines)
         if !finished.isEmpty {
@@ -101,29 +119,27 @@ public enum LivePage {
         ]
     }
 
-    /// The current window and the totals so far.
+    /// The current window and the totals so far: counts from the measures, percentiles as the
+    /// board computed them.
     static func table(_ run: LiveBoard.Run) -> ReportTable {
         let sample = run.latest
-        let current = sample.measures?.windows.last ?? LoadMeasures.Window()
-        let elapsed = sample.progress.elapsed.seconds
         let currentIndex = max(0, (sample.measures?.windows.count ?? 1) - 1)
-        func ms(_ histogram: LoadMeasures.LatencyHistogram, _ percentile: Double) -> String {
-            histogram.totalCount == 0 ? "–" : SweepReport.format(Double(histogram.valueAtPercentile(percentile)) / 1e3, 1)
-        }
-        func column(_ window: LoadMeasures.Window, stepsPerSecond: Double) -> [String] {
+        let current = sample.measures?.windows.last ?? LoadMeasures.Window()
+        let figures = run.windows.indices.contains(currentIndex) ? run.windows[currentIndex] : LiveWindow()
+        func ms(_ seconds: Double, _ count: UInt64) -> String { count == 0 ? "–" : SweepReport.format(seconds * 1e3, 1) }
+        func column(_ window: LoadMeasures.Window, _ figures: LiveWindow) -> [String] {
             [
-                "\(window.stepsSent)", "\(window.stepsAnswered)", SweepReport.format(stepsPerSecond, 1),
-                ms(window.stepLatency, 50), ms(window.stepLatency, 99), ms(window.stepLatency, 99.9),
-                "\(window.episodes)", "\(window.slotWait.totalCount)", ms(window.slotWait, 99),
+                "\(window.stepsSent)", "\(window.stepsAnswered)", SweepReport.format(figures.stepsPerSecond, 1),
+                ms(figures.stepP50, window.stepLatency.totalCount), ms(figures.stepP99, window.stepLatency.totalCount),
+                "\(window.episodes)", "\(window.slotWait.totalCount)", ms(figures.slotWaitP99, window.slotWait.totalCount),
                 "\(window.sessionsDropped)", "\(window.reconnects)",
             ]
         }
         let names = [
-            "steps sent", "steps answered", "steps/s", "step p50 (ms)", "step p99 (ms)", "step p99.9 (ms)",
+            "steps sent", "steps answered", "steps/s", "step p50 (ms)", "step p99 (ms)",
             "episodes", "slot waits", "slot wait p99 (ms)", "sessions dropped", "slot retries",
         ]
-        let now = column(current, stepsPerSecond: run.windows.indices.contains(currentIndex) ? run.windows[currentIndex].stepsPerSecond : 0)
-        let total = column(sample.total, stepsPerSecond: elapsed > 0 ? Double(sample.total.stepsAnswered) / elapsed : 0)
+        let (now, total) = (column(current, figures), column(sample.total, sample.totals))
         var rows = names.indices.map { [names[$0], now[$0], total[$0]] }
         rows.append([
             "sessions started / answered / failed / open", "",
@@ -132,7 +148,7 @@ public enum LivePage {
         rows += sample.sessions.failed.sorted { $0.key.rawValue < $1.key.rawValue }.map { ["failed: \($0.key.rawValue)", "", "\($0.value)"] }
         return ReportTable(
             title: "Current window and totals",
-            columns: ["", "window \(currentIndex)", "total (\(SweepReport.format(elapsed, 1)) s)"],
+            columns: ["", "window \(currentIndex)", "total (\(SweepReport.format(sample.progress.elapsed.seconds, 1)) s)"],
             rows: rows
         )
     }

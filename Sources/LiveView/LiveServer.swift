@@ -71,9 +71,9 @@ public struct LiveServer: Sendable {
 
     private func router() -> Router<BasicRequestContext> {
         let router = Router()
-        let (board, metrics) = (board, metrics)
-        router.get("/") { _, _ in Self.response(LivePage.page(board), type: "text/html; charset=utf-8") }
-        router.get("/live") { _, _ in Self.response(LivePage.fragment(board), type: "text/html; charset=utf-8") }
+        let (board, metrics, page) = (board, metrics, LivePage(board: board))
+        router.get("/") { _, _ in Self.response(page.page(), type: "text/html; charset=utf-8") }
+        router.get("/live") { _, _ in Self.response(page.fragment(), type: "text/html; charset=utf-8") }
         router.get("/metrics") { _, _ in
             Self.response(metrics.exposition(board), type: "text/plain; version=0.0.4; charset=utf-8")
         }

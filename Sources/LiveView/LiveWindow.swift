@@ -16,15 +16,27 @@ public struct LiveWindow: Sendable, Equatable {
     public var slotWaitP50 = 0.0
     public var slotWaitP99 = 0.0
 
+    /// What the figures were computed from: values recorded and seconds run.
+    private var measured = (values: UInt64(0), seconds: 0.0)
+
     public init() {}
 
-    /// The measured figures of `window`, which has run for `seconds`.
+    /// The measured figures of `window`, which has run for `seconds`; nothing is recomputed
+    /// when neither changed (a percentile is a pass over the histogram's counts).
     mutating func measure(_ window: LoadMeasures.Window, seconds: Double) {
+        let values = window.stepLatency.totalCount + window.slotWait.totalCount
+        guard (values, seconds) != measured else { return }
+        measured = (values, seconds)
         func percentile(_ histogram: LoadMeasures.LatencyHistogram, _ percentile: Double) -> Double {
             histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) / 1e6
         }
         stepsPerSecond = Double(window.stepsAnswered) / max(seconds, 1e-3)
         (stepP50, stepP99) = (percentile(window.stepLatency, 50), percentile(window.stepLatency, 99))
         (slotWaitP50, slotWaitP99) = (percentile(window.slotWait, 50), percentile(window.slotWait, 99))
+    }
+
+    public static func == (lhs: LiveWindow, rhs: LiveWindow) -> Bool {
+        (lhs.open, lhs.failed, lhs.stepsPerSecond) == (rhs.open, rhs.failed, rhs.stepsPerSecond)
+            && (lhs.stepP50, lhs.stepP99, lhs.slotWaitP50, lhs.slotWaitP99) == (rhs.stepP50, rhs.stepP99, rhs.slotWaitP50, rhs.slotWaitP99)
     }
 }
