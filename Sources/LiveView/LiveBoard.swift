@@ -25,8 +25,22 @@ public final class LiveBoard: Sendable {
         let progress: RunProgress
         /// The sum of the measures' windows that can no longer change (all but the last two:
         /// sessions record into the window of the moment), so a sample adds only the others.
-        var settled = LoadMeasures.Window()
+        var settled = Run.presized()
         var settledCount = 0
+
+        /// A window whose histograms already span an hour: adding windows to it (each sample)
+        /// never resizes it, which would cost more than the adding.
+        static func presized() -> LoadMeasures.Window {
+            var window = LoadMeasures.Window()
+            for histogram in [\LoadMeasures.Window.stepLatency, \.slotWait] {
+                window[keyPath: histogram] = LoadMeasures.LatencyHistogram(
+                    highestTrackableValue: 3_600_000_000,
+                    numberOfSignificantValueDigits: .three
+                )
+                window[keyPath: histogram].autoResize = true
+            }
+            return window
+        }
     }
 
     /// Seconds per window (the run's `--window`).
@@ -111,9 +125,7 @@ public final class LiveBoard: Sendable {
         }
         let total = windows[run.settledCount...].reduce(into: run.settled) { $0.add($1) }
         let elapsed = progress.elapsed.seconds
-        var totals = run.latest.totals
-        totals.measure(total, seconds: elapsed)
-        run.latest = LiveSample(progress: progress, sessions: run.progress.tally.snapshot, measures: measures, total: total, totals: totals)
+        run.latest = LiveSample(progress: progress, sessions: run.progress.tally.snapshot, measures: measures, total: total)
 
         let length = measures?.window ?? window
         let current = max(0, Int(elapsed / length), windows.count - 1)

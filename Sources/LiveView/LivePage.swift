@@ -119,8 +119,8 @@ public final class LivePage: Sendable {
         ]
     }
 
-    /// The current window and the totals so far: counts from the measures, percentiles as the
-    /// board computed them.
+    /// The current window and the totals so far: counts from the measures, the window's
+    /// percentiles as the board computed them.
     static func table(_ run: LiveBoard.Run) -> ReportTable {
         let sample = run.latest
         let currentIndex = max(0, (sample.measures?.windows.count ?? 1) - 1)
@@ -139,7 +139,10 @@ public final class LivePage: Sendable {
             "steps sent", "steps answered", "steps/s", "step p50 (ms)", "step p99 (ms)",
             "episodes", "slot waits", "slot wait p99 (ms)", "sessions dropped", "slot retries",
         ]
-        let (now, total) = (column(current, figures), column(sample.total, sample.totals))
+        // The totals' percentiles only when a page asks (the sampler computes the windows').
+        var totals = LiveWindow()
+        totals.measure(sample.total, seconds: sample.progress.elapsed.seconds)
+        let (now, total) = (column(current, figures), column(sample.total, totals))
         var rows = names.indices.map { [names[$0], now[$0], total[$0]] }
         rows.append([
             "sessions started / answered / failed / open", "",

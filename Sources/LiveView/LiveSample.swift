@@ -11,8 +11,6 @@ public struct LiveSample: Sendable {
     public var measures: LoadMeasures?
     /// Every window added together.
     public var total: LoadMeasures.Window
-    /// The figures of ``total`` over the run so far (the page's table).
-    public var totals = LiveWindow()
 
     /// Failed sessions, all kinds.
     public var failed: Int { sessions.failed.values.reduce(0, +) }
