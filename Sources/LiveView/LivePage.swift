@@ -96,8 +96,18 @@ public final class LivePage: Sendable {
             )
         }
         func chart(_ title: String, _ yTitle: String, _ series: [LineChart.Series]) -> String {
-            LineChart(title: title, xTitle: "Window start (s from the run's start)", yTitle: yTitle, xKind: .linear, series: series, legendWidth: 110)
-                .svg()
+            // Nothing above 0 yet (no failures, no slot waits): a 0 to 1 axis, not 0 to 1e-9.
+            let flat = series.allSatisfy { $0.points.allSatisfy { $0.y == 0 } }
+            return LineChart(
+                title: title,
+                xTitle: "Window start (s from the run's start)",
+                yTitle: yTitle,
+                xKind: .linear,
+                yDomain: flat ? 0...1 : nil,
+                series: series,
+                legendWidth: 90,
+                frame: ChartFrame(width: 440, height: 280)
+            ).svg()
         }
         let kinds = Set(run.windows.flatMap(\.failed.keys)).sorted { $0.rawValue < $1.rawValue }
         let failures = kinds.enumerated().map { index, kind in
