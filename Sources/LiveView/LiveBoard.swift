@@ -63,9 +63,6 @@ public final class LiveBoard: Sendable {
         sweepID = Timestamp.format(startedAt).prefix(19) + "Z"
     }
 
-    /// Lines describing the sweep (the command, its plan), shown above the runs.
-    public var settings: [String] { state.withLock { $0.settings } }
-
     /// Every run so far, the one in progress last.
     public var runs: [Run] { state.withLock { $0.runs } }
 
@@ -75,7 +72,7 @@ public final class LiveBoard: Sendable {
         state.withLock { ($0.generation, $0.settings, $0.runs) }
     }
 
-    /// Adds lines to ``settings``.
+    /// Adds lines describing the sweep (the command, its plan), shown above the runs.
     public func describe(_ lines: [String]) {
         state.withLock { state in
             state.settings += lines
