@@ -154,6 +154,19 @@ let package = Package(
         // The report model (results directories and baselines side by side) and its HTML,
         // Markdown and experiment-log renderers. No NIO.
         .target(name: "Reports", dependencies: ["BenchResults", "Charts"], swiftSettings: swiftSettings),
+        // openenv-bench run --web: a run's live page (Charts' SVG, refreshed by a small script) and
+        // its Prometheus /metrics, served by Hummingbird from samples of the run's measures.
+        .target(
+            name: "LiveView",
+            dependencies: [
+                "EnvProtocol", "BenchResults", "LoadGen", "Charts", "Reports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Balancer configurations for multi-node deployments (openenv-bench deploy).
         .target(name: "Deploy", dependencies: ["EnvProtocol"], swiftSettings: swiftSettings),
         // Test support for every test target (and for users' own suites): the in-process or
@@ -187,7 +200,7 @@ let package = Package(
             name: "openenv-bench",
             dependencies: [
                 "EnvProtocol", "EnvServer", "BenchmarkEnvironment", "EnvClient", "BenchResults", "LoadGen", "Reports", "Deploy",
-                "TraceRecorder",
+                "TraceRecorder", "LiveView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

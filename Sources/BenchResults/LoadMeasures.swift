@@ -148,7 +148,8 @@ public struct LoadMeasures: Sendable, Equatable {
         return index
     }
 
-    static func microseconds(_ seconds: Double) -> UInt64 {
+    /// Seconds as the histograms' microseconds.
+    public static func microseconds(_ seconds: Double) -> UInt64 {
         UInt64(max(0, (seconds * 1e6).rounded()))
     }
 }

@@ -93,6 +93,7 @@ extension SessionDriver {
             refills: refills,
             firstRefillID: firstID + count
         )
+        progress?.attach(plan.measures)
         await withTaskCancellationHandler {
             if let schedule {
                 for index in 0..<count {

@@ -192,7 +192,7 @@ package final class LoadSessionHandler: ChannelInboundHandler, RemovableChannelH
             },
             at: now
         )
-        plan.progress?.sessionEnded(row.requestID, success: row.success)
+        plan.progress?.sessionEnded(row)
         // A refill replaces this episode before its slot is given back, so the run never
         // looks finished in between; it begins on the next tick (a connect that fails at once
         // would otherwise recurse, finish → start → connect → finish, on this stack). A session

@@ -6,9 +6,11 @@ import Synchronization
 /// failed, and when each still-open session started — what a progress display shows.
 ///
 /// Session drivers update it as they go with one atomic increment and one atomic store per
-/// session start or end, no lock, so counting costs the load generator nothing it would notice.
+/// session start or end, and at an end one short lock of the ``tally``: per session, never per
+/// step, so counting costs the load generator nothing it would notice.
 /// A display takes a ``Snapshot`` whenever it likes (a few times a second); a snapshot scans
-/// the open sessions, so its cost is on the reader's side.
+/// the open sessions, so its cost is on the reader's side. A live view also reads the ended
+/// sessions' ``tally`` and, for a profile run, its per-window ``measures()``.
 ///
 /// ```swift
 /// let progress = RunProgress(sessions: 512)
@@ -31,6 +33,10 @@ public final class RunProgress: @unchecked Sendable {
     /// Per request id: 1 + nanoseconds from `origin` to the start of the session while it is
     /// open; 0 before it starts and after it ends.
     private let openSince: UnsafeMutablePointer<Atomic<Int>>
+    /// Failures by kind and session latencies of the sessions ended so far.
+    public let tally = SessionTally()
+    /// The run's per-window measures once its sessions start (profile runs only).
+    private let liveMeasures = Mutex<RunMeasures?>(nil)
 
     /// - Parameters:
     ///   - sessions: the run's size; sessions with ids outside `0..<sessions` are counted but
@@ -62,6 +68,24 @@ public final class RunProgress: @unchecked Sendable {
         if success { answered.add(1, ordering: .relaxed) } else { failed.add(1, ordering: .relaxed) }
         guard (0..<sessions).contains(id) else { return }
         openSince[id].store(0, ordering: .relaxed)
+    }
+
+    /// Session `row.requestID` ended with `row`: counted, and tallied by its outcome.
+    public func sessionEnded(_ row: SessionResult) {
+        sessionEnded(row.requestID, success: row.success)
+        tally.record(row)
+    }
+
+    /// The run records its measures in `measures` (called once, as its sessions start).
+    package func attach(_ measures: RunMeasures?) {
+        liveMeasures.withLock { $0 = measures }
+    }
+
+    /// The per-window measures so far: a copy taken under the measures' lock, which sessions
+    /// hold only to record one event (the next event then copies the window it changes, once per
+    /// copy taken); `nil` before the sessions start and for bursts.
+    public func measures() -> LoadMeasures? {
+        liveMeasures.withLock { $0 }?.snapshot
     }
 
     /// The counts now, and the age of the oldest session still open.

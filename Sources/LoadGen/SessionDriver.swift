@@ -111,7 +111,7 @@ public struct SessionDriver: Sendable {
             (row.connectLatency, row.resetLatency, row.stepLatency) = (0, 0, 0)
         }
         row.totalLatency = (ContinuousClock.now - start).seconds
-        progress?.sessionEnded(requestID, success: row.success)
+        progress?.sessionEnded(row)
         return row
     }
 

@@ -4,6 +4,7 @@ import EnvClient
 import EnvProtocol
 import EnvServer
 import Foundation
+import LiveView
 import LoadGen
 import UnixSignals
 
@@ -128,6 +129,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Replay")
     var replayOptions: ReplayOptions
 
+    @OptionGroup(title: "Live view")
+    var webOptions: WebOptions
+
     @Option(help: "PEM file of CA certificates to trust for wss/https (default: the system store).")
     var cacert: String?
 
@@ -180,7 +184,7 @@ struct RunCommand: AsyncParsableCommand {
     /// the exit status is 130. A second SIGINT exits at once.
     func run() async throws {
         DescriptorLimit.raiseToHard()  // a session is a descriptor: a burst of thousands needs more than 1,024
-        let work = Task { try await runSweep() }
+        let work = Task { try await webOptions.serving(window: profileOptions.window) { try await runSweep(board: $0) } }
         let signals = Task {
             var received = 0
             for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
@@ -207,7 +211,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private func runSweep() async throws {
+    private func runSweep(board: LiveBoard?) async throws {
         // A replay is one run of the trace's sessions × --scale.
         let replay = profile == .replay ? try replayOptions.schedule() : nil
         let requestsGrid: [Int] =
@@ -220,7 +224,15 @@ struct RunCommand: AsyncParsableCommand {
             try ServerEndpoint(parsing: $0)
         }
         if let targets {
-            try await sweep(targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: false, replay: replay)
+            try await sweep(
+                targets,
+                url: url ?? urls ?? "",
+                requestsGrid: requestsGrid,
+                waitGrid: waitGrid,
+                embedded: false,
+                replay: replay,
+                board: board
+            )
             return
         }
         // No server named: serve one ourselves, sized for the largest burst of the grid.
@@ -228,7 +240,15 @@ struct RunCommand: AsyncParsableCommand {
         // slot is being given back.
         let largest = (requestsGrid.max() ?? 0) * (profile == .refill ? 2 : 1)
         try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, largest)) { endpoint in
-            try await sweep([endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: true, replay: replay)
+            try await sweep(
+                [endpoint],
+                url: endpoint.httpURL,
+                requestsGrid: requestsGrid,
+                waitGrid: waitGrid,
+                embedded: true,
+                replay: replay,
+                board: board
+            )
         }
     }
 
@@ -238,7 +258,8 @@ struct RunCommand: AsyncParsableCommand {
         requestsGrid: [Int],
         waitGrid: [Double],
         embedded: Bool,
-        replay: ReplaySchedule?
+        replay: ReplaySchedule?,
+        board: LiveBoard?
     ) async throws {
         let plan = SweepPlan(
             endpoints: endpoints,
@@ -267,9 +288,10 @@ struct RunCommand: AsyncParsableCommand {
         for file in try writer?.dropTornTails() ?? [] {
             print("note: dropped the torn last line of \(file) (a run killed while writing it)")
         }
-        print(
+        let description =
             "Sweep: \(plan.runs.count) runs (batch sizes \(plan.batchSizes), waits \(waitGrid), \(reps) reps, workload \(plan.workload)) against \(url)"
-        )
+        print(description)
+        board?.describe([description])
         // Progress appears as runs finish, also when the output is a file or a pipe
         // (fflush(nil) flushes every stream without touching the `stdout` global).
         fflush(nil)
@@ -283,11 +305,13 @@ struct RunCommand: AsyncParsableCommand {
                 let delay = startAt - Date().timeIntervalSince1970
                 if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
             }
-            summaries = try await plan.run(writer: writer, resume: resume, onRunStart: progressLine.show) {
-                index,
-                total,
-                outcome in
-                progressLine.finish(with: runLines(outcome, index: index, total: total, checks: checks))
+            summaries = try await plan.run(writer: writer, resume: resume) { progress in
+                progressLine.show(progress)
+                board?.begin(progress)
+            } onRun: { index, total, outcome in
+                let lines = runLines(outcome, index: index, total: total, checks: checks)
+                progressLine.finish(with: lines)
+                board?.finish(with: lines)
             }
         } catch let interrupted as SweepInterrupted {
             await redraws.value

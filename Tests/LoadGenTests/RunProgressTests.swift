@@ -1,3 +1,4 @@
+import BenchResults
 import EnvServer
 import EnvTesting
 import Foundation
@@ -29,6 +30,23 @@ struct RunProgressTests {
             snapshot.description
                 == "[1/1] [WS] N=3, wait=1.0s, rep=1: 3 started, 1 answered, 1 failed, 6.0s elapsed, slowest open n/a"
         )
+    }
+
+    @Test("an ended session's row is counted and tallied: successes, failures by kind, every session's latency")
+    func tally() {
+        let progress = RunProgress(sessions: 3)
+        for (id, kind, latency) in [(0, nil, 1.5), (1, FailureKind.timeout, 2.0), (2, FailureKind(server: .capacityReached), 0.25)] {
+            progress.sessionStarted(id, at: .now)
+            var row = SessionResult(requestID: id, mode: .ws, timestamp: "", waitRequested: 0, batchSize: 3, hardware: "h")
+            (row.success, row.errorType, row.totalLatency) = (kind == nil, kind, latency)
+            progress.sessionEnded(row)
+        }
+        let counts = progress.tally.snapshot
+        #expect(counts.succeeded == 1 && counts.failed == [.timeout: 1, "CAPACITY_REACHED": 1])
+        #expect(counts.sessionLatency.totalCount == 3 && counts.sessionLatency.max >= 1_999_000)
+        let snapshot = progress.snapshot()
+        #expect((snapshot.answered, snapshot.failed, snapshot.open) == (1, 2, 0))
+        #expect(progress.measures() == nil, "no measures attached: a burst keeps none")
     }
 
     @Test("a burst counts every session as answered or failed (over capacity: CAPACITY_REACHED)")
