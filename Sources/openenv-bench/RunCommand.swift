@@ -225,7 +225,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let targets {
             try await sweep(
-                targets, url: url ?? urls ?? "", requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: false, replay: replay,
+                targets,
+                url: url ?? urls ?? "",
+                requestsGrid: requestsGrid,
+                waitGrid: waitGrid,
+                embedded: false,
+                replay: replay,
                 board: board
             )
             return
@@ -236,7 +241,12 @@ struct RunCommand: AsyncParsableCommand {
         let largest = (requestsGrid.max() ?? 0) * (profile == .refill ? 2 : 1)
         try await EmbeddedServer.withRunning(capacity: serverCapacity ?? max(100, largest)) { endpoint in
             try await sweep(
-                [endpoint], url: endpoint.httpURL, requestsGrid: requestsGrid, waitGrid: waitGrid, embedded: true, replay: replay,
+                [endpoint],
+                url: endpoint.httpURL,
+                requestsGrid: requestsGrid,
+                waitGrid: waitGrid,
+                embedded: true,
+                replay: replay,
                 board: board
             )
         }
