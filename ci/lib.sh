@@ -1,6 +1,8 @@
-# Shared by the ci/ scripts that start servers (source it; it defines functions, and the
-# repository's root, for them).
-lib_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Shared by every ci/ script, sourced first (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`):
+# bash's strict mode (not in an interactive shell, where `source ci/lib.sh` only defines the
+# functions), $root (the repository) and the functions below.
+[[ $- == *i* ]] || set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Servers are started on port 0 and tell their port in a ready line on stdout, one per serving
 # process (openenv-server --workers N prints N, ci/start-reference-server one):
@@ -28,7 +30,7 @@ python_venv() {
   local name="$1" requirements="$2" key venv
   key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
   venv="${OPENENV_VENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openenvkit/venv}/$name-$key"
-  mkdir -p "$(dirname "$venv")" "$lib_repo/.build-venv" || return 1
+  mkdir -p "$(dirname "$venv")" "$root/.build-venv" || return 1
   (
     flock 9  # two callers creating the same venv at once would remove each other's
     if [[ ! -e "$venv/.complete" ]]; then
@@ -40,8 +42,8 @@ python_venv() {
     fi
   ) 9>"$venv.lock" || return 1
   # A venv an older checkout made in place is replaced by the link (ln would put it inside).
-  [[ -L "$lib_repo/.build-venv/$name" || ! -e "$lib_repo/.build-venv/$name" ]] || rm -rf "$lib_repo/.build-venv/$name"
-  ln -sfn "$venv" "$lib_repo/.build-venv/$name" || return 1
+  [[ -L "$root/.build-venv/$name" || ! -e "$root/.build-venv/$name" ]] || rm -rf "$root/.build-venv/$name"
+  ln -sfn "$venv" "$root/.build-venv/$name" || return 1
   echo "$venv"
 }
 
