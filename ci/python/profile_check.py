@@ -4,8 +4,8 @@ pass of the trainer profiles against a Python fixture): one raw.jsonl row per se
 per episode, slot waits only under oversubscribe, no session dropped, no failure but a session
 still waiting for a slot when the run ended; or one `capacity --summary-json`.
 
-Usage: profile-check.py run PROFILE STEPS N SUMMARY_JSON RESULTS_DIR
-       profile-check.py capacity SUMMARY_JSON LIMIT
+Usage: profile_check.py run PROFILE STEPS N SUMMARY_JSON RESULTS_DIR
+       profile_check.py capacity SUMMARY_JSON LIMIT
 """
 import json
 import sys
