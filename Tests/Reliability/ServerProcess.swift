@@ -30,12 +30,7 @@ struct ServerProcess: Sendable {
     }
 
     /// Its resident set in KiB (`VmRSS`), `nil` where there is no procfs.
-    var residentKiB: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return nil }
-        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
-    }
+    var residentKiB: Int? { ReliabilityTests.residentKiB(process: "\(pid)") }
 
     /// The value of the sample `name` (with its labels) in its `/metrics`; `nil` when absent.
     func metric(_ name: String) async throws -> Double? {

@@ -15,14 +15,19 @@ func expectServing(_ endpoint: ServerEndpoint, sourceLocation: SourceLocation = 
     #expect(health.status == 200, sourceLocation: sourceLocation)
 }
 
-/// This process's resident set size in bytes (`VmRSS` of /proc/self/status), or `nil` where
-/// there is no procfs: memory checks are then skipped, never invented.
+/// This process's resident set size in bytes, or `nil` where there is no procfs: memory
+/// checks are then skipped, never invented.
 func residentBytes() -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    residentKiB(process: "self").map { $0 * 1024 }
+}
+
+/// The resident set of `process` (a pid, or `self`) in KiB: `VmRSS` of /proc/PROCESS/status;
+/// `nil` where there is no procfs.
+func residentKiB(process: String) -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
         let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
     else { return nil }
-    let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
-    return kilobytes.map { $0 * 1024 }
+    return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
 }
 
 /// Runs `body` `repetitions` times and checks resident memory grew by less than `bound` from
