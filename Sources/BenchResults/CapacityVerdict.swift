@@ -7,7 +7,7 @@ public enum CapacityVerdict {
     /// The verdict and a line saying why.
     public static func judge(_ measures: LoadMeasures, failedSessions: Int, stepP99Bound: Double) -> (passed: Bool, reason: String) {
         let total = measures.total
-        let p99 = Double(total.stepLatency.valueAtPercentile(99)) / 1e6
+        let p99 = total.stepLatency.seconds(atPercentile: 99)
         let share = total.stepsSent > 0 ? Double(total.stepsAnswered) / Double(total.stepsSent) : 0
         var problems: [String] = []
         if total.stepsAnswered == 0 { problems.append("no step answered") }

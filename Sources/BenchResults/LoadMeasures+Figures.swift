@@ -35,8 +35,8 @@ extension LoadMeasures {
             guard latency.totalCount > 0 else { return nil }
             return WindowLatency(
                 start: Double(index) * self.window,
-                p50: Self.seconds(latency.valueAtPercentile(50)),
-                p99: Self.seconds(latency.valueAtPercentile(99))
+                p50: latency.seconds(atPercentile: 50),
+                p99: latency.seconds(atPercentile: 99)
             )
         }
     }
@@ -54,8 +54,6 @@ extension LoadMeasures {
         let stride = max(1, (all.count + points - 1) / points)
         return all.enumerated().filter { $0.offset % stride == 0 || $0.offset == all.count - 1 }.map(\.element)
     }
-
-    private static func seconds(_ microseconds: UInt64) -> Double { Double(microseconds) / 1e6 }
 }
 
 extension LoadMeasures.Window {
@@ -75,6 +73,6 @@ extension LoadMeasures.Window {
 
     private static func seconds(_ histogram: LoadMeasures.LatencyHistogram, _ percentile: Double) -> Double? {
         guard histogram.totalCount > 0 else { return nil }
-        return Double(percentile >= 100 ? histogram.max : histogram.valueAtPercentile(percentile)) / 1e6
+        return percentile >= 100 ? histogram.maxSeconds : histogram.seconds(atPercentile: percentile)
     }
 }

@@ -44,9 +44,9 @@ extension LoadMeasures {
         var object: [String: JSONValue] = ["count": .integer(Int(histogram.totalCount))]
         guard histogram.totalCount > 0 else { return .object(object) }
         for (label, percentile) in Self.percentiles {
-            object[label.replacingOccurrences(of: ".", with: "_")] = .number(Double(histogram.valueAtPercentile(percentile)) / 1e6)
+            object[label.replacingOccurrences(of: ".", with: "_")] = .number(histogram.seconds(atPercentile: percentile))
         }
-        object["max"] = .number(Double(histogram.max) / 1e6)
+        object["max"] = .number(histogram.maxSeconds)
         return .object(object)
     }
 }

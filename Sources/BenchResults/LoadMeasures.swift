@@ -152,4 +152,19 @@ public struct LoadMeasures: Sendable, Equatable {
     public static func microseconds(_ seconds: Double) -> UInt64 {
         UInt64(max(0, (seconds * 1e6).rounded()))
     }
+
+    /// The histograms' microseconds as seconds.
+    public static func seconds(_ microseconds: UInt64) -> Double {
+        Double(microseconds) / 1e6
+    }
+}
+
+extension Histogram where Count == UInt64 {
+    /// The value at `percentile` (0…100) of a ``LoadMeasures/LatencyHistogram``, in seconds.
+    public func seconds(atPercentile percentile: Double) -> Double {
+        LoadMeasures.seconds(valueAtPercentile(percentile))
+    }
+
+    /// The largest value of a ``LoadMeasures/LatencyHistogram``, in seconds.
+    public var maxSeconds: Double { LoadMeasures.seconds(max) }
 }

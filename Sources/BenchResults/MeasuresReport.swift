@@ -21,7 +21,7 @@ public enum MeasuresReport {
     static func percentiles(_ histogram: LoadMeasures.LatencyHistogram) -> String {
         guard histogram.totalCount > 0 else { return "none" }
         return LoadMeasures.percentiles.map { label, percentile in
-            "\(label) \(CSV.number(Double(histogram.valueAtPercentile(percentile)) / 1e6))s"
-        }.joined(separator: " ") + " max \(CSV.number(Double(histogram.max) / 1e6))s"
+            "\(label) \(CSV.number(histogram.seconds(atPercentile: percentile)))s"
+        }.joined(separator: " ") + " max \(CSV.number(histogram.maxSeconds))s"
     }
 }

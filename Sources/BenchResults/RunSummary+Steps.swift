@@ -14,6 +14,6 @@ extension Collection where Element == RunSummary {
     /// answered.
     public var worstStepP99: Double? {
         compactMap(\.measures).map(\.total.stepLatency).filter { $0.totalCount > 0 }
-            .map { Double($0.valueAtPercentile(99)) / 1e6 }.max()
+            .map { $0.seconds(atPercentile: 99) }.max()
     }
 }

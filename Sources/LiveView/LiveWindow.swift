@@ -28,7 +28,7 @@ public struct LiveWindow: Sendable, Equatable {
         guard (values, seconds) != measured else { return }
         measured = (values, seconds)
         func percentile(_ histogram: LoadMeasures.LatencyHistogram, _ percentile: Double) -> Double {
-            histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) / 1e6
+            histogram.totalCount == 0 ? 0 : histogram.seconds(atPercentile: percentile)
         }
         stepsPerSecond = Double(window.stepsAnswered) / max(seconds, 1e-3)
         (stepP50, stepP99) = (percentile(window.stepLatency, 50), percentile(window.stepLatency, 99))

@@ -54,7 +54,7 @@ public enum IntervalLog {
             let start = startTime + Double(line.index) * measures.window
             text +=
                 (line.tag.map { "Tag=\($0)," } ?? "")
-                + "\(format(start)),\(format(measures.window)),\(format(Double(line.histogram.max) / 1e6)),"
+                + "\(format(start)),\(format(measures.window)),\(format(line.histogram.maxSeconds)),"
                 + Data(try compressed(line.histogram)).base64EncodedString() + "\n"
         }
         return text
