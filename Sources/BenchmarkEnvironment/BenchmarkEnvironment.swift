@@ -39,6 +39,15 @@ public struct BenchmarkEnvironment: TimedStepEnvironment {
     }
 
     public mutating func reset(options: ResetOptions) async throws -> BenchmarkObservation {
+        restart(options)
+    }
+
+    /// A reset waits for nothing: the server answers it on its event loop, with no task.
+    public mutating func resetAtOnce(options: ResetOptions) throws -> BenchmarkObservation? {
+        restart(options)
+    }
+
+    private mutating func restart(_ options: ResetOptions) -> BenchmarkObservation {
         episodeID = options.episodeID ?? UUID().uuidString.lowercased()
         stepCount = 0
         return observation(waited: 0)

@@ -86,6 +86,9 @@ package protocol EnvironmentSession {
     mutating func beginTimedStep(_ action: [String: JSONValue]) throws -> Duration?
     /// Completes the step ``beginTimedStep(_:)`` started, once its wait is over.
     mutating func finishTimedStep() throws -> ObservationEnvelope
+    /// A reset done at once, with no waiting (``TimedStepEnvironment/resetAtOnce(options:)``);
+    /// `nil` when the environment has none (then use ``reset(_:)``).
+    mutating func resetAtOnce(_ options: ResetOptions) throws -> ObservationEnvelope?
 }
 
 extension EnvironmentSession {
@@ -93,6 +96,7 @@ extension EnvironmentSession {
     package mutating func finishTimedStep() throws -> ObservationEnvelope {
         preconditionFailure("finishTimedStep without a timed step begun")
     }
+    package mutating func resetAtOnce(_ options: ResetOptions) throws -> ObservationEnvelope? { nil }
 }
 
 /// The session for `environment`: one that can time its steps by plan when it is a
@@ -130,6 +134,10 @@ private struct TimedTypedSession<E: TimedStepEnvironment>: EnvironmentSession {
         guard let action = pending else { preconditionFailure("finishTimedStep without a timed step begun") }
         pending = nil
         return ObservationEnvelope(try base.environment.finishStep(action))
+    }
+
+    mutating func resetAtOnce(_ options: ResetOptions) throws -> ObservationEnvelope? {
+        try base.environment.resetAtOnce(options: options).map { ObservationEnvelope($0) }
     }
 }
 

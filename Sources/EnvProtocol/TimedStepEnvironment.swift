@@ -15,4 +15,12 @@ public protocol TimedStepEnvironment: Environment {
     func stepWait(for action: Action) throws -> Duration
     /// The step's work, once its wait is over.
     mutating func finishStep(_ action: Action) throws -> Observation
+    /// `reset(options:)` done at once, when it needs no waiting: the server then answers a
+    /// reset on its event loop without starting a task for it. `nil` (the default) leaves the
+    /// environment untouched and the server calls `reset(options:)`.
+    mutating func resetAtOnce(options: ResetOptions) throws -> Observation?
+}
+
+extension TimedStepEnvironment {
+    public mutating func resetAtOnce(options: ResetOptions) throws -> Observation? { nil }
 }

@@ -95,6 +95,18 @@ struct WebSocketSessionHandlerTests {
         #expect(try connection.next() == "state")
     }
 
+    @Test("the benchmark's reset is answered at once, on the loop with no task: its reply is written before the loop runs anything")
+    func resetAtOnce() throws {
+        let connection = try Connection()
+        try connection.send(#"{"type":"reset","data":{"episode_id":"e1"}}"#)
+        try connection.send(#"{"type":"state"}"#)
+        let reset = try #require(try connection.written(), "no reply before the loop ran a task")
+        let observation = try JSONCoding.parse(String(buffer: reset.data))
+        #expect(observation["type"] == "observation" && observation["data"]?["observation"]?["step_count"] == 0, "\(observation)")
+        let state = try #require(try connection.written())
+        #expect(try JSONCoding.parse(String(buffer: state.data))["data"]?["episode_id"] == "e1")
+    }
+
     @Test("a ping is answered with its data; a ping while a step waits is answered before the step")
     func pingPong() throws {
         let connection = try Connection()

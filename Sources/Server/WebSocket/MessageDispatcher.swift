@@ -37,9 +37,7 @@ package enum MessageDispatcher {
     ) async -> ServerMessage? {
         switch message {
         case .reset(let fields):
-            // WebSocket reset options are passed through: keys the environment does not use are ignored.
-            let options = (try? ResetOptions(validating: fields)) ?? ResetOptions(extra: fields)
-            return await run("reset") { try await session.reset(options) }
+            return await run("reset") { try await session.reset(resetOptions(fields)) }
         case .step(let action):
             let start = ContinuousClock.now
             defer { stepTook(ContinuousClock.now - start) }
@@ -50,6 +48,22 @@ package enum MessageDispatcher {
             return nil
         case .mcp(let request):
             return .mcp(await mcp(request, &session))
+        }
+    }
+
+    /// WebSocket reset options are passed through: keys the environment does not use are ignored.
+    private static func resetOptions(_ fields: [String: JSONValue]) -> ResetOptions {
+        (try? ResetOptions(validating: fields)) ?? ResetOptions(extra: fields)
+    }
+
+    /// The reply to a reset the environment does at once
+    /// (``TimedStepEnvironment/resetAtOnce(options:)``), replying as `answer` would; `nil` when
+    /// it has no such reset (then `answer` runs it).
+    package static func resetAtOnce(_ fields: [String: JSONValue], session: inout any EnvironmentSession) -> ServerMessage? {
+        do {
+            return try session.resetAtOnce(resetOptions(fields)).map(ServerMessage.observation)
+        } catch {
+            return reply(toStepFailure: error, "reset")
         }
     }
 

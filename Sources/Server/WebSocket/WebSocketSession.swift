@@ -102,9 +102,10 @@ final class WebSocketSession {
     private var timedStepStarted = ContinuousClock.now
 
     /// Answers what needs no environment code at once. For an environment that runs on the
-    /// event loop (``HostedEnvironment/runsOnEventLoop``) it also answers `state` at once and
-    /// starts a step the environment times by plan (``TimedStepEnvironment``), so the handler
-    /// can time its wait on the loop.
+    /// event loop (``HostedEnvironment/runsOnEventLoop``) it also answers `state` and a reset
+    /// the environment does at once, and starts a step the environment times by plan
+    /// (``TimedStepEnvironment``), so the handler can time its wait on the loop: no task per
+    /// message.
     func start(_ text: String) -> Start {
         let message: ClientMessage
         do {
@@ -138,7 +139,11 @@ final class WebSocketSession {
             case nil:
                 return .call(message)
             }
-        case .reset, .mcp, .close:  // `close` was answered above
+        case .reset(let fields):
+            served = .own(NoEnvironment())
+            defer { served = .own(environment) }
+            return MessageDispatcher.resetAtOnce(fields, session: &environment).map { .answered($0) } ?? .call(message)
+        case .mcp, .close:  // `close` was answered above
             return .call(message)
         }
     }
