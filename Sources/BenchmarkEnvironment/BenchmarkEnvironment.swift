@@ -97,11 +97,16 @@ public struct BenchmarkEnvironment: TimedStepEnvironment {
 
     /// The reference takes 12 hex characters of a sha256 of a random uuid; 48 random bits are
     /// indistinguishable from that to any client, without a hashing dependency.
+    /// One random number and one string, not a string per byte (a session is made per connection).
     private static func makeSessionHash() -> String {
-        (0..<6).map { _ in
-            let byte = UInt8.random(in: 0...255)
-            return String(byte, radix: 16).leftPadded(to: 2)
-        }.joined()
+        let bits = UInt64.random(in: 0..<(1 << 48))
+        return String(unsafeUninitializedCapacity: 12) { hex in
+            for position in 0..<12 {
+                let digit = UInt8(truncatingIfNeeded: bits >> (4 * (11 - position))) & 0x0F
+                hex[position] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+            }
+            return 12
+        }
     }
 }
 
@@ -201,10 +206,4 @@ public struct BenchmarkState: EnvironmentState, Equatable {
         ],
         "required": ["step_count"],
     ]
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
-    }
 }
