@@ -135,6 +135,11 @@ struct ConnectionDeadlinesTests {
         let (session, upgrading, _) = try connectedChannel()
         upgrading.requestHeadReceived()
         upgrading.upgraded()
+        upgrading.upgradeCompleted()
+        #expect(
+            (try? session.pipeline.syncOperations.handler(type: ConnectionDeadlineHandler.self)) == nil,
+            "an upgraded connection's deadline handler leaves the pipeline"
+        )
         session.embeddedEventLoop.advanceTime(by: .seconds(3600))
         #expect(session.isActive, "a WebSocket session has no deadline of this kind")
         _ = try session.finish()

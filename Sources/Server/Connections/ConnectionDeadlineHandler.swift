@@ -61,6 +61,13 @@ package final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableC
     /// The connection is a WebSocket session now.
     package func upgraded() { deadlines.upgraded() }
 
+    /// The upgrade's response is flushed: the session has no deadline of this kind, so the
+    /// handler leaves the pipeline rather than stay in every idle session's memory and reads.
+    package func upgradeCompleted() {
+        guard let context else { return }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
     private func perform(_ action: ConnectionDeadlines.Action) {
         guard let context else { return }
         switch action {
@@ -119,7 +126,7 @@ private final class HandshakeWatch: ChannelInboundHandler, RemovableChannelHandl
 /// Tells the deadline handler when a request head arrives and a connection falls idle (its
 /// responses ended and its request bodies received); leaves the pipeline with the HTTP handlers
 /// when the connection upgrades (once its `101` response is flushed: leaving at the write would
-/// drop the flush that follows it).
+/// drop the flush that follows it), and the deadline handler with it.
 private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -186,6 +193,8 @@ private final class RequestWatch: ChannelDuplexHandler, RemovableChannelHandler 
 
     func flush(context: ChannelHandlerContext) {
         context.flush()
-        if upgrading { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
+        guard upgrading else { return }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        deadline.upgradeCompleted()
     }
 }
