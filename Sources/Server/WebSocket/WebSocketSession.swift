@@ -225,8 +225,9 @@ final class WebSocketSession {
     }
 }
 
-/// What every `/ws` session of a server shares.
-package struct WebSocketSessionServices: Sendable {
+/// What every `/ws` session of a server shares: one instance per server, so each session and
+/// its handler hold a reference to it rather than a copy of its seven members.
+package final class WebSocketSessionServices: Sendable {
     let environment: HostedEnvironment
     let process: @Sendable () -> ServingProcess
     let slots: SessionSlots
@@ -255,7 +256,7 @@ package struct WebSocketSessionServices: Sendable {
 
     /// The services of a server that has only `/ws` sessions, for driving a session handler
     /// without a server (tests).
-    package init(
+    package convenience init(
         environment: HostedEnvironment,
         configuration: ServerConfiguration,
         slots: SessionSlots,
