@@ -12,8 +12,9 @@ import NIOWebSocket
 ///
 /// Composed as Hummingbird's own WebSocket channel is (NIO's typed HTTP upgrade handler in
 /// front of `HTTP1Channel`'s handlers), except that an upgraded connection is served by the
-/// handler instead of an async session per connection. `handle` waits for it to close, so
-/// the listener still counts it and a graceful shutdown waits for it.
+/// handler instead of an async session per connection. `handle` returns once the upgrade is
+/// done, so an open session holds no task; ``SharedPortListener`` waits for every open
+/// connection on a graceful shutdown.
 struct HTTP1WebSocketChannel: ServerChildChannel, HTTPChannelHandler {
     enum Negotiated: Sendable {
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
@@ -105,7 +106,8 @@ struct HTTP1WebSocketChannel: ServerChildChannel, HTTPChannelHandler {
             case .failedUpgrade(let http):
                 await refuseUpgrade(http, logger: logger)
             case .webSocket:
-                try await value.channel.closeFuture.get()
+                // The pipeline serves the session: nothing for a task to wait for.
+                break
             }
         } catch let error as ChannelError where error == .inputClosed {
             logger.trace("connection closed before its upgrade was negotiated")

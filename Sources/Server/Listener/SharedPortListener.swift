@@ -17,7 +17,8 @@ import Darwin
 /// Hummingbird's own `Server` binds without `SO_REUSEPORT` and offers no way to add it, so this
 /// replaces only the listening socket: everything after `accept` (HTTP/1.1 parsing, the
 /// WebSocket upgrade, TLS) is Hummingbird's child channel, unchanged. Graceful shutdown works as
-/// in Hummingbird: stop accepting, let every open connection finish or close.
+/// in Hummingbird: stop accepting, let every open connection finish or close (a connection's task
+/// ends at its upgrade, so the listener waits for the connections themselves, not their tasks).
 struct SharedPortListener<Child: ServerChildChannel>: Service {
     let child: Child
     let host: String
@@ -92,6 +93,12 @@ struct SharedPortListener<Child: ServerChildChannel>: Service {
                     logger.error("Accepting connections failed: \(error)")
                 }
             }
+            // A WebSocket session has no task in the group once upgraded (its pipeline serves
+            // it): wait for every connection the listener accepted to close (the quiescing
+            // helper tracks them all; started already, the shutdown is only awaited).
+            let allClosed = listener.channel.eventLoop.makePromise(of: Void.self)
+            quiescing.initiateShutdown(promise: allClosed)
+            try? await allClosed.futureResult.get()
         } onGracefulShutdown: {
             // Closes the listening socket and every idle connection; open sessions end on their own.
             quiescing.initiateShutdown(promise: nil)
