@@ -48,7 +48,52 @@ struct EnvironmentPlacementTests {
                 #expect(probe.stepsEnded == 1)
             }
         }
-        #expect(probe.onEventLoop == ["reset": false, "step": false, "state": false], "\(probe.onEventLoop)")
+        #expect(probe.onEventLoop == ["make": false, "reset": false, "step": false, "state": false], "\(probe.onEventLoop)")
+    }
+
+    @Test("a slow factory runs off the loop: another connection is upgraded meanwhile, and a reset sent before the environment exists is answered after it")
+    func slowFactoryLeavesTheLoopFree() async throws {
+        let probe = EnvironmentProbe()
+        let reset = #"{"type":"reset","data":{}}"#
+        try await withTestServer(oneLoop, environment: SlowFactoryEnvironment.hosted(probe)) { endpoint, server in
+            try await withSession(endpoint) { first in
+                // The first factory is burning CPU from here until `release()`; the session's
+                // input waits for its environment.
+                try await waitUntil { probe.factoriesBegun == 1 }
+                try await first.send(text: reset)
+                try await withSession(endpoint) { second in
+                    #expect(!probe.slowFactoryDone, "the second connection was upgraded only after the first factory had run")
+                    #expect(server.slots.activeCount == 2, "a slot is taken while its environment is made")
+                    probe.release()
+                    let firstReset = try await first.nextJSON()
+                    #expect(firstReset["type"] == "observation", "\(firstReset)")
+                    let secondReset = try await second.request(reset)
+                    #expect(secondReset["type"] == "observation", "\(secondReset)")
+                }
+            }
+        }
+        #expect(probe.onEventLoop["make"] == false && probe.onEventLoop["reset"] == false, "\(probe.onEventLoop)")
+    }
+
+    @Test("a factory that throws: FACTORY_ERROR, then close 1011, and the slot is given back")
+    func failingFactory() async throws {
+        struct Refused: Error {}
+        let failing = HostedEnvironment(
+            metadata: EnvironmentMetadata(name: "failing_factory", description: "A test environment."),
+            make: { _ -> HeavyStepEnvironment in throw Refused() }
+        )
+        try await withTestServer(oneLoop, environment: failing) { endpoint, server in
+            try await withSession(endpoint) { session in
+                let error = try await session.nextJSON()
+                #expect(error["type"] == "error" && error["data"]?["code"] == "FACTORY_ERROR", "\(error)")
+                guard case .close(let code, _) = try await session.receive() else {
+                    Issue.record("no close frame after FACTORY_ERROR")
+                    return
+                }
+                #expect(code == 1011)
+            }
+            try await waitUntil { server.slots.activeCount == 0 }
+        }
     }
 
     @Test("an environment declared cheap (TimedStepEnvironment) is served entirely on the event loop")
@@ -63,7 +108,7 @@ struct EnvironmentPlacementTests {
             }
         }
         #expect(
-            probe.onEventLoop == ["reset": true, "stepWait": true, "step": true, "state": true],
+            probe.onEventLoop == ["make": true, "reset": true, "stepWait": true, "step": true, "state": true],
             "\(probe.onEventLoop)"
         )
     }

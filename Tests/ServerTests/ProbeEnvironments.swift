@@ -8,6 +8,8 @@ final class EnvironmentProbe: Sendable {
         var onEventLoop: [String: Bool] = [:]
         var stepsBegun = 0
         var stepsEnded = 0
+        var factoriesBegun = 0
+        var slowFactoryDone = false
         var released = false
     }
 
@@ -18,6 +20,8 @@ final class EnvironmentProbe: Sendable {
     var stepsBegun: Int { record.withLock { $0.stepsBegun } }
     var stepsEnded: Int { record.withLock { $0.stepsEnded } }
     var released: Bool { record.withLock { $0.released } }
+    var factoriesBegun: Int { record.withLock { $0.factoriesBegun } }
+    var slowFactoryDone: Bool { record.withLock { $0.slowFactoryDone } }
 
     /// Notes where `operation` is running now.
     func ran(_ operation: String) {
@@ -27,6 +31,14 @@ final class EnvironmentProbe: Sendable {
 
     func stepBegan() { record.withLock { $0.stepsBegun += 1 } }
     func stepEnded() { record.withLock { $0.stepsEnded += 1 } }
+    /// Returns how many factories have begun, this one included.
+    func factoryBegan() -> Int {
+        record.withLock {
+            $0.factoriesBegun += 1
+            return $0.factoriesBegun
+        }
+    }
+    func slowFactoryEnded() { record.withLock { $0.slowFactoryDone = true } }
     /// Lets a heavy step finish once it has burnt its minimum.
     func release() { record.withLock { $0.released = true } }
 }
@@ -54,7 +66,10 @@ extension ProbedEnvironment {
     static func hosted(_ probe: EnvironmentProbe) -> HostedEnvironment {
         HostedEnvironment(
             metadata: EnvironmentMetadata(name: name, description: "A test environment."),
-            make: { _ in Self(probe: probe) }
+            make: { _ in
+                probe.ran("make")
+                return Self(probe: probe)
+            }
         )
     }
 }
@@ -84,6 +99,33 @@ struct HeavyStepEnvironment: ProbedEnvironment {
         }
         steps += 1
         return ProbeObservation(fields: ["done": false, "spins": .integer(spins)])
+    }
+}
+
+/// A first factory that burns CPU until the test releases it (at most 10 s), so a test can look
+/// at the server while that environment is certainly still being made; later ones are quick (two
+/// burning at once would take both of Swift's pool threads on 2 cores, the test's included). Not
+/// declared cheap: the server must make it off the event loop.
+struct SlowFactoryEnvironment: ProbedEnvironment {
+    static let name = "slow_factory"
+    let probe: EnvironmentProbe
+    var steps = 0
+
+    init(probe: EnvironmentProbe) {
+        let first = probe.factoryBegan() == 1
+        defer { if first { probe.slowFactoryEnded() } }
+        let started = ContinuousClock.now
+        var spins = 0
+        while first && !probe.released && ContinuousClock.now - started < .seconds(10) {
+            spins &+= 1
+        }
+        self.probe = probe
+    }
+
+    mutating func step(_ action: ProbeAction) async throws -> ProbeObservation {
+        probe.ran("step")
+        steps += 1
+        return ProbeObservation(fields: ["done": false])
     }
 }
 

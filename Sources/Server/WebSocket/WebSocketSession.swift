@@ -13,6 +13,9 @@ final class WebSocketSession {
     /// How a connection starts.
     enum Opening {
         case serving(WebSocketSession)
+        /// A slot is taken and the environment is still to be made, off the loop (its factory is
+        /// not declared cheap): run an ``EnvironmentCreation``, then ``created(_:)``.
+        case creating(WebSocketSession)
         /// An error for the socket, then close 1000 (capacity is signalled inside the socket,
         /// never by refusing the upgrade).
         case refused(WireError)
@@ -38,7 +41,8 @@ final class WebSocketSession {
         self.services = services
     }
 
-    /// Takes a capacity slot (or attaches to `attachTo`) and creates the environment.
+    /// Takes a capacity slot (or attaches to `attachTo`) and creates the environment when it is
+    /// cheap (``HostedEnvironment/runsOnEventLoop``); any other is created off the loop.
     /// - Parameter attachTo: the `session_id` query value; ignored by profiles without attach.
     static func open(attachTo sessionID: String?, services: WebSocketSessionServices) -> Opening {
         if let sessionID, services.configuration.protocolProfile.attach {
@@ -54,13 +58,21 @@ final class WebSocketSession {
                 return .refused(.capacityReached(active: full.active, max: full.capacity))
             }
         }
-        do {
-            let environment = try services.environment.session(for: services.process())
-            return .serving(WebSocketSession(.own(environment), services: services))
-        } catch {
-            slots.release()
-            return .failed(WireError(code: .factoryError, message: "Failed to create environment: \(error)"))
+        guard services.environment.runsOnEventLoop else {
+            return .creating(WebSocketSession(.own(NoEnvironment()), services: services))
         }
+        switch EnvironmentCreation.make(services) {
+        case .success(let environment):
+            return .serving(WebSocketSession(.own(environment), services: services))
+        case .failure(let error):
+            slots.release()
+            return .failed(error)
+        }
+    }
+
+    /// The environment ``Opening/creating(_:)`` waited for: the session serves it from now on.
+    func created(_ environment: any EnvironmentSession) {
+        served = .own(environment)
     }
 
     /// A socket attached to an HTTP-created session: no slot of its own, no idle reaping (as

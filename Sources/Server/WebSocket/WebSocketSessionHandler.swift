@@ -11,6 +11,8 @@ import NIOWebSocket
 /// itself is what is not a value: the ``WebSocketSession`` (slot, environment) and the answer
 /// being computed.
 ///
+/// - The environment is created on the loop only when it declared itself cheap; otherwise its
+///   factory runs off the loop (an ``EnvironmentCreation``) and messages wait for it, in order.
 /// - A message that needs no environment code is answered at once; a step the environment
 ///   times by plan (``TimedStepEnvironment``, the benchmark's `wait_seconds`) waits on a timer
 ///   of the loop; other environment code (an ``EnvironmentCall``) runs in a task: on the loop
@@ -61,6 +63,14 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
             machine = Machine(timeouts: timeouts(reapsWhenIdle: session.reapsWhenIdle), now: now)
             guard context.channel.isActive else { return connectionClosed() }
             perform(machine?.sessionStarted(now: now))
+        case .creating(let session):
+            self.session = session
+            machine = Machine(timeouts: timeouts(reapsWhenIdle: session.reapsWhenIdle), now: now)
+            guard context.channel.isActive else { return connectionClosed() }
+            // Messages that arrive meanwhile wait, in order, as behind any message's work.
+            machine?.workStarted(.call)
+            perform(machine?.sessionStarted(now: now))
+            create(context: context)
         case .refused(let error):
             refuse(error, .normalClosure, context: context)
         case .failed(let error):
@@ -255,6 +265,37 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
                     loop.execute { handler.value.answered(done) }
                 }
             }
+        }
+    }
+
+    /// Runs the environment's factory off the loop (``environmentExecutor(_:)``); ``created(_:)``
+    /// gets the result on the loop.
+    private func create(context: ChannelHandlerContext) {
+        let creation = EnvironmentCreation(services: services)
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        answering = Task(executorPreference: environmentExecutor(loop)) {
+            var running = creation
+            running.run()
+            let done = running
+            loop.execute { handler.value.created(done) }
+        }
+    }
+
+    /// On the loop: the environment exists (the session serves it, and the messages that waited
+    /// are taken), or its factory failed (`FACTORY_ERROR`, then close 1011).
+    private func created(_ creation: EnvironmentCreation) {
+        answering = nil
+        guard machine?.workFinished() == true, let context, let session else { return endSession(.now) }
+        switch creation.result {
+        case .success(let environment)?:
+            session.created(environment)
+            perform(machine?.next(now: now))
+        case .failure(let error)?:
+            send(.error(error), context: context)
+            perform(machine?.startClose(.unexpectedServerError, now: now))
+        case nil:
+            preconditionFailure("an environment creation is handed back only once it has run")
         }
     }
 
