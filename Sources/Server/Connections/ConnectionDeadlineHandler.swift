@@ -74,11 +74,7 @@ package final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableC
         case .none:
             break
         case .schedule(let deadline):
-            // Holds the handler weakly: a closed connection's memory is gone at once, and the
-            // timer, when it fires, finds nothing.
-            context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
-                self?.timerFired(deadline)
-            }
+            _ = try? context.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: Timer(handler: self, deadline: deadline))
         case .close(let phase):
             guard context.channel.isActive else { return }
             metrics.connectionTimedOut(phase)
@@ -89,6 +85,18 @@ package final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableC
     private func timerFired(_ deadline: NIODeadline) {
         guard let context else { return }
         perform(deadlines.timerFired(deadline, now: context.eventLoop.now))
+    }
+
+    /// The handler's timer, scheduled with NIO's callback API (no closure, promise or future per
+    /// timer). Holds the handler weakly: a closed connection's memory is gone at once, and the
+    /// timer, when it fires, finds nothing.
+    private struct Timer: NIOScheduledCallbackHandler {
+        weak var handler: ConnectionDeadlineHandler?
+        let deadline: NIODeadline
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            handler?.timerFired(deadline)
+        }
     }
 
     /// Places the watches that tell this connection's deadline handler what happened: one after

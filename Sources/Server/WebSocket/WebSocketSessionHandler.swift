@@ -201,9 +201,34 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
     /// searches the loop's whole timer heap): it holds the handler weakly, so a closed session's
     /// memory is gone at once, and the machine finds nothing to do.
     private func schedule(_ deadline: NIODeadline, context: ChannelHandlerContext) {
-        context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
-            guard let self else { return }
-            self.perform(self.machine?.timerFired(deadline, now: self.now))
+        _ = try? context.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: Timer(self, .deadline(deadline)))
+    }
+
+    /// One of this handler's timers, scheduled with NIO's callback API (no closure, promise or
+    /// future per timer). It holds the handler weakly and is never cancelled: once the session
+    /// is gone it finds nothing to do.
+    private struct Timer: NIOScheduledCallbackHandler {
+        enum Purpose {
+            /// A deadline of the state machine.
+            case deadline(NIODeadline)
+            /// A timed step's wait.
+            case timedStepWaited
+        }
+
+        weak var handler: WebSocketSessionHandler?
+        let purpose: Purpose
+
+        init(_ handler: WebSocketSessionHandler, _ purpose: Purpose) {
+            self.handler = handler
+            self.purpose = purpose
+        }
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            guard let handler else { return }
+            switch purpose {
+            case .deadline(let deadline): handler.perform(handler.machine?.timerFired(deadline, now: handler.now))
+            case .timedStepWaited: handler.timedStepWaited()
+            }
         }
     }
 
@@ -245,9 +270,10 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
             // The wait is a timer on this loop, not cancelled if the client vanishes: the session
             // ends at once, and the timer, holding the handler weakly, then finds nothing to do.
             machine?.workStarted(.timedStep)
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(wait.nanoseconds)) { [weak self] in
-                self?.timedStepWaited()
-            }
+            _ = try? context.eventLoop.assumeIsolated().scheduleCallback(
+                in: .nanoseconds(wait.nanoseconds),
+                handler: Timer(self, .timedStepWaited)
+            )
         case .call(let message):
             machine?.workStarted(.call)
             let call = session.call(message)
