@@ -1,12 +1,26 @@
-# Shared by every ci/ script, sourced first (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`):
-# bash's strict mode (not in an interactive shell, where `source ci/lib.sh` only defines the
-# functions), $root (the repository) and the functions below.
-[[ $- == *i* ]] || set -euo pipefail
+# The one prologue of every ci/ script (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`): bash's
+# strict mode, $root, the repository as working directory, and the functions below. (In an
+# interactive shell, `source ci/lib.sh` only defines the functions.)
+# Servers start on port 0 and print one ready line per serving process: listening http://HOST:PORT pid=N
+if [[ $- != *i* ]]; then
+  set -euo pipefail
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Servers are started on port 0 and tell their port in a ready line on stdout, one per serving
-# process (openenv-server --workers N prints N, ci/start-reference-server one):
-#   listening http://HOST:PORT pid=N
+# artifacts_dir NAME [DIR]: prints (and creates) where a script keeps what it leaves: DIR, else
+# $OPENENV_ARTIFACTS, else .build-artifacts/NAME.
+artifacts_dir() {
+  local dir="${2:-${OPENENV_ARTIFACTS:-$root/.build-artifacts/$1}}"
+  mkdir -p "$dir" && echo "$dir"
+}
+
+# apt_install COMMAND:PACKAGE...: installs from Debian each PACKAGE whose COMMAND is missing.
+apt_install() {
+  local tool missing=()
+  for tool in "$@"; do command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}"); done
+  ((${#missing[@]} == 0)) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2
+}
 
 # machine_summary: one line on what this machine is and how fast it runs Python now, printed where
 # measurements meet baselines recorded elsewhere, so a slower or busier CI machine shows as such.
@@ -19,13 +33,11 @@ machine_summary() {
     "python: 2e6 squares in $loop s (0.14 s on the 2-core Intel Xeon VM of 2026-12-01)"
 }
 
-# python_venv NAME REQUIREMENTS: prints the path of a virtualenv with the pinned REQUIREMENTS
-# installed, creating it first when needed. Venvs are cached outside the clone, keyed by the
-# requirements file's content and the Python version, so a fresh clone on a machine that has run
-# CI before (CI's own machine) reuses them instead of spending minutes in pip; on a fresh machine
-# the same call builds them. `.build-venv/NAME` is linked to the venv, for the commands the docs
-# show. OPENENV_VENV_CACHE moves the cache (default ~/.cache/openenvkit/venv).
-# (Often called in $(...), where set -e does not reach: it returns on failure itself.)
+# python_venv NAME REQUIREMENTS: prints the path of a virtualenv with the pinned REQUIREMENTS,
+# created when needed. Cached outside the clone (OPENENV_VENV_CACHE, default
+# ~/.cache/openenvkit/venv), keyed by the requirements' content and the Python version, so CI's
+# fresh clones skip pip; linked at .build-venv/NAME. (Called in $(...), where set -e does not
+# reach: it returns on failure itself.)
 python_venv() {
   local name="$1" requirements="$2" key venv
   key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
@@ -116,37 +128,4 @@ stop_servers() {
     pkill -9 -P "$pid" 2>/dev/null || true
     kill -9 "$pid" 2>/dev/null || true
   done
-}
-
-# CPU-seconds (user + system) of a process and its children, from /proc.
-cpu_seconds() {
-  python3 - "$@" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK")
-total = 0
-for pid in sys.argv[1:]:
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        total += sum(int(f) for f in fields[11:15])   # utime stime cutime cstime
-    except FileNotFoundError:
-        pass
-print(total / tick)
-PY
-}
-
-# process_tree PID: PID and all its descendants, one per line (workers of a supervisor).
-process_tree() {
-  echo "$1"
-  local child
-  for child in $(pgrep -P "$1" || true); do process_tree "$child"; done
-}
-
-# peak_rss_kib PID...: the sum of each process's peak resident set (VmHWM), in KiB.
-peak_rss_kib() {
-  local pid total=0 hwm
-  for pid in "$@"; do
-    hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
-    total=$((total + ${hwm:-0}))
-  done
-  echo "$total"
 }
