@@ -22,6 +22,14 @@ apt_install() {
   ((${#missing[@]} == 0)) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2
 }
 
+# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds, or fails after SECONDS.
+wait_for() {
+  local tries=$(($1 * 10))
+  shift
+  for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+
 # machine_summary: one line on what this machine is and how fast it runs Python now, printed where
 # measurements meet baselines recorded elsewhere, so a slower or busier CI machine shows as such.
 machine_summary() {
