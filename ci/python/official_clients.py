@@ -27,9 +27,7 @@ import urllib.request
 from typing import Any, Dict, List
 
 import websockets
-
 from openenv.core.generic_client import GenericEnvClient
-
 from openenv.core.mcp_client import MCPClientBase, MCPToolClient
 
 WAIT = 0.1
@@ -43,11 +41,7 @@ def check(cond: bool, what: str) -> None:
 
 
 def show(label: str, value: Any) -> None:
-    print(f"  {label:12} {json.dumps(value, sort_keys=True, default=str)}", flush=True)
-
-
-def step_title(text: str) -> None:
-    print(text, flush=True)
+    print(f"  {label:12} {json.dumps(value, sort_keys=True, default=str)}")
 
 
 def get_json(url: str) -> Any:
@@ -83,28 +77,28 @@ def recorded(method: str) -> List[Dict[str, Any]]:
 # ---- (a)/(b) GenericEnvClient --------------------------------------------------------
 
 
+def check_result(label: str, r, step_count: int) -> Dict[str, Any]:
+    """What a reset or a step of the benchmark env returns; its observation."""
+    metadata = getattr(r, "metadata", None)  # StepResult.metadata: 0.10 only
+    show(label, {"observation": r.observation, "reward": r.reward, "done": r.done, "metadata": metadata})
+    check(r.observation.get("step_count") == step_count, f"{label}: step_count != {step_count}")
+    check(r.reward is None and r.done is False, f"{label}: reward/done not None/False")
+    check(metadata is None, f"{label}: StepResult.metadata is not None")
+    return r.observation
+
+
 def check_reset(r) -> Dict[str, Any]:
-    show("reset", {"observation": r.observation, "reward": r.reward, "done": r.done,
-                   "metadata": getattr(r, "metadata", None)})
-    obs = r.observation
-    check(obs.get("step_count") == 0, "reset: step_count != 0")
+    obs = check_result("reset", r, 0)
     check(re.fullmatch(r"[0-9a-f]{12}", str(obs.get("session_hash"))) is not None,
           "reset: session_hash is not 12 lowercase hex chars")
-    check(r.reward is None and r.done is False, "reset: reward/done not None/False")
-    check(getattr(r, "metadata", None) is None, "reset: StepResult.metadata is not None")
     return obs
 
 
 def check_step(r, obs0: Dict[str, Any], elapsed: float) -> None:
-    show("step", {"observation": r.observation, "reward": r.reward, "done": r.done,
-                  "metadata": getattr(r, "metadata", None)})
-    obs = r.observation
+    obs = check_result("step", r, 1)
     check(abs(obs.get("waited_seconds", -1) - WAIT) < 1e-9, "step: waited_seconds != 0.1")
     check(elapsed >= WAIT * 0.95, f"step: answered after {elapsed:.3f}s < {WAIT}s")
-    check(obs.get("step_count") == 1, "step: step_count != 1")
     check(obs.get("session_hash") == obs0["session_hash"], "step: session_hash changed")
-    check(r.reward is None and r.done is False, "step: reward/done not None/False")
-    check(getattr(r, "metadata", None) is None, "step: StepResult.metadata is not None")
 
 
 def check_state(s) -> None:
@@ -114,7 +108,7 @@ def check_state(s) -> None:
 
 
 async def generic_async(url: str) -> None:
-    step_title("(a) GenericEnvClient async: reset, step, state, close")
+    print("(a) GenericEnvClient async: reset, step, state, close")
     async with GenericEnvClient(base_url=url) as client:
         obs0 = check_reset(await client.reset())
         t0 = time.monotonic()
@@ -125,7 +119,7 @@ async def generic_async(url: str) -> None:
 
 
 def generic_sync(url: str) -> None:
-    step_title("(b) GenericEnvClient sync (.sync()): reset, step, state, close")
+    print("(b) GenericEnvClient sync (.sync()): reset, step, state, close")
     with GenericEnvClient(base_url=url).sync() as client:
         obs0 = check_reset(client.reset())
         t0 = time.monotonic()
@@ -164,7 +158,7 @@ def check_session_close(sid: str) -> None:
 
 
 async def mcp_tool_client(url: str, env_name: str) -> None:
-    step_title(f"(c) MCPToolClient ({env_name}): connect, reset, state, list_tools, "
+    print(f"(c) MCPToolClient ({env_name}): connect, reset, state, list_tools, "
                "call_tool, close")
     MCP_LOG.clear()
     client = MCPToolClient(base_url=url)
@@ -223,7 +217,7 @@ async def mcp_tool_client(url: str, env_name: str) -> None:
 
 
 async def capacity(url: str) -> None:
-    step_title("(d) capacity 2: one plain /ws + MCPToolClient fit; a third session does not")
+    print("(d) capacity 2: one plain /ws + MCPToolClient fit; a third session does not")
     ws_url = re.sub(r"^http", "ws", url.rstrip("/")) + "/ws"
     async with websockets.connect(ws_url, proxy=None) as held:
         await held.send('{"type":"reset","data":{}}')
@@ -282,16 +276,17 @@ def main() -> int:
     ap.add_argument("--capacity-url")
     ap.add_argument("--generic-only", action="store_true", help="(a) and (b) only: openenv-core 0.3.0")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # in order with the server's and the shell's lines
     try:
         env_name = get_json(args.url.rstrip("/") + "/metadata")["name"]
-        print(f"server {args.url}: /metadata name {env_name!r}", flush=True)
+        print(f"server {args.url}: /metadata name {env_name!r}")
         if env_name == "benchmark_env":
             asyncio.run(generic_async(args.url))
             generic_sync(args.url)
         else:
-            print("(a)/(b) skipped: not the benchmark env", flush=True)
+            print("(a)/(b) skipped: not the benchmark env")
         if args.generic_only:
-            print("(c)/(d) skipped: --generic-only", flush=True)
+            print("(c)/(d) skipped: --generic-only")
         else:
             record_mcp_requests()
             asyncio.run(mcp_tool_client(args.url, env_name))
