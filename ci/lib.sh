@@ -30,8 +30,7 @@ wait_for() {
   return 1
 }
 
-# machine_summary: one line on what this machine is and how fast it runs Python now, printed where
-# measurements meet baselines recorded elsewhere, so a slower or busier CI machine shows as such.
+# machine_summary: this machine and how fast it runs Python now, where measurements meet baselines.
 machine_summary() {
   local cpu loop
   cpu="$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)"
@@ -67,17 +66,14 @@ python_venv() {
   echo "$venv"
 }
 
-# swift_build ARGS...: `swift build ARGS`, unless OPENENV_SKIP_BUILD is set. ci/entry builds each
-# configuration once and sets it: every SwiftPM command that builds re-plans, and one that builds a
-# different set (a product, the tests, a plugin's tool) after another relinks tools for ~30 s.
+# swift_build ARGS...: `swift build ARGS`, unless OPENENV_SKIP_BUILD is set (ci/entry builds each
+# configuration once: every building SwiftPM command re-plans, and may relink tools for ~30 s).
 swift_build() {
   [[ -n "${OPENENV_SKIP_BUILD:-}" ]] || swift build "$@"
 }
 
-# run_tests CONFIG XUNIT [ARG...]: the package's test bundle of CONFIG (debug or release), as last
-# built, run directly with Swift Testing's own options (--filter, --attachments-path): what
-# `swift test --skip-build` runs, without re-planning and without holding SwiftPM's lock on
-# .build, so several runs can share the machine. The verdict is XUNIT (ci/python/xunit_verdict.py).
+# run_tests CONFIG XUNIT [ARG...]: the test bundle of CONFIG as last built, run directly (what
+# `swift test --skip-build` runs, without SwiftPM's lock on .build); the verdict is XUNIT's.
 run_tests() {
   local config="$1" xunit="$2"
   shift 2
@@ -113,10 +109,8 @@ start_and_read_ready() {
   return 1
 }
 
-# start_reference_server PIDFILE LOG [VAR=VALUE...]: starts a Python reference with
-# ci/start-reference-server on port 0 (the VAR=VALUE settings, e.g. WORKERS=2,
-# OPENENV_REFERENCE=0.10, FIXTURE=echo, go into its environment), which waits for /health and
-# prints one ready line; sets READY_PID and READY_PORT from it.
+# start_reference_server PIDFILE LOG [VAR=VALUE...]: ci/start-reference-server on port 0 with the
+# VAR=VALUE settings (e.g. OPENENV_REFERENCE=0.10 FIXTURE=echo); sets READY_PID and READY_PORT.
 start_reference_server() {
   local pidfile="$1" log="$2" ready
   shift 2
