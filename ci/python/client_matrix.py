@@ -2,16 +2,13 @@
 table, each operation ok, n/a (the release or server has no such thing), warn (it worked, the
 client could not see why) or **fail** with the first error line; exit 1 on a failure.
 
-Usage: python client_matrix.py URL --release NAME [--action JSON] [--tool NAME --arguments JSON]
-         [--capacity-url URL]         (with the release's venv)
-       python client_matrix.py URL --header [--capacity-url URL]
-  reset, step, state, close   GenericEnvClient (async, as every release has it); --action is the
-                              step's (default the benchmark's {"wait_seconds": 0})
-  mcp list, mcp call          MCPToolClient, where the release has it: list_tools(), then
-                              call_tool(--tool or the first listed, **--arguments)
-  capacity                    --capacity-url, a free server of capacity 1: while one client holds
-                              it, another's reset names CAPACITY_REACHED; once it closes, a retry
-                              is admitted
+Usage (ci/client-matrix): client_matrix.py URL --release NAME [--action JSON] [--tool NAME
+  --arguments JSON] [--capacity-url URL], with the release's venv; client_matrix.py URL --header.
+  reset, step, state, close: GenericEnvClient (async, as in every release), the step's action
+  --action (default the benchmark's); mcp list, mcp call: MCPToolClient where the release has it,
+  call_tool(--tool or the first listed, **--arguments); capacity: with --capacity-url (a free
+  server of capacity 1), while one client holds it another's reset names CAPACITY_REACHED, and
+  once it closes a retry is admitted.
 """
 
 import argparse

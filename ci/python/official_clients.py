@@ -3,9 +3,7 @@ openenv 0.10.0), checking every answer (ci/cross-check).
 
 Usage: python ci/python/official_clients.py URL [--capacity-url URL2 | --generic-only]
 
-  URL            a server of the benchmark env or of the MCP echo env (told by /metadata)
-  --capacity-url a second benchmark server of capacity 2 and no other clients, for (d)
-
+  URL: a server of the benchmark env or of the MCP echo env; --capacity-url: one of capacity 2, free.
   (a), (b) GenericEnvClient, async and through .sync(): reset, step {"wait_seconds":0.1},
       state, close (benchmark env only).
   (c) MCPToolClient (0.10): session/create over POST /mcp, reset and state over the attached
