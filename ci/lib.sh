@@ -1,6 +1,6 @@
-# The one prologue of every ci/ script (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`): bash's
-# strict mode, $root, the repository as working directory, and the functions below. (In an
-# interactive shell, `source ci/lib.sh` only defines the functions.)
+# The one prologue of every ci/ script (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`): strict
+# mode, $root, the repository as working directory, and the functions below (only these, sourced
+# in an interactive shell).
 # Servers start on port 0 and print one ready line per serving process: listening http://HOST:PORT pid=N
 if [[ $- != *i* ]]; then
   set -euo pipefail
@@ -40,11 +40,9 @@ machine_summary() {
     "python: 2e6 squares in $loop s (0.14 s on the 2-core Intel Xeon VM of 2026-12-01)"
 }
 
-# python_venv NAME REQUIREMENTS: prints the path of a virtualenv with the pinned REQUIREMENTS,
-# created when needed. Cached outside the clone (OPENENV_VENV_CACHE, default
-# ~/.cache/openenvkit/venv), keyed by the requirements' content and the Python version, so CI's
-# fresh clones skip pip; linked at .build-venv/NAME. (Called in $(...), where set -e does not
-# reach: it returns on failure itself.)
+# python_venv NAME REQUIREMENTS: the path of a venv with the pinned REQUIREMENTS, cached outside the
+# clone (OPENENV_VENV_CACHE, default ~/.cache/openenvkit/venv) by their content and the Python
+# version, so fresh clones skip pip; linked at .build-venv/NAME. Returns on failure itself ($(...)).
 python_venv() {
   local name="$1" requirements="$2" key venv
   key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
@@ -86,10 +84,9 @@ ready_port() {
   sed -nE 's#^listening https?://.*:([0-9]+) pid=[0-9]+$#\1#p' "$1" 2>/dev/null | head -n 1
 }
 
-# start_and_read_ready LOG COUNT CMD [ARG...]: starts CMD (a server told --port 0) in the
-# background, stdout and stderr to LOG, and waits up to 30 s until LOG holds COUNT ready lines.
-# Sets READY_PID (CMD's pid) and READY_PORT; fails, printing the log, when CMD exits first or
-# time runs out. Call it directly, not in $(...): the server must be a child of the caller.
+# start_and_read_ready LOG COUNT CMD [ARG...]: starts CMD (a server on --port 0), output to LOG,
+# and waits up to 30 s for COUNT ready lines; sets READY_PID and READY_PORT, or fails showing LOG.
+# Not in $(...): the server must be a child of the caller.
 start_and_read_ready() {
   local log="$1" count="$2" ready _
   shift 2

@@ -72,9 +72,6 @@ def recorded(method: str) -> List[Dict[str, Any]]:
     return [e for e in MCP_LOG if e["method"] == method]
 
 
-# ---- (a)/(b) GenericEnvClient --------------------------------------------------------
-
-
 def check_result(label: str, r, step_count: int) -> Dict[str, Any]:
     """What a reset or a step of the benchmark env returns; its observation."""
     metadata = getattr(r, "metadata", None)  # StepResult.metadata: 0.10 only
@@ -124,9 +121,6 @@ def generic_sync(url: str) -> None:
         r = client.step({"wait_seconds": WAIT})
         check_step(r, obs0, time.monotonic() - t0)
         check_state(client.state())
-
-
-# ---- (c) MCPToolClient ---------------------------------------------------------------
 
 
 def check_session_create() -> str:
@@ -209,9 +203,6 @@ async def mcp_tool_client(url: str, env_name: str) -> None:
             # env.step(), so the env's own step_count does not move.
             check(s.step_count == 0, "tools/call via /mcp changed state.step_count")
     check_session_close(sid)
-
-
-# ---- (d) capacity --------------------------------------------------------------------
 
 
 async def capacity(url: str) -> None:
