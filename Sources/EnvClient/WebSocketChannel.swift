@@ -25,6 +25,10 @@ public enum WebSocketChannel {
     /// Connects to `endpoint` on `loop` and upgrades.
     ///
     /// - Parameters:
+    ///   - remoteAddress: `endpoint`'s address when the caller already has it (an IP literal
+    ///     converted once for many connections): the connect then skips name resolution and
+    ///     Happy Eyeballs, which cost a connection more than the rest of its setup. `nil`:
+    ///     resolve `endpoint.host`.
     ///   - localAddress: where to connect from (`nil`: the kernel's choice), e.g. one of
     ///     127.0.0.x for a loopback server, so each source address has its own ports.
     ///   - created: called on the loop with the channel before it connects (to close it on a
@@ -40,6 +44,7 @@ public enum WebSocketChannel {
         to endpoint: ServerEndpoint,
         configuration: WebSocketConnection.Configuration,
         sslContext: NIOSSLContext?,
+        remoteAddress: SocketAddress? = nil,
         localAddress: SocketAddress? = nil,
         on loop: any EventLoop,
         created: @escaping @Sendable (any Channel) -> Void,
@@ -48,7 +53,7 @@ public enum WebSocketChannel {
         // Set by the initializer, which runs before the connect completes.
         let upgrade = NIOLoopBoundBox<EventLoopFuture<WebSocketPipeline.Outcome<Bool>>?>(nil, eventLoop: loop)
         let relay = NIOLoopBoundBox<InputClosedRelay?>(nil, eventLoop: loop)
-        return WebSocketPipeline.bootstrap(group: loop, configuration: configuration, localAddress: localAddress)
+        let bootstrap = WebSocketPipeline.bootstrap(group: loop, configuration: configuration, localAddress: localAddress)
             .channelInitializer { channel in
                 created(channel)
                 return channel.eventLoop.makeCompletedFuture {
@@ -66,7 +71,8 @@ public enum WebSocketChannel {
                     relay.value = prepared.relay
                 }
             }
-            .connect(host: endpoint.host, port: endpoint.port)
+        let connected = remoteAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: endpoint.host, port: endpoint.port)
+        return connected
             .flatMap { _ in upgrade.value ?? loop.makeFailedFuture(ChannelError.inappropriateOperationForState) }
             .flatMapThrowing { outcome in
                 // The upgrade replays the frames that came with the 101 right after this; a held
