@@ -247,19 +247,47 @@ let package = Package(
             path: "Tests/Conformance",
             swiftSettings: swiftSettings
         ),
+        // The load generator's sessions, workloads, measures and sweeps, against our server in
+        // process and against NIO test channels.
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "BenchResults", "BenchmarkEnvironment", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer",
-                "EnvTesting", "LazyDeadline",
+                "LoadGen", "BenchResults", "EchoEnvironment", "EnvClient", "EnvProtocol", "EnvServer", "EnvTesting",
+                "LazyDeadline",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The client's wire: the WebSocket connection, backpressure, TLS trust, and servers that
+        // misbehave on purpose (a bare NIO WebSocket server).
+        .testTarget(
+            name: "EnvClientTests",
+            dependencies: [
+                "EnvClient", "LoadGen", "BenchResults", "BenchmarkEnvironment", "EnvServer", "EnvTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Both executables as users run them: the built `openenv-bench` and `openenv-server`
+        // (and the example server), their flags, output, exit codes and signals.
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "BenchResults", "EnvClient", "EnvProtocol", "EnvServer", "EnvTesting", "LoadGen",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The environments this package ships, driven directly (no server).
+        .testTarget(
+            name: "EnvironmentTests",
+            dependencies: ["BenchmarkEnvironment", "EchoEnvironment", "EnvProtocol"],
             swiftSettings: swiftSettings
         ),
         // Hostile input, fuzzing, faults and overload against an in-process server.
@@ -288,7 +316,8 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
-        // The results files' logic alone (no NIO): summaries, merging shards.
+        // The results files' logic alone (no NIO): summaries, statistics, baselines and their
+        // comparison, merging shards.
         .testTarget(
             name: "BenchResultsTests",
             dependencies: ["BenchResults", "EnvProtocol"],
@@ -323,7 +352,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnvProtocolTests",
-            dependencies: ["EnvProtocol", "BenchmarkEnvironment", "EchoEnvironment"],
+            dependencies: ["EnvProtocol"],
             swiftSettings: swiftSettings
         ),
     ]

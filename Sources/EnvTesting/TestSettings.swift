@@ -78,18 +78,18 @@ public struct TestSettings: Sendable {
         isReferenceProfile = reader.string("OPENENV_PROFILE") == "reference"
         protocolName = reader.string("OPENENV_PROTOCOL")
         capacityURL = reader.string("OPENENV_CAPACITY_URL")
-        remoteMaxSessions = reader.read { try $0.integer("OPENENV_MAX_SESSIONS", in: 1...Int.max) }
-        remoteSessionTimeout = reader.read { try $0.seconds("OPENENV_SESSION_TIMEOUT") }
-        remoteMaxMessageBytes = reader.read { try $0.integer("OPENENV_MAX_MESSAGE_BYTES", in: 1...Int.max) }
-        runsReliabilityLoad = reader.read { try $0.flag("OPENENV_RELIABILITY_LOAD") } ?? false
-        idleConnections = reader.read { try $0.integer("OPENENV_IDLE_CONNECTIONS", in: 1...1_000_000) }
-        soakSeconds = reader.read { try $0.seconds("OPENENV_SOAK_SECONDS") }
-        soakRSSGrowthMiB = reader.read { try $0.integer("OPENENV_SOAK_RSS_GROWTH_MIB", in: 1...Int.max) } ?? 64
+        remoteMaxSessions = reader.read { try $0.value("OPENENV_MAX_SESSIONS", .integer(atLeast: 1)) }
+        remoteSessionTimeout = reader.read { try $0.value("OPENENV_SESSION_TIMEOUT", .seconds()) }
+        remoteMaxMessageBytes = reader.read { try $0.value("OPENENV_MAX_MESSAGE_BYTES", .integer(atLeast: 1)) }
+        runsReliabilityLoad = reader.read { try $0.value("OPENENV_RELIABILITY_LOAD", .flag) } ?? false
+        idleConnections = reader.read { try $0.value("OPENENV_IDLE_CONNECTIONS", .integer(in: 1...1_000_000)) }
+        soakSeconds = reader.read { try $0.value("OPENENV_SOAK_SECONDS", .seconds()) }
+        soakRSSGrowthMiB = reader.read { try $0.value("OPENENV_SOAK_RSS_GROWTH_MIB", .integer(atLeast: 1)) } ?? 64
         baselinesDirectory = reader.string("OPENENV_BASELINES")
         environmentName = reader.string("OPENENV_ENVIRONMENT")
         action = reader.json("OPENENV_ACTION")
         func seconds(_ name: String, _ fallback: Double) -> Duration {
-            .seconds(reader.read { try $0.seconds(name) } ?? fallback)
+            .seconds(reader.read { try $0.value(name, .seconds()) } ?? fallback)
         }
         trainer = TrainerBounds(
             idleGap: seconds("OPENENV_IDLE_GAP", 20),
@@ -157,20 +157,20 @@ public struct ScalingSettings: Sendable {
 
     init(_ reader: inout SettingsReader, isRemote: Bool) {
         infrastructure = reader.string("OPENENV_INFRA") ?? (isRemote ? nil : "local-swift")
-        grid = reader.read { try $0.numbers("OPENENV_SCALING_GRID") } ?? [32, 512, 2048, 4096]
-        repetitions = reader.read { try $0.integer("OPENENV_SCALING_REPS", in: 1...1000) } ?? 1
-        recordWaits = reader.read { try $0.numbers("OPENENV_SCALING_WAITS", allowingZero: true) } ?? [1.0]
-        isRecording = reader.read { try $0.flag("OPENENV_RECORD_BASELINE") } ?? false
+        grid = reader.read { try $0.value("OPENENV_SCALING_GRID", .numbers()) } ?? [32, 512, 2048, 4096]
+        repetitions = reader.read { try $0.value("OPENENV_SCALING_REPS", .integer(in: 1...1000)) } ?? 1
+        recordWaits = reader.read { try $0.value("OPENENV_SCALING_WAITS", .numbers(allowingZero: true)) } ?? [1.0]
+        isRecording = reader.read { try $0.value("OPENENV_RECORD_BASELINE", .flag) } ?? false
         recordDescription = reader.string("OPENENV_BASELINE_DESCRIPTION")
-        recordCores = reader.read { try $0.integer("OPENENV_CORES", in: 1...Int.max) }
-        recordWorkers = reader.read { try $0.integer("OPENENV_WORKERS", in: 1...Int.max) }
+        recordCores = reader.read { try $0.value("OPENENV_CORES", .integer(atLeast: 1)) }
+        recordWorkers = reader.read { try $0.value("OPENENV_WORKERS", .integer(atLeast: 1)) }
         recordProfiles = reader.read { try Self.profiles($0.string("OPENENV_SCALING_PROFILES")) } ?? Self.profileNames
-        recordProfilesOnly = reader.read { try $0.flag("OPENENV_RECORD_PROFILES_ONLY") } ?? false
+        recordProfilesOnly = reader.read { try $0.value("OPENENV_RECORD_PROFILES_ONLY", .flag) } ?? false
         workloadAction = reader.string("OPENENV_WORKLOAD")
         workloadTool = reader.string("OPENENV_TOOL")
         workloadToolArguments = reader.string("OPENENV_TOOL_ARGUMENTS")
-        workloadSteps = reader.read { try $0.integer("OPENENV_STEPS", in: 1...Int.max) } ?? 1
-        let forced = reader.read { try $0.flag("OPENENV_SCALING") } ?? false
+        workloadSteps = reader.read { try $0.value("OPENENV_STEPS", .integer(atLeast: 1)) } ?? 1
+        let forced = reader.read { try $0.value("OPENENV_SCALING", .flag) } ?? false
         isEnabled = Self.isReleaseBuild || isRemote || isRecording || forced
     }
 

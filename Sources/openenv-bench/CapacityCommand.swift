@@ -30,7 +30,7 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "The trainer profile: pool, refill or oversubscribe.")
     var profile: LoadProfileName = .pool
 
-    @Option(help: "Seconds each probe lasts.")
+    @Option(help: "Seconds each probe lasts.", transform: SettingRule.seconds().transform)
     var duration: Double = 60
 
     @Option(help: "The first concurrency tried.")
@@ -39,10 +39,10 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "The largest concurrency tried (and the embedded server's capacity; twice that for refill).")
     var limit: Int = 16_384
 
-    @Option(help: "Bound on the step p99, seconds (default 2 × --wait + 0.5).")
+    @Option(help: "Bound on the step p99, seconds (default 2 × --wait + 0.5).", transform: SettingRule.seconds().transform)
     var maxStepP99: Double?
 
-    @Option(name: .shortAndLong, help: "Seconds allowed for the connect and for each reply.")
+    @Option(name: .shortAndLong, help: "Seconds allowed for the connect and for each reply.", transform: SettingRule.seconds().transform)
     var timeout: Double = 120
 
     @Option(help: "Hardware tier written into the results.")
@@ -64,10 +64,7 @@ struct CapacityCommand: AsyncParsableCommand {
         if profile == .burst || profile == .replay {
             throw ValidationError("--profile: capacity searches a trainer profile (pool, refill, oversubscribe)")
         }
-        if !(duration > 0) { throw ValidationError("--duration must be > 0") }
         if start < 1 || limit < start { throw ValidationError("--start must be ≥ 1 and --limit ≥ --start") }
-        if let maxStepP99, !(maxStepP99 > 0) { throw ValidationError("--max-step-p99 must be > 0") }
-        if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
     }
 
     /// One probe: its N, figures and verdict.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchResults
 import EnvProtocol
+import EnvServer
 import Foundation
 import LoadGen
 
@@ -39,12 +40,11 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Success threshold for max batch in --summary-json (as run's).")
     var threshold: Double = 0.95
 
-    @Option(help: "Cores that served, for batch per core in --summary-json.")
+    @Option(help: "Cores that served, for batch per core in --summary-json.", transform: SettingRule.integer(atLeast: 1).transform)
     var cores: Int?
 
     func validate() throws {
         if shards.isEmpty { throw ValidationError("give the shard directories to merge") }
-        if let cores, cores < 1 { throw ValidationError("--cores must be ≥ 1") }
     }
 
     func run() throws {

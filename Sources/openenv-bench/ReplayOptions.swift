@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnvServer
 import Foundation
 import LoadGen
 
@@ -7,16 +8,14 @@ struct ReplayOptions: ParsableArguments {
     @Option(help: "replay: the trace to replay (written by openenv-bench record).")
     var replay: String?
 
-    @Option(help: "replay: time compression; 2 replays the trace twice as fast (session starts and message times ÷ X).")
+    @Option(
+        help: "replay: time compression; 2 replays the trace twice as fast (session starts and message times ÷ X).",
+        transform: SettingRule.number(atMost: 1_000_000).transform
+    )
     var speed: Double = 1
 
-    @Option(help: "replay: start each recorded session this many times.")
+    @Option(help: "replay: start each recorded session this many times.", transform: SettingRule.integer(in: 1...100_000).transform)
     var scale: Int = 1
-
-    func validate() throws {
-        if !(speed > 0 && speed <= 1_000_000) { throw ValidationError("--speed must be > 0 and ≤ 1000000") }
-        if !(1...100_000).contains(scale) { throw ValidationError("--scale must be 1 to 100000") }
-    }
 
     /// Checks the flags against `profile`: `--replay` goes with `--profile replay` and it needs one.
     func validate(for profile: LoadProfileName) throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BenchResults
+import EnvServer
 import Foundation
 import Reports
 
@@ -42,7 +43,10 @@ struct ReportCommand: ParsableCommand {
     )
     var capacities: [String] = []
 
-    @Option(help: "Cores that served the results directories, for batch per core (baselines carry their own).")
+    @Option(
+        help: "Cores that served the results directories, for batch per core (baselines carry their own).",
+        transform: SettingRule.integer(atLeast: 1).transform
+    )
     var cores: Int?
 
     @Option(help: "The two sources the comparison figure shows, e.g. slurm-single,slurm-multi.")
@@ -60,7 +64,6 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if results.isEmpty && baselines.isEmpty { throw ValidationError("give at least one RESULTS_DIR or --baseline NAME") }
         if let compare, compare.split(separator: ",").count != 2 { throw ValidationError("--compare takes two names: A,B") }
-        if let cores, cores < 1 { throw ValidationError("--cores must be ≥ 1") }
     }
 
     func run() throws {

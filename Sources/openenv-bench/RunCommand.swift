@@ -40,7 +40,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Several server URLs, comma-separated: sessions are spread round-robin, no balancer needed.")
     var urls: String?
 
-    @Option(name: [.customShort("n"), .customLong("requests"), .customLong("batch-size")], help: "Sessions per run.")
+    @Option(
+        name: [.customShort("n"), .customLong("requests"), .customLong("batch-size")],
+        help: "Sessions per run.",
+        transform: SettingRule.integer(atLeast: 1).transform
+    )
     var requests: Int?
 
     @Option(name: .shortAndLong, help: "ws or http.")
@@ -52,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated wait times (seconds).")
     var waitGrid: String?
 
-    @Option(help: "Repetitions per configuration.")
+    @Option(help: "Repetitions per configuration.", transform: SettingRule.integer(atLeast: 1).transform)
     var reps: Int = 1
 
     @Flag(help: "Run each configuration in http and ws mode, side by side.")
@@ -61,7 +65,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Hardware tier written into the results.")
     var hardware = "cpu-basic"
 
-    @Option(name: .shortAndLong, help: "Seconds allowed for the connect and for each reply.")
+    @Option(name: .shortAndLong, help: "Seconds allowed for the connect and for each reply.", transform: SettingRule.seconds().transform)
     var timeout: Double = 120
 
     @Option(name: .shortAndLong, help: "Directory to append raw.jsonl and summary.csv to.")
@@ -98,7 +102,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to pause between runs.")
     var pause: Double = 0.5
 
-    @Option(help: "Open model: start sessions at this rate per second (with --duration) instead of bursts.")
+    @Option(
+        help: "Open model: start sessions at this rate per second (with --duration) instead of bursts.",
+        transform: SettingRule.number().transform
+    )
     var arrivalRate: Double?
 
     @Flag(
@@ -109,14 +116,16 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds an open-model, hold or profile run lasts.")
     var duration: Double?
 
-    @Option(help: "Hold mode: seconds between a reply and the session's next step.")
+    @Option(help: "Hold mode: seconds between a reply and the session's next step.", transform: SettingRule.seconds().transform)
     var stepInterval: Double = 1
 
     @Option(help: "The shape of the load: burst, pool, refill, oversubscribe or replay (see above).")
     var profile: LoadProfileName = .burst
 
     @Option(
-        help: "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n (twice that for refill), at least 100."
+        help:
+            "The embedded server's capacity (live sessions before CAPACITY_REACHED). Default: the largest -n (twice that for refill), at least 100.",
+        transform: SettingRule.integer(atLeast: 1).transform
     )
     var serverCapacity: Int?
 
@@ -149,17 +158,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if url != nil && urls != nil { throw ValidationError("use --url or --urls, not both") }
-        if let requests, requests < 1 { throw ValidationError("--requests must be ≥ 1") }
-        if reps < 1 { throw ValidationError("--reps must be ≥ 1") }
-        if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
         if requireHosts && expectedHosts == nil { throw ValidationError("--require-hosts needs --expected-hosts N") }
         if arrivalRate != nil && hold { throw ValidationError("choose --arrival-rate or --hold, not both") }
-        if let arrivalRate, !(arrivalRate > 0) { throw ValidationError("--arrival-rate must be > 0") }
         if (arrivalRate != nil || hold) && !((duration ?? 0) > 0) {
             throw ValidationError("--arrival-rate and --hold need --duration SECONDS > 0")
         }
         if hold && mode != .ws { throw ValidationError("--hold holds WebSocket sessions: use --mode ws") }
-        if !(stepInterval > 0) { throw ValidationError("--step-interval must be > 0") }
         if resume && outputDir == nil { throw ValidationError("--resume needs --output-dir DIR of the sweep to continue") }
         if profile != .burst {
             if hold || arrivalRate != nil { throw ValidationError("--profile \(profile.rawValue) replaces --hold and --arrival-rate") }
@@ -167,7 +171,6 @@ struct RunCommand: AsyncParsableCommand {
             if mode != .ws { throw ValidationError("--profile \(profile.rawValue) runs WebSocket sessions: use --mode ws") }
         }
         try replayOptions.validate(for: profile)
-        if let serverCapacity, serverCapacity < 1 { throw ValidationError("--server-capacity must be ≥ 1") }
         if serverCapacity != nil && (url != nil || urls != nil) {
             throw ValidationError("--server-capacity sizes the embedded server; a server at --url has its own")
         }

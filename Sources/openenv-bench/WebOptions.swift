@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnvProtocol
+import EnvServer
 import Foundation
 import LiveView
 import LoadGen
@@ -15,11 +16,13 @@ struct WebOptions: ParsableArguments {
     )
     var web: WebAddress?
 
-    @Option(help: "With --web: seconds the page and /metrics stay up after the sweep ended.")
+    @Option(
+        help: "With --web: seconds the page and /metrics stay up after the sweep ended.",
+        transform: SettingRule.seconds(allowingZero: true).transform
+    )
     var webLinger: Double = 0
 
     func validate() throws {
-        if !(webLinger >= 0) { throw ValidationError("--web-linger must be ≥ 0") }
         if web == nil && webLinger > 0 { throw ValidationError("--web-linger needs --web HOST:PORT") }
     }
 

@@ -1,11 +1,16 @@
 import ArgumentParser
+import EnvServer
 import Foundation
 import LoadGen
 
 /// What each session sends and when: the flags `run` and `capacity` share, read into one
 /// ``Workload``.
 struct WorkloadOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "wait_seconds of each step (the benchmark environment).")
+    @Option(
+        name: .shortAndLong,
+        help: "wait_seconds of each step (the benchmark environment).",
+        transform: SettingRule.seconds(allowingZero: true).transform
+    )
     var wait: Double = 1.0
 
     @Option(
@@ -33,7 +38,6 @@ struct WorkloadOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     func validate() throws {
-        if !(wait >= 0) { throw ValidationError("--wait must be ≥ 0") }
         do {
             _ = try workload()
         } catch let error as WorkloadError {
@@ -72,17 +76,22 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: "oversubscribe: seconds to back off before retrying CAPACITY_REACHED, MIN-MAX, drawn uniformly.")
     var capacityRetry: String = "1-5"
 
-    @Option(help: "oversubscribe: give a session up after waiting this many seconds for a slot.")
+    @Option(
+        help: "oversubscribe: give a session up after waiting this many seconds for a slot.",
+        transform: SettingRule.seconds(atMost: 604_800).transform
+    )
     var maxSlotWait: Double = 1800
 
-    @Option(help: "Profile runs: seconds per measurement window (step latency per window, in the .hlog).")
+    @Option(
+        help: "Profile runs: seconds per measurement window (step latency per window, in the .hlog).",
+        transform: SettingRule(expected: "a number of seconds from 0.1 to 86400") { Double($0).flatMap { (0.1...86_400).contains($0) ? $0 : nil } }
+            .transform
+    )
     var window: Double = 10
 
     func validate() throws {
         // Bounded both ways: a tiny window would allocate a window per microsecond of the run,
         // and a wait past a week is no trainer's (and no finite Duration past Int64 nanoseconds).
-        if !(window >= 0.1 && window <= 86_400) { throw ValidationError("--window must be 0.1 to 86400 seconds") }
-        if !(maxSlotWait > 0 && maxSlotWait <= 604_800) { throw ValidationError("--max-slot-wait must be > 0 and ≤ 604800 seconds") }
         _ = try backoff()
     }
 

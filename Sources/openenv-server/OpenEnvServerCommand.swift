@@ -28,19 +28,19 @@ struct OpenEnvServerCommand: AsyncParsableCommand {
     @Option(help: "The environment to serve: benchmark (wait_seconds steps) or echo (MCP tools echo_message, echo_with_length).")
     var environment: EnvironmentName = .benchmark
 
-    @Option(help: "Benchmark environment: largest wait_seconds a step may ask for (env MAX_WAIT_SECONDS, default 600).")
-    var maxWaitSeconds: Double?
+    /// `--max-wait-seconds` and `MAX_WAIT_SECONDS`: 0 is a benchmark that never waits.
+    static let maxWaitRule = SettingRule<Double>.seconds(allowingZero: true)
 
-    func validate() throws {
-        if let maxWaitSeconds, !(maxWaitSeconds >= 0 && maxWaitSeconds.isFinite) {
-            throw ValidationError("--max-wait-seconds must be a finite number ≥ 0")
-        }
-    }
+    @Option(
+        help: "Benchmark environment: largest wait_seconds a step may ask for (env MAX_WAIT_SECONDS, default 600).",
+        transform: maxWaitRule.transform
+    )
+    var maxWaitSeconds: Double?
 
     func run() async throws {
         switch environment {
         case .benchmark:
-            let maxWait = try maxWaitSeconds ?? EnvironmentVariables().seconds("MAX_WAIT_SECONDS", allowingZero: true) ?? 600
+            let maxWait = try maxWaitSeconds ?? EnvironmentVariables().value("MAX_WAIT_SECONDS", Self.maxWaitRule) ?? 600
             try await server.serve(.benchmark(maxWaitSeconds: maxWait))
         case .echo:
             try await server.serve(.echo())

@@ -30,33 +30,56 @@ struct SessionTests {
         }
     }
 
-    @Test("43 · N sessions stepping wait w together finish in about w, not N·w", .benchmarkOnly)
+    @Test("43 · waits overlap: short steps sent after a long one on other sessions are answered before it", .benchmarkOnly)
     func waitsDoNotBlockEachOther() async throws {
         // 200 sessions in-process (the foundation issue's check); 50 against a remote server,
         // which stays under the reference's default capacity of 100.
         let sessions = ServerUnderTest.isRemote ? 50 : 200
-        let wait = 1.0
+        let long = 5.0
+        let short = 0.5
         let inProcess = ServerConfiguration(maxConcurrentEnvs: sessions + 10)
         try await ServerUnderTest.withServer(inProcess: inProcess) { endpoint in
-            let clock = ContinuousClock()
-            let start = clock.now
-            let waited = try await withThrowingTaskGroup(of: Double.self) { group in
-                for _ in 0..<sessions {
+            // Judged by order, not time: a server that served waits one at a time would answer
+            // the long step, sent first, before any short one; overlapping waits answer every
+            // short step first, (sessions − 1) × short seconds of waiting inside one long step.
+            let progress = StepOrder()
+            let longStepSent = Signal()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 1..<sessions {
                     group.addTask {
+                        var counted = false
+                        defer { if !counted { progress.resetDone() } }
                         try await withSession(endpoint) { session in
                             _ = try await session.reset()
-                            return try await session.step(wait: wait)["waited_seconds"]?.numberValue ?? -1
+                            progress.resetDone()
+                            counted = true
+                            await longStepSent.wait()
+                            let waited = try await session.step(wait: short)["waited_seconds"]?.numberValue ?? -1
+                            progress.answered(waited)
                         }
                     }
                 }
-                return try await group.reduce(into: [Double]()) { $0.append($1) }
+                try await withSession(endpoint) { session in
+                    _ = try await session.reset()
+                    while progress.resets < sessions - 1 { try await Task.sleep(for: .milliseconds(20)) }
+                    let message = #"{"type":"step","data":{"wait_seconds":\#(long)}}"#
+                    try await session.send(text: message)
+                    longStepSent.fire()
+                    let reply = try await session.nextJSON(answering: message)
+                    progress.answered(reply["data"]?["observation"]?["waited_seconds"]?.numberValue ?? -1)
+                }
+                try await group.waitForAll()
             }
-            let elapsed = clock.now - start
-            print("case 43: \(sessions) sessions × wait \(wait) s finished in \(elapsed)")
-            #expect(waited.count == sessions && waited.allSatisfy { $0 == wait })
-            // Serial waits would take sessions × wait (200 s); a tenth of that proves they overlap,
-            // with room for a loaded CI machine (unloaded, this takes about 1.3 s).
-            #expect(elapsed < .seconds(Double(sessions) * wait / 10), "\(sessions) concurrent waits took \(elapsed)")
+            let order = progress.waits
+            let shortAfterLong = order.count - 1 - (order.firstIndex(of: long) ?? order.count - 1)
+            #expect(
+                order.count == sessions && order.filter { $0 == short }.count == sessions - 1,
+                "every step waits what it asked: \(order.count) of \(sessions) answered, waited_seconds \(Set(order).sorted())"
+            )
+            #expect(
+                shortAfterLong == 0,
+                "rule: one session's wait does not hold up another's; sent a step with wait \(long) s, then \(sessions - 1) steps with wait \(short) s on other sessions → \(shortAfterLong) short steps answered after the long one"
+            )
         }
     }
 
@@ -299,4 +322,16 @@ final class Flag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// Case 43's record across its sessions' tasks: how many short sessions have reset, and the
+/// `waited_seconds` of each step in the order the replies came.
+private final class StepOrder: Sendable {
+    private let state = Mutex((resets: 0, waits: [Double]()))
+
+    var resets: Int { state.withLock { $0.resets } }
+    var waits: [Double] { state.withLock { $0.waits } }
+
+    func resetDone() { state.withLock { $0.resets += 1 } }
+    func answered(_ waited: Double) { state.withLock { $0.waits.append(waited) } }
 }

@@ -88,21 +88,6 @@ struct OverloadTests {
     }
 }
 
-/// A one-shot broadcast: every waiter resumes once ``fire()`` is called.
-final class Signal: Sendable {
-    private let fired = Mutex(false)
-
-    func fire() {
-        fired.withLock { $0 = true }
-    }
-
-    func wait() async {
-        while !fired.withLock({ $0 }) {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-    }
-}
-
 /// Counts connections that were opened and held, or failed to open.
 final class Tally: Sendable {
     private let counts = Mutex((held: 0, failed: 0))

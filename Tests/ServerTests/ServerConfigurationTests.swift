@@ -34,7 +34,7 @@ struct ServerConfigurationTests {
         do {
             _ = try ServerConfiguration.fromEnvironment(environment)
         } catch {
-            #expect(error.description.hasPrefix(environment.keys.first ?? "?"))
+            #expect(error.description.contains("invalid for '\(environment.keys.first ?? "?")'"), "\(error)")
         }
     }
 
@@ -83,8 +83,31 @@ struct ServerConfigurationTests {
 
     @Test("MAX_WAIT_SECONDS and its flag take 0 (a benchmark that never waits); the server's seconds do not")
     func zeroSeconds() throws {
-        #expect(try EnvironmentVariables(["MAX_WAIT_SECONDS": "0"]).seconds("MAX_WAIT_SECONDS", allowingZero: true) == 0)
-        #expect(throws: ConfigurationError.self) { try EnvironmentVariables(["SESSION_TIMEOUT": "0"]).seconds("SESSION_TIMEOUT") }
+        #expect(try EnvironmentVariables(["MAX_WAIT_SECONDS": "0"]).value("MAX_WAIT_SECONDS", .seconds(allowingZero: true)) == 0)
+        #expect(throws: ConfigurationError.self) { try EnvironmentVariables(["SESSION_TIMEOUT": "0"]).value("SESSION_TIMEOUT", .seconds()) }
+    }
+
+    @Test(
+        "a bad value reads the same as a flag, as a server variable and as a test setting",
+        arguments: [
+            ("PORT", "--port", nil, "70000", "an integer in 0...65535"),
+            ("MAX_CONCURRENT_ENVS", "--max-concurrent-envs", "OPENENV_MAX_SESSIONS", "four", "an integer ≥ 1"),
+            ("SESSION_TIMEOUT", "--session-timeout", "OPENENV_SESSION_TIMEOUT", "-1", "a finite number of seconds > 0"),
+        ]
+    )
+    func sameMessage(variable: String, flag: String, testVariable: String?, value: String, expected: String) throws {
+        let byVariable = try #require(throws: ConfigurationError.self) {
+            try ServerOptions.parse([]).configuration(environment: [variable: value])
+        }
+        #expect(byVariable.description == "The value '\(value)' is invalid for '\(variable)': expected \(expected)")
+        // ArgumentParser names the flag with its value placeholder; the rest is the same words.
+        let byFlag = ServerOptions.message(for: try #require(throws: (any Error).self) { try ServerOptions.parse(["\(flag)=\(value)"]) })
+        #expect(byFlag.hasPrefix("The value '\(value)' is invalid for '\(flag) <"), "\(byFlag)")
+        #expect(byFlag.hasSuffix("': expected \(expected)"), "\(byFlag)")
+        if let testVariable {
+            let problems = TestSettings([testVariable: value]).problems.map(\.description)
+            #expect(problems == ["The value '\(value)' is invalid for '\(testVariable)': expected \(expected)"])
+        }
     }
 
     @Test("ServerOptions: a flag beats its environment variable, which beats the default")

@@ -92,11 +92,11 @@ public struct ServerConfiguration: Sendable {
         let variables = EnvironmentVariables(environment)
         var configuration = ServerConfiguration()
         if let host = variables.string("HOST") { configuration.host = host }
-        if let port = try variables.integer("PORT", in: 0...65535) { configuration.port = port }
-        if let capacity = try variables.integer("MAX_CONCURRENT_ENVS", in: 1...Int.max) {
+        if let port = try variables.value("PORT", .port) { configuration.port = port }
+        if let capacity = try variables.value("MAX_CONCURRENT_ENVS", .integer(atLeast: 1)) {
             configuration.maxConcurrentEnvs = capacity
         }
-        if let timeout = try variables.seconds("SESSION_TIMEOUT") {
+        if let timeout = try variables.value("SESSION_TIMEOUT", .seconds()) {
             configuration.sessionTimeout = .seconds(timeout)
         }
         if let name = variables.string("OPENENV_PROTOCOL") {
@@ -127,7 +127,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         self.expected = expected
     }
 
-    public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
+    public var description: String { "The value '\(value)' is invalid for '\(name)': expected \(expected)" }
 }
 
 /// Which routes a server offers (openenv's `OPENENV_MODE`).

@@ -19,37 +19,52 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Address to bind (env HOST, default 0.0.0.0).")
     public var host: String?
 
-    @Option(name: .shortAndLong, help: "Port to bind, 0 for any free port (env PORT, default 8000).")
+    @Option(name: .shortAndLong, help: "Port to bind, 0 for any free port (env PORT, default 8000).", transform: SettingRule.port.transform)
     public var port: Int?
 
-    @Option(help: "Live WebSocket sessions before CAPACITY_REACHED (env MAX_CONCURRENT_ENVS, default 100).")
+    @Option(
+        help: "Live WebSocket sessions before CAPACITY_REACHED (env MAX_CONCURRENT_ENVS, default 100).",
+        transform: SettingRule.integer(atLeast: 1).transform
+    )
     public var maxConcurrentEnvs: Int?
 
-    @Option(help: "Close sessions idle this many seconds (env SESSION_TIMEOUT, default: never).")
+    @Option(help: "Close sessions idle this many seconds (env SESSION_TIMEOUT, default: never).", transform: SettingRule.seconds().transform)
     public var sessionTimeout: Double?
 
-    @Option(help: "Largest WebSocket message / HTTP body in bytes (default 1048576).")
+    @Option(help: "Largest WebSocket message / HTTP body in bytes (default 1048576).", transform: SettingRule.integer(atLeast: 1024).transform)
     public var maxMessageBytes: Int?
 
-    @Option(help: "Listen backlog (default 4096).")
+    @Option(help: "Listen backlog (default 4096).", transform: SettingRule.integer(atLeast: 1).transform)
     public var backlog: Int?
 
-    @Option(help: "Processes serving the port together (SO_REUSEPORT); each holds --max-concurrent-envs sessions (default 1).")
+    @Option(
+        help: "Processes serving the port together (SO_REUSEPORT); each holds --max-concurrent-envs sessions (default 1).",
+        transform: SettingRule.integer(atLeast: 1).transform
+    )
     public var workers: Int = 1
 
-    @Option(help: "Event-loop threads per process (default: cores ÷ workers, at least 1).")
+    @Option(help: "Event-loop threads per process (default: cores ÷ workers, at least 1).", transform: SettingRule.integer(atLeast: 1).transform)
     public var threads: Int?
 
-    @Option(help: "Seconds a new connection has to send a complete request head (default 10).")
+    @Option(
+        help: "Seconds a new connection has to send a complete request head (default 10).",
+        transform: SettingRule.seconds(atMost: 86_400).transform
+    )
     public var requestHeadTimeout: Double?
 
-    @Option(help: "Seconds a kept-alive HTTP connection may wait for its next request (default 60).")
+    @Option(
+        help: "Seconds a kept-alive HTTP connection may wait for its next request (default 60).",
+        transform: SettingRule.seconds(atMost: 86_400).transform
+    )
     public var keepAliveTimeout: Double?
 
-    @Option(help: "Seconds a TLS handshake may take (default 10).")
+    @Option(help: "Seconds a TLS handshake may take (default 10).", transform: SettingRule.seconds(atMost: 86_400).transform)
     public var tlsHandshakeTimeout: Double?
 
-    @Option(help: "Open connections per process; more are refused with 503 (default: the descriptor limit less 128).")
+    @Option(
+        help: "Open connections per process; more are refused with 503 (default: the descriptor limit less 128).",
+        transform: SettingRule.integer(atLeast: 1).transform
+    )
     public var maxConnections: Int?
 
     @Option(help: "PEM certificate chain: serve https and wss (needs --tls-key).")
@@ -69,23 +84,9 @@ public struct ServerOptions: ParsableArguments {
 
     public init() {}
 
+    /// Each number is checked by its flag's ``SettingRule`` as it is parsed (the same rule as
+    /// its environment variable's); what is left are the flags that go together.
     public func validate() throws {
-        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0...65535") }
-        if let maxConcurrentEnvs, maxConcurrentEnvs < 1 { throw ValidationError("--max-concurrent-envs must be ≥ 1") }
-        if let sessionTimeout, !(sessionTimeout > 0 && sessionTimeout.isFinite) {
-            throw ValidationError("--session-timeout must be a finite number > 0")
-        }
-        if let maxMessageBytes, maxMessageBytes < 1024 { throw ValidationError("--max-message-bytes must be ≥ 1024") }
-        if let backlog, backlog < 1 { throw ValidationError("--backlog must be ≥ 1") }
-        if workers < 1 { throw ValidationError("--workers must be ≥ 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
-        for (flag, seconds) in [
-            ("--request-head-timeout", requestHeadTimeout), ("--keep-alive-timeout", keepAliveTimeout),
-            ("--tls-handshake-timeout", tlsHandshakeTimeout),
-        ] {
-            if let seconds, !(seconds > 0 && seconds <= 86_400) { throw ValidationError("\(flag) must be > 0 and ≤ 86400 seconds") }
-        }
-        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be ≥ 1") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if let protocolName, ProtocolProfile(named: protocolName) == nil {
             throw ValidationError("--protocol takes openenv-0.3, openenv-0.10 or a release such as 0.5.0, got '\(protocolName)'")

@@ -94,6 +94,17 @@ struct OpenEnvBenchCLITests {
         #expect(violations.count == 1 && violations.allSatisfy { output.contains("  \($0)") }, "\(violations)")
     }
 
+    @Test("a bad number is a usage error in the server's words: exit 64, the flag, the value and what it takes")
+    func badNumber() async throws {
+        for (arguments, flag, value, expected) in [
+            (["-n", "0"], "-n", "0", "an integer ≥ 1"), (["--wait=-1"], "--wait", "-1", "a finite number of seconds ≥ 0"),
+        ] {
+            let (status, output) = try await bench(arguments)
+            #expect(status == 64, "\(output)")
+            #expect(output.contains("The value '\(value)' is invalid for '\(flag) <") && output.contains("': expected \(expected)"), "\(output)")
+        }
+    }
+
     @Test("a server that is not there: every session is a ConnectionRefused row, and --min-success fails")
     func refused() async throws {
         let (status, output) = try await bench(["--url", "http://127.0.0.1:1", "-n", "3", "-v", "--min-success", "0.95"])

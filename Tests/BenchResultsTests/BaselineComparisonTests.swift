@@ -1,7 +1,5 @@
 import BenchResults
-import EnvClient
 import Foundation
-import LoadGen
 import Testing
 
 /// The comparison the Scaling suite asserts with must be able to fail.
