@@ -104,7 +104,9 @@ package struct ObservationScan {
                     keys[count] = key
                     count += 1
                     skipWhitespace()
-                    guard take(UInt8(ascii: ":")), member(key, &self) else { return false }
+                    guard take(UInt8(ascii: ":")) else { return false }
+                    skipWhitespace()
+                    guard member(key, &self) else { return false }
                     skipWhitespace()
                 } while take(UInt8(ascii: ","))
                 return take(UInt8(ascii: "}"))

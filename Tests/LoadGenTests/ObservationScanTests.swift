@@ -71,6 +71,8 @@ struct ObservationScanTests {
         #expect(scan.waitedSeconds == 1.000123 && scan.pid == 4242 && scan.sessionHash == "a1b2c3d4e5f6" && scan.hostURL == "127.0.0.1:8000")
         let ours = #"{"type":"observation","data":{"done":false,"observation":{"metadata":{},"pid":7,"waited_seconds":1},"reward":null}}"#
         #expect(ObservationScan(ours)?.pid == 7)
+        let spaced = " {\n\"type\" : \"observation\" , \"data\" : { \"observation\" : { \"pid\" : 7 , \"waited_seconds\" : 1 } } }\t"
+        #expect(ObservationScan(spaced)?.pid == 7, "JSON whitespace between any two tokens")
         for unread in [
             #"{"type":"observation","data":{"observation":{"pid":7,"note":"a\"b"}}}"#,
             #"{"type":"observation","data":{"observation":{"pid":7,"extra":{"nested":1}}}}"#,
