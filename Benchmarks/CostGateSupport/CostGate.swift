@@ -1,4 +1,4 @@
-import Benchmark
+public import Benchmark
 import Foundation
 
 /// What every cost gate (ci/cost-gates: WireCost, SessionCost) measures and how far a run may

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What one infrastructure is expected to do: `baselines/<name>.json` (schema in docs/BASELINES.md).
 public struct Baseline: Codable, Sendable, Equatable {

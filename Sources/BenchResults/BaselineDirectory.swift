@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where named baselines (`--baseline slurm-multi`, `diff local-swift …`) are looked up, so a
 /// name resolves from any working directory: `--baselines DIR`, else `OPENENV_BASELINES`,

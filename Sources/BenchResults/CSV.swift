@@ -1,3 +1,5 @@
+import Foundation
+
 /// The CSV dialect of Python's `csv` module defaults, which wrote the seed's `summary.csv`:
 /// comma-separated, `\r\n` line ends, fields quoted only when they need it.
 public enum CSV {

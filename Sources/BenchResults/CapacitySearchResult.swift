@@ -1,5 +1,5 @@
-import EnvProtocol
-import Foundation
+public import EnvProtocol
+public import Foundation
 
 /// What `openenv-bench capacity --summary-json FILE` found, read back: the profile searched,
 /// the step p99 bound, the sustainable concurrency (`nil`: not even the start passed) and each

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// Why a load-test session failed: its row's `error_type`.
 ///

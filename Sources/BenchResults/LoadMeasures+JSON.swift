@@ -1,4 +1,6 @@
-import EnvProtocol
+public import EnvProtocol
+import Foundation
+import Histogram
 
 extension LoadMeasures {
     /// Every figure as JSON (`--summary-json`): totals, rates over `wallTime`, latency

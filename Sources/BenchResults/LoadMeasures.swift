@@ -1,4 +1,4 @@
-import Histogram
+public import Histogram
 
 /// What a run measured beyond its rows, per time window: step latencies as HdrHistograms
 /// (microseconds), steps sent and answered, episodes finished, slot waits, sessions the server

@@ -1,3 +1,5 @@
+import Histogram
+
 /// The lines a profile run's measures print under its result line.
 public enum MeasuresReport {
     /// Steps, episodes, step latency percentiles, peak sessions held, slot waits, drops.

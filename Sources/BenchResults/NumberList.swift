@@ -1,3 +1,5 @@
+import Foundation
+
 /// A comma-separated list of numbers, as the sweep flags take them (`--requests-grid 32,128`).
 public enum NumberList {
     /// - Throws: ``NumberListError`` naming the flag when the list is empty or an item is not a number.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Appends results to `raw.jsonl` and `summary.csv` in a directory, run by run, so a crash
 /// mid-sweep leaves every finished run intact. Files that already exist are appended to (the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension RunSummary {
     /// Reads `summary.csv` of a results directory written by `openenv-bench run -o DIR`.

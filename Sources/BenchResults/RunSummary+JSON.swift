@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 extension RunSummary {
     /// The `summary.csv` columns that hold text; every other column is a number.

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// One load-test session: exactly one row of `raw.jsonl`, success or failure.
 ///

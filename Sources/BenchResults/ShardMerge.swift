@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Several load-generator shards of one load (`openenv-bench run --start-at T` on K nodes)
 /// combined into the results one generator would have written: `openenv-bench merge`.

@@ -1,5 +1,5 @@
 import EnvProtocol
-import Foundation
+public import Foundation
 
 /// One load-generator shard's results directory (`openenv-bench run -o DIR` on one node) read
 /// run by run: each `summary.csv` row with the `raw.jsonl` rows it summarises.

@@ -1,5 +1,5 @@
 import EnvProtocol
-import Foundation
+public import Foundation
 
 /// `run-state.json` next to `raw.jsonl` and `summary.csv`: which runs of a sweep are finished,
 /// so an interrupted sweep is visibly incomplete and `--resume` can continue it.

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// A sweep's summary as one JSON document (`openenv-bench run --summary-json FILE`), for
 /// dashboards and CI: every run's figures (the `summary.csv` columns, numbers as numbers), the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Timestamps as the seed wrote them: `datetime.utcnow().isoformat() + "Z"`, i.e. UTC with
 /// microseconds, e.g. `2026-01-13T12:23:22.123456Z`.

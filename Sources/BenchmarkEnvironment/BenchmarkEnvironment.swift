@@ -1,5 +1,5 @@
-import EnvProtocol
-import Foundation
+public import EnvProtocol
+public import Foundation
 
 /// The benchmark environment of PROTOCOL.md §4: a step waits `wait_seconds` and reports which
 /// process, host and session served it, so load tests can count workers and backends.

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 extension HostedEnvironment {
     /// The benchmark environment of PROTOCOL.md §4, as a server hosts it.

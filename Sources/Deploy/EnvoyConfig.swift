@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 import Foundation
 
 /// Envoy bootstrap configuration for a ``BalancerPlan``, as JSON (Envoy reads JSON wherever it

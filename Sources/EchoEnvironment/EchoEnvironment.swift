@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 import Foundation
 
 /// OpenEnv's echo environment, an MCP tool environment: tools `echo_message` and

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 extension HostedEnvironment {
     /// OpenEnv's echo environment (MCP tools `echo_message`, `echo_with_length`), as a server hosts it.

@@ -1,4 +1,4 @@
-import NIOSSL
+public import NIOSSL
 
 /// The TLS trust a load generator or probe uses for `wss`/`https` servers.
 public enum ClientTLS {

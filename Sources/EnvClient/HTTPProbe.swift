@@ -1,8 +1,8 @@
 import AsyncHTTPClient
-import EnvProtocol
+public import EnvProtocol
 import Foundation
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 
 /// One HTTP exchange as a test or a probe sees it.
 public struct HTTPReply: Sendable {

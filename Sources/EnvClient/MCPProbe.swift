@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// JSON-RPC calls to a server's `POST /mcp`: MCP sessions (`openenv/session/create`,
 /// `openenv/session/close`) and tools, as the official `MCPToolClient` makes them.

@@ -1,5 +1,6 @@
-import NIOCore
-import NIOSSL
+public import NIOCore
+import NIOPosix
+public import NIOSSL
 
 /// Opens a client WebSocket whose messages are handled on its event loop, by channel handlers,
 /// instead of through an async ``WebSocketConnection``.

@@ -1,9 +1,9 @@
 import EnvProtocol
-import NIOCore
+public import NIOCore
 import NIOHTTP1
-import NIOPosix
-import NIOSSL
-import NIOWebSocket
+public import NIOPosix
+public import NIOSSL
+public import NIOWebSocket
 import Synchronization
 
 /// A client WebSocket on SwiftNIO with frame-level access and a deadline on every wait.

@@ -1,3 +1,4 @@
+import EnvProtocol
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one place that turns bytes into ``JSONValue`` and wire types into bytes, so every
 /// endpoint parses and prints JSON the same way.

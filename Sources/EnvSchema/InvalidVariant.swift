@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// A value a schema rejects, made from a valid one by one change, and why it is invalid.
 ///

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// A JSON Schema, compiled once and then used to validate any number of values.
 ///

@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// One step of a location inside a JSON value: an object key or an array index.
 ///

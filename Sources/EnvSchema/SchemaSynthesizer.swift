@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// Writes values for a ``JSONSchema``: one valid value, and invalid variants of it.
 ///

@@ -1,8 +1,8 @@
 import BenchmarkEnvironment
 import EchoEnvironment
 import EnvClient
-import EnvProtocol
-import EnvSchema
+public import EnvProtocol
+public import EnvSchema
 
 /// What the suites know about the environment the server under test hosts, learned once from
 /// what it serves (`/metadata`, `/schema`, `tools/list`): whether it is the benchmark, a valid

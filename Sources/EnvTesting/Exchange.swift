@@ -1,5 +1,6 @@
-import EnvClient
+public import EnvClient
 import EnvProtocol
+import Foundation
 
 /// What a case sent and what came back, in the words its failure messages use: every verdict
 /// states the case's rule, the request, and the reply (status, body excerpt, close code).

@@ -1,6 +1,6 @@
-import EnvProtocol
-import Foundation
-import Testing
+public import EnvProtocol
+public import Foundation
+public import Testing
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
-import EnvClient
-import EnvProtocol
+public import EnvClient
+public import EnvProtocol
 
 /// Which OpenEnv release's protocol a remote server speaks, found from what it serves:
 /// `reset_observation` in `/schema` (≥ 0.8), the task routes in `/openapi.json` (≥ 0.4.1),

@@ -1,6 +1,6 @@
-import NIOCore
+public import NIOCore
 import NIOPosix
-import NIOSSL
+public import NIOSSL
 
 /// A bare connection to 127.0.0.1 (TCP, or TLS with no HTTP on top): what a client that never
 /// becomes a request looks like — silent, half a head, a kept-alive connection gone quiet, a TLS

@@ -1,6 +1,6 @@
-import EnvProtocol
+public import EnvProtocol
 import EnvSchema
-import Testing
+public import Testing
 
 extension EnvironmentUnderTest {
     /// Checks an observation envelope (a WS observation's `data`, or an HTTP reset/step body)

@@ -1,6 +1,6 @@
-import EnvClient
-import EnvProtocol
-import EnvServer
+public import EnvClient
+public import EnvProtocol
+public import EnvServer
 
 /// The server a suite checks: our own, started in-process per test, or the remote one named by
 /// `OPENENV_URL` (see ``TestSettings``).

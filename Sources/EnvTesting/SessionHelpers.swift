@@ -1,8 +1,8 @@
-import EnvClient
-import EnvProtocol
+public import EnvClient
+public import EnvProtocol
 import NIOCore
-import NIOWebSocket
-import Testing
+public import NIOWebSocket
+public import Testing
 
 /// How long any single reply may take before a case fails (never hangs).
 public let defaultReplyTimeout: Duration = .seconds(30)

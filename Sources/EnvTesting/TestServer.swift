@@ -1,7 +1,7 @@
-import BenchmarkEnvironment
-import EnvClient
-import EnvProtocol
-import EnvServer
+public import BenchmarkEnvironment
+public import EnvClient
+public import EnvProtocol
+public import EnvServer
 import Logging
 
 /// Runs `body` against an in-process server bound to 127.0.0.1 on a free port, then shuts the

@@ -1,5 +1,5 @@
-import EnvProtocol
-import EnvServer
+public import EnvProtocol
+public import EnvServer
 import Foundation
 
 /// Every `OPENENV_*` setting of the test suites, read once from the environment.

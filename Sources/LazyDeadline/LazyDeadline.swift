@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A connection's deadlines served by timers that are never cancelled.
 ///

@@ -1,4 +1,5 @@
 import BenchResults
+import Histogram
 import Prometheus
 
 /// Carries an HdrHistogram that only grows (a run's step latencies so far) into a Prometheus

@@ -1,7 +1,8 @@
 import BenchResults
 import EnvProtocol
-import Foundation
-import LoadGen
+public import Foundation
+import Histogram
+public import LoadGen
 import Synchronization
 
 /// What the live view of `openenv-bench run --web` shows: the sweep's settings and each of its

@@ -1,5 +1,6 @@
 import BenchResults
-import Prometheus
+import LoadGen
+public import Prometheus
 import Synchronization
 
 /// `/metrics` of `openenv-bench run --web`: the client-side truth of each run in the Prometheus

@@ -1,6 +1,8 @@
 import BenchResults
 import Charts
 import EnvProtocol
+import Histogram
+import LoadGen
 import Reports
 import Synchronization
 

@@ -1,5 +1,5 @@
-import BenchResults
-import LoadGen
+public import BenchResults
+public import LoadGen
 
 /// One run at one moment, as the live view and `/metrics` show it: the progress counts, the
 /// ended sessions' tally and the per-window measures, all copied at once by the board's sampler

@@ -1,4 +1,5 @@
-import BenchResults
+public import BenchResults
+import Histogram
 
 /// One window of a run as the live page draws it: the figures of its charts. The board computes
 /// them when it samples, and again only while the window can still change, so drawing a long run

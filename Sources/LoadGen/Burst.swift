@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import BenchResults
-import EnvClient
+public import BenchResults
+public import EnvClient
 import EnvProtocol
 import NIOCore
 import NIOPosix

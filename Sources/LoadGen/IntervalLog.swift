@@ -1,7 +1,7 @@
-import BenchResults
+public import BenchResults
 import CompressNIO
-import Foundation
-import Histogram
+public import Foundation
+public import Histogram
 import NIOCore
 
 /// HdrHistogram interval logs (`.hlog`, log format 1.3), as the standard tools read and write

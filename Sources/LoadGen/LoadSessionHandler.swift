@@ -1,7 +1,8 @@
 import BenchResults
-import EnvClient
+package import EnvClient
+import EnvProtocol
 import LazyDeadline
-import NIOCore
+package import NIOCore
 
 /// The load generator's session on its event loop: a thin shell that feeds channel events
 /// and its one timer to a ``LoadSessionStateMachine`` and executes the actions it returns —

@@ -1,7 +1,7 @@
-import BenchResults
-import EnvClient
+package import BenchResults
+package import EnvClient
 import EnvProtocol
-import NIOCore
+package import NIOCore
 
 /// One load-test session as a value: events in (connected, a reply, a timer, the socket
 /// ending), actions out (connect, send, disconnect, finish with the row). It runs the run's

@@ -1,5 +1,6 @@
-import BenchResults
-import EnvClient
+public import BenchResults
+public import EnvClient
+import EnvProtocol
 
 /// An open-model run: sessions arrive at a fixed rate for a duration, whether or not earlier
 /// ones have finished — the way independent trainers arrive — instead of one burst.

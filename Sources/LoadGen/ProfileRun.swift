@@ -1,5 +1,6 @@
-import BenchResults
-import EnvClient
+public import BenchResults
+public import EnvClient
+import EnvProtocol
 import NIOCore
 
 /// A run shaped like an RL trainer, for a duration: N sessions that each run episodes (a reset

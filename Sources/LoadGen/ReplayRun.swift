@@ -1,5 +1,6 @@
 import BenchResults
-import EnvClient
+public import EnvClient
+import EnvProtocol
 import NIOCore
 
 /// A recorded run replayed (`run --profile replay`): every session of a ``ReplaySchedule``

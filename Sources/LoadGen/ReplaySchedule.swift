@@ -1,5 +1,5 @@
 import EnvProtocol
-import NIOCore
+package import NIOCore
 
 /// What `run --profile replay` sends and when: each recorded WebSocket session of a
 /// ``Trace``, `scale` times, starting at its recorded start ÷ `speed`, its messages encoded

@@ -1,6 +1,6 @@
-import BenchResults
+package import BenchResults
 import Foundation
-import NIOCore
+package import NIOCore
 import Synchronization
 
 /// The run's ``LoadMeasures``, recorded by its sessions on any event loop. Times are NIO's

@@ -1,4 +1,4 @@
-import BenchResults
+public import BenchResults
 import EnvProtocol
 import Synchronization
 

@@ -1,5 +1,5 @@
 import EnvClient
-import NIOCore
+package import NIOCore
 import NIOSSL
 
 /// How a session gets its connection: a WebSocket to one of the run's servers, or (in tests)

@@ -1,9 +1,10 @@
-import AsyncHTTPClient
-import BenchResults
-import EnvClient
+public import AsyncHTTPClient
+public import BenchResults
+public import EnvClient
 import EnvProtocol
 import NIOCore
-import NIOSSL
+import NIOHTTP1
+public import NIOSSL
 
 /// Runs one session — connect, reset, the ``Workload``'s steps, close — and reports it as
 /// exactly one ``SessionResult``, whatever happens.

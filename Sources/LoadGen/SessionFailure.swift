@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import BenchResults
+public import BenchResults
 import EnvClient
 import NIOCore
 import NIOPosix

@@ -1,4 +1,4 @@
-import BenchResults
+package import BenchResults
 import NIOCore
 import Synchronization
 

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// What every load-test session of one run does, as one value: the workload (what each step
 /// sends, steps per episode, think time), whether episodes repeat, the limits, capacity

@@ -1,4 +1,5 @@
-import BenchResults
+public import BenchResults
+public import Histogram
 import Synchronization
 
 /// The ended sessions of one run so far: failures by kind and every session's total latency,

@@ -1,7 +1,7 @@
-import BenchResults
-import EnvClient
+public import BenchResults
+public import EnvClient
 import Foundation
-import NIOSSL
+public import NIOSSL
 
 /// How a run offers load.
 public enum LoadPattern: Sendable, Equatable {

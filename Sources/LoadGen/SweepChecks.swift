@@ -1,4 +1,4 @@
-import BenchResults
+public import BenchResults
 
 /// The pass/fail checks of a sweep: `--min-success`, `--max-p99`, `--expected-hosts` and
 /// `--require-hosts`. The CLI and the Scaling suite judge runs with the same rules.

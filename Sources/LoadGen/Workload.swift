@@ -1,4 +1,4 @@
-import EnvProtocol
+public import EnvProtocol
 
 /// What a load-test session sends after its reset, and so what it is judged on: the
 /// benchmark's `wait_seconds` step, actions of any environment (cycled, one per step), or an

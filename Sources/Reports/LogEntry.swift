@@ -1,5 +1,5 @@
-import BenchResults
-import Foundation
+public import BenchResults
+public import Foundation
 
 /// A run entry for the experiment log, in the seed's template ("Run Entry Format" in
 /// `EXPERIMENT_LOG.md`), filled from a results directory instead of by hand. What the files do

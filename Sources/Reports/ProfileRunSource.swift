@@ -1,4 +1,4 @@
-import BenchResults
+public import BenchResults
 
 /// A trainer-profile run in the report: its measures as the run's `.hlog` holds them. The
 /// executable decodes the log (it is zlib-compressed, and Reports links no NIO) and hands the

@@ -1,4 +1,4 @@
-import BenchResults
+public import BenchResults
 
 /// Everything the report shows, built once from its sources; the HTML and Markdown renderers
 /// only lay it out, so the two formats cannot disagree.

@@ -1,3 +1,4 @@
+import BenchResults
 import Charts
 import Foundation
 

@@ -1,5 +1,5 @@
-import BenchResults
-import Foundation
+public import BenchResults
+public import Foundation
 
 /// One line in the report's figures: a fresh results directory or a checked-in baseline, reduced
 /// to the same per-(mode, wait, batch) figures. What a source does not give stays `nil` and is

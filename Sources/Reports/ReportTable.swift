@@ -1,4 +1,5 @@
 import Charts
+import Foundation
 
 /// A table the report shows, rendered the same way into HTML and Markdown.
 public struct ReportTable: Sendable, Equatable {

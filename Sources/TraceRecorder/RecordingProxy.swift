@@ -1,13 +1,16 @@
 import AsyncHTTPClient
-import EnvClient
+public import EnvClient
+import EnvProtocol
 import HTTPTypes
 import Hummingbird
 import HummingbirdWSClient
 import HummingbirdWebSocket
 import LoadGen
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
+import NIOWebSocket
 import Synchronization
 
 /// `record`'s transparent proxy: plain HTTP requests are forwarded with AsyncHTTPClient, and

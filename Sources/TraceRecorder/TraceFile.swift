@@ -1,5 +1,5 @@
 import Foundation
-import LoadGen
+public import LoadGen
 import Synchronization
 
 /// The trace `record` writes: its header at once, then each session or request as it ends, a

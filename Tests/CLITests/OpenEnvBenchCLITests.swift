@@ -1,4 +1,5 @@
 import BenchResults
+import EnvClient
 import EnvProtocol
 import EnvTesting
 import Foundation

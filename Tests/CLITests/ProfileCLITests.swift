@@ -2,6 +2,7 @@ import BenchResults
 import EnvProtocol
 import EnvTesting
 import Foundation
+import Histogram
 import LoadGen
 import Testing
 

@@ -1,7 +1,9 @@
+import BenchResults
 import EnvClient
 import EnvProtocol
 import EnvTesting
 import Foundation
+import HTTPTypes
 import HummingbirdWSClient
 import LoadGen
 import Logging

@@ -1,4 +1,5 @@
 import EnvClient
+import EnvProtocol
 import EnvTesting
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import BenchResults
 import EnvClient
+import EnvProtocol
 import EnvServer
 import EnvTesting
 import Foundation

@@ -1,4 +1,5 @@
 import Charts
+import Foundation
 import Testing
 
 /// The charting module on its own: scales, geometry and the markup each chart emits.

@@ -1,6 +1,7 @@
 import EnvClient
 import EnvProtocol
 import EnvTesting
+import NIOWebSocket
 import Testing
 
 /// docs/PROTOCOL.md cases 78–83: what breaks RL trainers in practice — long generation gaps,

@@ -1,6 +1,7 @@
 import EnvClient
 import EnvProtocol
 import EnvTesting
+import NIOWebSocket
 import Testing
 
 /// PROTOCOL.md §5, cases 17–28: a WebSocket session's happy path.

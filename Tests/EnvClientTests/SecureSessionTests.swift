@@ -7,6 +7,7 @@ import Foundation
 import LoadGen
 import Logging
 import NIOSSL
+import Prometheus
 import Testing
 
 /// `wss` end to end: our server with a self-signed test certificate (`TestCertificate`), and the load

@@ -1,6 +1,7 @@
 import EnvClient
 import EnvTesting
 import Foundation
+import NIOCore
 import Testing
 
 /// A server that stops reading cannot make the client buffer without bound: `send` waits for

@@ -1,6 +1,7 @@
 import BenchResults
 import EnvClient
 import Foundation
+import Histogram
 import LoadGen
 import NIOCore
 import NIOEmbedded

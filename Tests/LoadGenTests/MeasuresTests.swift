@@ -1,5 +1,6 @@
 import BenchResults
 import Foundation
+import Histogram
 import LoadGen
 import Testing
 

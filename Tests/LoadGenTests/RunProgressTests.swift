@@ -1,7 +1,10 @@
 import BenchResults
+import EnvClient
+import EnvProtocol
 import EnvServer
 import EnvTesting
 import Foundation
+import Histogram
 import LoadGen
 import Testing
 

@@ -1,4 +1,5 @@
 import EnvClient
+import EnvProtocol
 import EnvServer
 import EnvTesting
 import NIOCore

@@ -1,3 +1,4 @@
+import BenchmarkEnvironment
 import EnvProtocol
 import EnvServer
 import Foundation

@@ -1,5 +1,6 @@
 import BenchResults
 import EnvClient
+import EnvProtocol
 import EnvTesting
 import Foundation
 import LoadGen

@@ -3,6 +3,7 @@ import EnvProtocol
 import EnvServer
 import EnvTesting
 import NIOCore
+import NIOWebSocket
 import Testing
 
 /// Where environment code runs on the `/ws` path (docs/ARCHITECTURE.md, "Where environment

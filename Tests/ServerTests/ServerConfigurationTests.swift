@@ -1,3 +1,4 @@
+import ArgumentParser
 import EnvProtocol
 import EnvServer
 import EnvTesting

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Typed, strict reads of environment variables: the server's (`PORT`, `MAX_CONCURRENT_ENVS`,
 /// the ones Python OpenEnv users set) and the test suites' (`OPENENV_*`, ``TestSettings``). A

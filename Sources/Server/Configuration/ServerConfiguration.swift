@@ -1,6 +1,6 @@
-import EnvProtocol
-import Foundation
-import NIOSSL
+public import EnvProtocol
+public import Foundation
+public import NIOSSL
 
 /// How an OpenEnv server is run. Every field has the default a Python OpenEnv user expects.
 public struct ServerConfiguration: Sendable {

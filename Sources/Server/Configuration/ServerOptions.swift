@@ -1,6 +1,6 @@
-import ArgumentParser
-import EnvProtocol
-import Foundation
+public import ArgumentParser
+public import EnvProtocol
+public import Foundation
 import NIOCore
 
 /// The flags of an OpenEnv server executable, for any environment: embed them with

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one setting accepts, said once for its flag and its environment variable, so that both
 /// accept the same values and refuse a bad one with the same message. The message is
 /// ArgumentParser's own form, "The value 'V' is invalid for 'NAME': expected …": a flag's

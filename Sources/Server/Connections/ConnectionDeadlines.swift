@@ -1,5 +1,6 @@
+import EnvProtocol
 import LazyDeadline
-import NIOCore
+package import NIOCore
 
 /// The deadlines of a connection before it becomes a request (``ConnectionLimits``), as a value:
 /// events in, what to do out; ``ConnectionDeadlineHandler`` carries it out.

@@ -1,5 +1,6 @@
 import EnvProtocol
 import Hummingbird
+import Logging
 
 /// Answers errors with the bodies FastAPI (and so the Python reference) uses:
 /// `422 {"detail": [issues]}` for validation, `{"detail": "Not Found"}` and friends otherwise.

@@ -1,12 +1,13 @@
-import EnvProtocol
+public import EnvProtocol
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import Logging
+public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// An OpenEnv server: the HTTP endpoints and the `/ws` session endpoint of PROTOCOL.md, for one
 /// environment type, on Hummingbird.

@@ -1,6 +1,6 @@
 import CoreMetrics
 import EnvProtocol
-import Prometheus
+public import Prometheus
 
 /// What `GET /metrics` reports, in the Prometheus text format: live sessions against capacity,
 /// capacity rejections, error replies by code and the step latency histogram — so an operator

@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import ServiceLifecycle
+package import Foundation
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)

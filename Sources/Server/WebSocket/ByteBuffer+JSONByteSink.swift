@@ -1,5 +1,5 @@
-import EnvProtocol
-import NIOCore
+public import EnvProtocol
+public import NIOCore
 
 /// Lets ``JSONWriter`` encode a reply straight into the buffer written to the socket: one
 /// allocation per reply, no `[UInt8]` or `String` in between.

@@ -1,4 +1,4 @@
-import EnvProtocol
+package import EnvProtocol
 
 /// Turns one client text frame into the reply the protocol prescribes.
 ///

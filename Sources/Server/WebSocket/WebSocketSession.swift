@@ -1,4 +1,4 @@
-import EnvProtocol
+package import EnvProtocol
 import Foundation
 import NIOCore
 

@@ -1,6 +1,6 @@
 import EnvProtocol
-import NIOCore
-import NIOWebSocket
+package import NIOCore
+package import NIOWebSocket
 
 /// Serves one upgraded `/ws` connection on the connection's event loop: no task, actor or stream
 /// per connection, so a session costs the server little more than its frames (issue 15).

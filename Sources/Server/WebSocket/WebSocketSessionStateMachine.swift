@@ -1,6 +1,6 @@
 import LazyDeadline
-import NIOCore
-import NIOWebSocket
+package import NIOCore
+package import NIOWebSocket
 
 /// The rules of one `/ws` connection as a value: frames, replies, the closing handshake and every
 /// deadline in, what to do out. ``WebSocketSessionHandler`` carries the actions out, reading the
