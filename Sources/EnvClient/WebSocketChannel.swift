@@ -26,10 +26,6 @@ public enum WebSocketChannel {
     /// Connects to `endpoint` on `loop` and upgrades.
     ///
     /// - Parameters:
-    ///   - remoteAddress: `endpoint`'s address when the caller already has it (an IP literal
-    ///     converted once for many connections): the connect then skips name resolution and
-    ///     Happy Eyeballs, which cost a connection more than the rest of its setup. `nil`:
-    ///     resolve `endpoint.host`.
     ///   - localAddress: where to connect from (`nil`: the kernel's choice), e.g. one of
     ///     127.0.0.x for a loopback server, so each source address has its own ports.
     ///   - created: called on the loop with the channel before it connects (to close it on a
@@ -45,7 +41,6 @@ public enum WebSocketChannel {
         to endpoint: ServerEndpoint,
         configuration: WebSocketConnection.Configuration,
         sslContext: NIOSSLContext?,
-        remoteAddress: SocketAddress? = nil,
         localAddress: SocketAddress? = nil,
         on loop: any EventLoop,
         created: @escaping @Sendable (any Channel) -> Void,
@@ -72,7 +67,11 @@ public enum WebSocketChannel {
                     relay.value = prepared.relay
                 }
             }
-        let connected = remoteAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: endpoint.host, port: endpoint.port)
+        // A server given by IP address is connected to by that address: resolving the literal
+        // (a hop to a resolver thread) and Happy Eyeballs cost a connection more than the rest
+        // of its setup. A host name is resolved.
+        let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port)
+        let connected = address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: endpoint.host, port: endpoint.port)
         return connected
             .flatMap { _ in upgrade.value ?? loop.makeFailedFuture(ChannelError.inappropriateOperationForState) }
             .flatMapThrowing { outcome in

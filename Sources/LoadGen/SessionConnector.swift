@@ -21,8 +21,7 @@ package struct SessionConnector: Sendable {
 
     /// WebSockets to `endpoints`, round-robin by request id, each from a source address of its
     /// own where the server is on loopback (127.0.0.1–254: each has its own ephemeral ports, so
-    /// the TIME_WAIT sockets earlier runs leave do not run the ports out for later ones). A
-    /// server given by IP address is connected to by that address, converted once per run.
+    /// the TIME_WAIT sockets earlier runs leave do not run the ports out for later ones).
     static func webSocket(
         endpoints: [ServerEndpoint],
         configuration: WebSocketConnection.Configuration,
@@ -31,7 +30,6 @@ package struct SessionConnector: Sendable {
         let sslContexts = endpoints.map { endpoint in
             Result { try WebSocketChannel.sslContext(for: endpoint, tls: tls) }
         }
-        let remoteAddresses = endpoints.map { try? SocketAddress(ipAddress: $0.host, port: $0.port) }
         let sourceAddresses: [[SocketAddress]] = endpoints.map { endpoint in
             guard endpoint.host.hasPrefix("127."), (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil else {
                 return []
@@ -51,7 +49,6 @@ package struct SessionConnector: Sendable {
                 to: endpoints[index],
                 configuration: configuration,
                 sslContext: sslContext,
-                remoteAddress: remoteAddresses[index],
                 localAddress: addresses.isEmpty ? nil : addresses[requestID % addresses.count],
                 on: loop,
                 created: created,
