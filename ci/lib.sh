@@ -1,15 +1,36 @@
-# Shared by every ci/ script, sourced first (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`):
-# bash's strict mode (not in an interactive shell, where `source ci/lib.sh` only defines the
-# functions), $root (the repository) and the functions below.
-[[ $- == *i* ]] || set -euo pipefail
+# The one prologue of every ci/ script (`source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"`): strict
+# mode, $root, the repository as working directory, and the functions below (only these, sourced
+# in an interactive shell).
+# Servers start on port 0 and print one ready line per serving process: listening http://HOST:PORT pid=N
+if [[ $- != *i* ]]; then
+  set -euo pipefail
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Servers are started on port 0 and tell their port in a ready line on stdout, one per serving
-# process (openenv-server --workers N prints N, ci/start-reference-server one):
-#   listening http://HOST:PORT pid=N
+# artifacts_dir NAME [DIR]: prints (and creates) where a script keeps what it leaves: DIR, else
+# $OPENENV_ARTIFACTS, else .build-artifacts/NAME.
+artifacts_dir() {
+  local dir="${2:-${OPENENV_ARTIFACTS:-$root/.build-artifacts/$1}}"
+  mkdir -p "$dir" && echo "$dir"
+}
 
-# machine_summary: one line on what this machine is and how fast it runs Python now, printed where
-# measurements meet baselines recorded elsewhere, so a slower or busier CI machine shows as such.
+# apt_install COMMAND:PACKAGE...: installs from Debian each PACKAGE whose COMMAND is missing.
+apt_install() {
+  local tool missing=()
+  for tool in "$@"; do command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}"); done
+  ((${#missing[@]} == 0)) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2
+}
+
+# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds, or fails after SECONDS.
+wait_for() {
+  local tries=$(($1 * 10))
+  shift
+  for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+
+# machine_summary: this machine and how fast it runs Python now, where measurements meet baselines.
 machine_summary() {
   local cpu loop
   cpu="$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)"
@@ -19,13 +40,9 @@ machine_summary() {
     "python: 2e6 squares in $loop s (0.14 s on the 2-core Intel Xeon VM of 2026-12-01)"
 }
 
-# python_venv NAME REQUIREMENTS: prints the path of a virtualenv with the pinned REQUIREMENTS
-# installed, creating it first when needed. Venvs are cached outside the clone, keyed by the
-# requirements file's content and the Python version, so a fresh clone on a machine that has run
-# CI before (CI's own machine) reuses them instead of spending minutes in pip; on a fresh machine
-# the same call builds them. `.build-venv/NAME` is linked to the venv, for the commands the docs
-# show. OPENENV_VENV_CACHE moves the cache (default ~/.cache/openenvkit/venv).
-# (Often called in $(...), where set -e does not reach: it returns on failure itself.)
+# python_venv NAME REQUIREMENTS: the path of a venv with the pinned REQUIREMENTS, cached outside the
+# clone (OPENENV_VENV_CACHE, default ~/.cache/openenvkit/venv) by their content and the Python
+# version, so fresh clones skip pip; linked at .build-venv/NAME. Returns on failure itself ($(...)).
 python_venv() {
   local name="$1" requirements="$2" key venv
   key="$( { cat "$requirements"; python3 --version; } | sha256sum | cut -c1-12)" || return 1
@@ -47,17 +64,14 @@ python_venv() {
   echo "$venv"
 }
 
-# swift_build ARGS...: `swift build ARGS`, unless OPENENV_SKIP_BUILD is set. ci/entry builds each
-# configuration once and sets it: every SwiftPM command that builds re-plans, and one that builds a
-# different set (a product, the tests, a plugin's tool) after another relinks tools for ~30 s.
+# swift_build ARGS...: `swift build ARGS`, unless OPENENV_SKIP_BUILD is set (ci/entry builds each
+# configuration once: every building SwiftPM command re-plans, and may relink tools for ~30 s).
 swift_build() {
   [[ -n "${OPENENV_SKIP_BUILD:-}" ]] || swift build "$@"
 }
 
-# run_tests CONFIG XUNIT [ARG...]: the package's test bundle of CONFIG (debug or release), as last
-# built, run directly with Swift Testing's own options (--filter, --attachments-path): what
-# `swift test --skip-build` runs, without re-planning and without holding SwiftPM's lock on
-# .build, so several runs can share the machine. The verdict is XUNIT (ci/python/xunit_verdict.py).
+# run_tests CONFIG XUNIT [ARG...]: the test bundle of CONFIG as last built, run directly (what
+# `swift test --skip-build` runs, without SwiftPM's lock on .build); the verdict is XUNIT's.
 run_tests() {
   local config="$1" xunit="$2"
   shift 2
@@ -70,10 +84,9 @@ ready_port() {
   sed -nE 's#^listening https?://.*:([0-9]+) pid=[0-9]+$#\1#p' "$1" 2>/dev/null | head -n 1
 }
 
-# start_and_read_ready LOG COUNT CMD [ARG...]: starts CMD (a server told --port 0) in the
-# background, stdout and stderr to LOG, and waits up to 30 s until LOG holds COUNT ready lines.
-# Sets READY_PID (CMD's pid) and READY_PORT; fails, printing the log, when CMD exits first or
-# time runs out. Call it directly, not in $(...): the server must be a child of the caller.
+# start_and_read_ready LOG COUNT CMD [ARG...]: starts CMD (a server on --port 0), output to LOG,
+# and waits up to 30 s for COUNT ready lines; sets READY_PID and READY_PORT, or fails showing LOG.
+# Not in $(...): the server must be a child of the caller.
 start_and_read_ready() {
   local log="$1" count="$2" ready _
   shift 2
@@ -93,10 +106,8 @@ start_and_read_ready() {
   return 1
 }
 
-# start_reference_server PIDFILE LOG [VAR=VALUE...]: starts a Python reference with
-# ci/start-reference-server on port 0 (the VAR=VALUE settings, e.g. WORKERS=2,
-# OPENENV_REFERENCE=0.10, FIXTURE=echo, go into its environment), which waits for /health and
-# prints one ready line; sets READY_PID and READY_PORT from it.
+# start_reference_server PIDFILE LOG [VAR=VALUE...]: ci/start-reference-server on port 0 with the
+# VAR=VALUE settings (e.g. OPENENV_REFERENCE=0.10 FIXTURE=echo); sets READY_PID and READY_PORT.
 start_reference_server() {
   local pidfile="$1" log="$2" ready
   shift 2
@@ -116,37 +127,4 @@ stop_servers() {
     pkill -9 -P "$pid" 2>/dev/null || true
     kill -9 "$pid" 2>/dev/null || true
   done
-}
-
-# CPU-seconds (user + system) of a process and its children, from /proc.
-cpu_seconds() {
-  python3 - "$@" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK")
-total = 0
-for pid in sys.argv[1:]:
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        total += sum(int(f) for f in fields[11:15])   # utime stime cutime cstime
-    except FileNotFoundError:
-        pass
-print(total / tick)
-PY
-}
-
-# process_tree PID: PID and all its descendants, one per line (workers of a supervisor).
-process_tree() {
-  echo "$1"
-  local child
-  for child in $(pgrep -P "$1" || true); do process_tree "$child"; done
-}
-
-# peak_rss_kib PID...: the sum of each process's peak resident set (VmHWM), in KiB.
-peak_rss_kib() {
-  local pid total=0 hwm
-  for pid in "$@"; do
-    hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
-    total=$((total + ${hwm:-0}))
-  done
-  echo "$total"
 }

@@ -59,10 +59,21 @@ public struct SessionResult: Sendable, Equatable {
             guard waited != nil else { throw invalid("waited_seconds") }
             guard pid != nil else { throw invalid("pid") }
         }
-        waitedSeconds = waited ?? 0
+        record(
+            waitedSeconds: waited,
+            pid: pid,
+            sessionHash: observation["session_hash"]?.stringValue,
+            hostURL: observation["host_url"]?.stringValue
+        )
+    }
+
+    /// Copies the same fields, already read from a step's observation (`nil`: absent or of
+    /// another type, reported as 0 or empty).
+    public mutating func record(waitedSeconds: Double?, pid: Int?, sessionHash: String?, hostURL: String?) {
+        self.waitedSeconds = waitedSeconds ?? 0
         self.pid = pid ?? 0
-        sessionHash = observation["session_hash"]?.stringValue ?? ""
-        hostURL = observation["host_url"]?.stringValue ?? ""
+        self.sessionHash = sessionHash ?? ""
+        self.hostURL = hostURL ?? ""
     }
 
     /// The `raw.jsonl` column names, in the seed's order.

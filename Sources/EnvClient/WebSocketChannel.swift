@@ -49,7 +49,7 @@ public enum WebSocketChannel {
         // Set by the initializer, which runs before the connect completes.
         let upgrade = NIOLoopBoundBox<EventLoopFuture<WebSocketPipeline.Outcome<Bool>>?>(nil, eventLoop: loop)
         let relay = NIOLoopBoundBox<InputClosedRelay?>(nil, eventLoop: loop)
-        return WebSocketPipeline.bootstrap(group: loop, configuration: configuration, localAddress: localAddress)
+        let bootstrap = WebSocketPipeline.bootstrap(group: loop, configuration: configuration, localAddress: localAddress)
             .channelInitializer { channel in
                 created(channel)
                 return channel.eventLoop.makeCompletedFuture {
@@ -67,7 +67,12 @@ public enum WebSocketChannel {
                     relay.value = prepared.relay
                 }
             }
-            .connect(host: endpoint.host, port: endpoint.port)
+        // A server given by IP address is connected to by that address: resolving the literal
+        // (a hop to a resolver thread) and Happy Eyeballs cost a connection more than the rest
+        // of its setup. A host name is resolved.
+        let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port)
+        let connected = address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: endpoint.host, port: endpoint.port)
+        return connected
             .flatMap { _ in upgrade.value ?? loop.makeFailedFuture(ChannelError.inappropriateOperationForState) }
             .flatMapThrowing { outcome in
                 // The upgrade replays the frames that came with the 101 right after this; a held

@@ -134,7 +134,7 @@ package struct LoadSessionStateMachine {
         switch state {
         case .awaitingReset(let sentAt):
             do {
-                _ = try ReplyJudge.observation(event)
+                try ReplyJudge.acceptObservation(event)
             } catch {
                 let failure = SessionFailure.classify(error)
                 if failure.kind == FailureKind(server: .capacityReached), resets == 0, let retry = script.capacityRetry {
@@ -151,7 +151,7 @@ package struct LoadSessionStateMachine {
             if let replayed { return receivedRecorded(event, replayed.messages[index].kind, index: index, sentAt: sentAt, now: now) }
             do {
                 if script.workload.readsObservations {
-                    try row.record(try ReplyJudge.observation(event), strict: script.workload.isBenchmark)
+                    try ReplyJudge.recordObservation(event, in: &row, strict: script.workload.isBenchmark)
                 } else {
                     try ReplyJudge.toolResult(event)
                 }
@@ -306,7 +306,7 @@ package struct LoadSessionStateMachine {
     ) -> (action: Action, answer: Answer?) {
         do {
             switch kind {
-            case .step: try row.record(try ReplyJudge.observation(event), strict: false)
+            case .step: try ReplyJudge.recordObservation(event, in: &row, strict: false)
             case .tool: try ReplyJudge.toolResult(event)
             case .reset, .other, .close: try ReplyJudge.anyReply(event)
             }

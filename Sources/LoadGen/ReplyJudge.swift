@@ -30,6 +30,29 @@ enum ReplyJudge {
         }
     }
 
+    /// Accepts an `observation` reply (a reset's), discarding it: by ``ObservationScan`` when it
+    /// can read it, else as ``observation(_:)`` judges it.
+    ///
+    /// - Throws: what ``observation(_:)`` throws.
+    static func acceptObservation(_ event: WebSocketEvent) throws {
+        if case .text(let text) = event, ObservationScan(text) != nil { return }
+        _ = try observation(event)
+    }
+
+    /// Records a step's `observation` reply in `row` (``SessionResult/record(_:strict:)``): by
+    /// ``ObservationScan`` when it can read the reply and, if `strict`, finds the benchmark's
+    /// fields; otherwise by a full parse, which judges and reports the reply exactly as it
+    /// always did.
+    ///
+    /// - Throws: what ``observation(_:)`` and ``SessionResult/record(_:strict:)`` throw.
+    static func recordObservation(_ event: WebSocketEvent, in row: inout SessionResult, strict: Bool) throws {
+        if case .text(let text) = event, let scan = ObservationScan(text), !strict || scan.hasBenchmarkFields {
+            row.record(waitedSeconds: scan.waitedSeconds, pid: scan.pid, sessionHash: scan.sessionHash, hostURL: scan.hostURL)
+            return
+        }
+        try row.record(try observation(event), strict: strict)
+    }
+
     /// Any JSON reply that is not an `error` (a replayed `state`, say).
     ///
     /// - Throws: ``SessionFailure``: the server's code for an `error` reply, `InvalidReply` for

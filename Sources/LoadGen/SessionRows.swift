@@ -22,9 +22,14 @@ package final class SessionRows: Sendable {
 
     package init() {}
 
-    /// The run will start (or skip) `count` more sessions.
+    /// The run will start (or skip) `count` more sessions: their slots are allocated now, not
+    /// grown while the sessions start.
     package func reserve(_ count: Int) {
-        state.withLock { $0.pending += count }
+        state.withLock { state in
+            state.pending += count
+            state.rows.reserveCapacity(state.rows.count + count)
+            state.live.reserveCapacity(state.live.count + count)
+        }
     }
 
     /// Gives a new session a slot and records it as live; `nil` (and its reservation given

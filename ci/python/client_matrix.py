@@ -1,27 +1,25 @@
-"""One OpenEnv release's official Python clients against a server: one line per operation.
+"""One OpenEnv release's official Python clients against a server: its row of the ci/client-matrix
+table, each operation ok, n/a (the release or server has no such thing), warn (it worked, the
+client could not see why) or **fail** with the first error line; exit 1 on a failure.
 
-Usage: python ci/python/client_matrix.py URL [--action JSON] [--tool NAME --arguments JSON]
-       (run with the release's venv; ci/client-matrix runs every release and prints the table)
-
-Operations, each printed as `OP<TAB>ok<TAB>detail` or `OP<TAB>fail<TAB>first error line`
-(`OP<TAB>n/a<TAB>why` where the release or the server has no such thing; `warn` where it
-worked but the client could not see why):
-  reset, step, state, close   GenericEnvClient (async, as every release has it): reset, step
-                              with --action (default: the benchmark's {"wait_seconds": 0}),
-                              state, close.
-  mcp list, mcp call          MCPToolClient, where the release has it: list_tools(), then
-                              call_tool(--tool or the first listed tool, **--arguments).
-  capacity                    with --capacity-url (a free server of capacity 1): while one
-                              GenericEnvClient holds the slot, another's reset fails naming
-                              CAPACITY_REACHED (warn: refused, the reason unseen); once the
-                              holder closes, a retry is admitted.
-Exit status 0 always: the table reports the verdicts.
+Usage (ci/client-matrix): client_matrix.py URL --release NAME [--action JSON] [--tool NAME
+  --arguments JSON] [--capacity-url URL], with the release's venv; client_matrix.py URL --header.
+  reset, step, state, close: GenericEnvClient (async, as in every release), the step's action
+  --action (default the benchmark's); mcp list, mcp call: MCPToolClient where the release has it,
+  call_tool(--tool or the first listed, **--arguments); capacity: with --capacity-url (a free
+  server of capacity 1), while one client holds it another's reset names CAPACITY_REACHED, and
+  once it closes a retry is admitted.
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
+import sys
 import traceback
+
+OPERATIONS = ["reset", "step", "state", "close", "mcp list", "mcp call"]
+RESULTS = {}  # operation -> (verdict, detail)
 
 
 def first_line(error: BaseException) -> str:
@@ -30,7 +28,16 @@ def first_line(error: BaseException) -> str:
 
 
 def report(op: str, verdict: str, detail: str) -> None:
-    print(f"{op}\t{verdict}\t{detail.replace(chr(9), ' ')}", flush=True)
+    RESULTS.setdefault(op, (verdict, detail))
+
+
+def row(release: str, operations) -> str:
+    cells = []
+    for op in operations:
+        verdict, detail = RESULTS.get(op, ("fail", "no result (%s)" % RESULTS.get("import", ("", "?"))[1]))
+        detail = detail.replace("|", "\\|")
+        cells.append({"ok": "ok", "fail": f"**fail**: {detail}"}.get(verdict, f"{verdict}: {detail}"))
+    return f"| {release} | " + " | ".join(cells) + " |"
 
 
 async def generic(url: str, action: dict) -> None:
@@ -111,26 +118,35 @@ async def capacity(url: str) -> None:
     report("capacity", "fail", "not admitted within 10 s after the holder closed")
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
+    parser.add_argument("--release", default="?")
+    parser.add_argument("--header", action="store_true", help="print the table's header and stop")
     parser.add_argument("--action", default='{"wait_seconds": 0}')
     parser.add_argument("--tool", default="")
     parser.add_argument("--arguments", default="{}")
     parser.add_argument("--capacity-url", default="")
     args = parser.parse_args()
-    try:
-        asyncio.run(generic(args.url, json.loads(args.action)))
-        asyncio.run(mcp(args.url, args.tool, json.loads(args.arguments)))
-        if args.capacity_url:
-            try:
-                asyncio.run(capacity(args.capacity_url))
-            except Exception as error:
-                report("capacity", "fail", first_line(error))
-    except Exception as error:  # an import that fails: the whole release fails, said once
-        traceback.print_exc()
-        report("import", "fail", first_line(error))
+    operations = OPERATIONS + (["capacity"] if args.capacity_url else [])
+    if args.header:
+        print("| release | " + " | ".join(operations) + " |\n|---|" + "---|" * len(operations))
+        return 0
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is the table's
+        try:
+            asyncio.run(generic(args.url, json.loads(args.action)))
+            asyncio.run(mcp(args.url, args.tool, json.loads(args.arguments)))
+            if args.capacity_url:
+                try:
+                    asyncio.run(capacity(args.capacity_url))
+                except Exception as error:
+                    report("capacity", "fail", first_line(error))
+        except Exception as error:  # an import that fails: the whole release fails, said once
+            traceback.print_exc()
+            report("import", "fail", first_line(error))
+    print(row(args.release, operations), flush=True)
+    return 1 if any(RESULTS.get(op, ("fail",))[0] == "fail" for op in operations) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

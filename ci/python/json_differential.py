@@ -1,10 +1,8 @@
 """Differential check of our JSON parser against Python's json (ci/fuzz-libfuzzer).
 
-Usage: json_differential.py DECISIONS FILE...   DECISIONS: one line per FILE, as Fuzz/Targets/
-Decisions.swift prints them ("accept" or "reject<TAB>reason"). For each file, Python's decision is
-json.loads(bytes). Every difference must be an intended strictness of ours (listed below, by the
-reason our parser gives); any other — above all, input we accept and Python refuses — fails.
-Prints a count per category and exits 1 on an unexplained difference.
+Usage: json_differential.py DECISIONS FILE...   (DECISIONS: Fuzz/Targets/decisions' line per FILE)
+Every difference from json.loads(bytes) must be an intended strictness of ours (INTENDED, by our
+parser's reason); any other, above all input we accept and Python refuses, fails (exit 1).
 """
 import json
 import math

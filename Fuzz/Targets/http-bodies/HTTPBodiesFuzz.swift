@@ -1,6 +1,8 @@
 // libFuzzer target: the HTTP body decoders (POST /step, /reset and the task routes) on any bytes
 // that parse as JSON, as the routes run them; a validation failure's issues must encode (they
 // are the 422 body).
+import EnvProtocol
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTPBodies(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -2,6 +2,8 @@
 // must parse back to the same value. Numbers compare by value: the writer prints integral
 // doubles without `.0` (as Foundation's JSONEncoder did), so 1.0 comes back as the integer 1
 // and -0.0 as 0, as `json.loads("-0")` in Python does too.
+import EnvProtocol
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSONParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -1,6 +1,8 @@
 // libFuzzer target: the WebSocket message decoder on any UTF-8 text (the WebSocket layer closes
 // with 1007 before decoding what is not UTF-8), then what the server does with the result:
 // validate reset options, and encode the reply an error would get.
+import EnvProtocol
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzClientMessage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self) else { return 0 }

@@ -1,32 +1,18 @@
-"""Drive a server with the official openenv 0.10.0 Python clients.
+"""Drive a server with the official Python clients of the venv's release (openenv-core 0.3.0 or
+openenv 0.10.0), checking every answer (ci/cross-check).
 
-Usage: python ci/python/clients_010.py URL [--capacity-url URL2]
-       (run with the 0.10 venv: .build-venv/openenv-0.10/bin/python)
+Usage: python ci/python/official_clients.py URL [--capacity-url URL2 | --generic-only]
 
-  URL            a server with the benchmark env (Tests/Fixtures/python/benchmark_env_server.py) or the
-                 MCP echo env (Tests/Fixtures/python/echo_env_server.py); which one is told by /metadata
-  --capacity-url a second benchmark server started with MAX_CONCURRENT_ENVS=2 and no other
-                 clients, for the capacity checks (d)
-
-Steps (each printed; exit 1 on the first failure, "clients 0.10: OK" at the end):
-  (a) GenericEnvClient, async (`async with`): reset, step {"wait_seconds":0.1}, state, close,
-      with the checks of ci/python/client_episode.py plus StepResult.metadata is None.
-  (b) The same through the sync wrapper, `with GenericEnvClient(base_url=URL).sync() as c:`.
-  (c) MCPToolClient (0.10 default mode "production"): entering it POSTs /mcp
-      `openenv/session/create`, then opens /ws?session_id=<id>; reset and state go over that
-      attached socket; list_tools() and call_tool() POST /mcp `tools/list` / `tools/call`
-      with params.session_id; close() detaches the socket, then POSTs
-      `openenv/session/close`. Every /mcp exchange of the client is recorded (by wrapping
-      MCPClientBase._production_mcp_request) and checked.
-      Benchmark env: tools/list answers JSON-RPC error -32603 "Environment does not support
-      MCP" and MCPToolClient.list_tools() swallows every error into an empty list, so the
-      reference behaviour accepted here is exactly: list_tools() == [] with that error
-      recorded. Echo env: tools echo_message and echo_with_length, and a call of each
-      (which bypasses env.step(): state.step_count stays 0).
-  (d) --capacity-url only (capacity 2): with one plain /ws session open, an MCPToolClient
-      still connects (the HTTP session takes the second slot, the attached socket none), a
-      GenericEnvClient is then refused with CAPACITY_REACHED 2/2, and works again once the
-      MCP client has closed; with both slots taken, MCPToolClient's session/create fails.
+  URL: a server of the benchmark env or of the MCP echo env; --capacity-url: one of capacity 2, free.
+  (a), (b) GenericEnvClient, async and through .sync(): reset, step {"wait_seconds":0.1},
+      state, close (benchmark env only).
+  (c) MCPToolClient (0.10): session/create over POST /mcp, reset and state over the attached
+      /ws, tools/list and tools/call, then the detach and session/close; every /mcp exchange is
+      recorded and checked. On the benchmark env tools/list answers -32603 "Environment does
+      not support MCP", which list_tools() swallows into []: exactly that is accepted.
+  (d) capacity 2: a plain /ws session plus an MCPToolClient fit (the attach takes no slot), a
+      third session is refused with CAPACITY_REACHED 2/2 and admitted once the MCP client closed.
+Exit 1 on the first failure.
 """
 
 import argparse
@@ -39,7 +25,6 @@ import urllib.request
 from typing import Any, Dict, List
 
 import websockets
-
 from openenv.core.generic_client import GenericEnvClient
 from openenv.core.mcp_client import MCPClientBase, MCPToolClient
 
@@ -54,11 +39,7 @@ def check(cond: bool, what: str) -> None:
 
 
 def show(label: str, value: Any) -> None:
-    print(f"  {label:12} {json.dumps(value, sort_keys=True, default=str)}", flush=True)
-
-
-def step_title(text: str) -> None:
-    print(text, flush=True)
+    print(f"  {label:12} {json.dumps(value, sort_keys=True, default=str)}")
 
 
 def get_json(url: str) -> Any:
@@ -70,51 +51,49 @@ def get_json(url: str) -> Any:
 # ---- recording MCPToolClient's HTTP /mcp traffic ------------------------------------
 
 MCP_LOG: List[Dict[str, Any]] = []
-_real_request = MCPClientBase._production_mcp_request
 
 
-async def _recording_request(self, method: str, params=None):
-    try:
-        response = await _real_request(self, method, params)
-    except Exception as e:
-        MCP_LOG.append({"method": method, "params": params or {}, "exception": repr(e)})
-        raise
-    MCP_LOG.append({"method": method, "params": params or {}, "response": response})
-    return response
+def record_mcp_requests() -> None:
+    real_request = MCPClientBase._production_mcp_request
 
+    async def recording_request(self, method: str, params=None):
+        try:
+            response = await real_request(self, method, params)
+        except Exception as e:
+            MCP_LOG.append({"method": method, "params": params or {}, "exception": repr(e)})
+            raise
+        MCP_LOG.append({"method": method, "params": params or {}, "response": response})
+        return response
 
-MCPClientBase._production_mcp_request = _recording_request
+    MCPClientBase._production_mcp_request = recording_request
 
 
 def recorded(method: str) -> List[Dict[str, Any]]:
     return [e for e in MCP_LOG if e["method"] == method]
 
 
-# ---- (a)/(b) GenericEnvClient --------------------------------------------------------
+def check_result(label: str, r, step_count: int) -> Dict[str, Any]:
+    """What a reset or a step of the benchmark env returns; its observation."""
+    metadata = getattr(r, "metadata", None)  # StepResult.metadata: 0.10 only
+    show(label, {"observation": r.observation, "reward": r.reward, "done": r.done, "metadata": metadata})
+    check(r.observation.get("step_count") == step_count, f"{label}: step_count != {step_count}")
+    check(r.reward is None and r.done is False, f"{label}: reward/done not None/False")
+    check(metadata is None, f"{label}: StepResult.metadata is not None")
+    return r.observation
 
 
 def check_reset(r) -> Dict[str, Any]:
-    show("reset", {"observation": r.observation, "reward": r.reward, "done": r.done,
-                   "metadata": r.metadata})
-    obs = r.observation
-    check(obs.get("step_count") == 0, "reset: step_count != 0")
+    obs = check_result("reset", r, 0)
     check(re.fullmatch(r"[0-9a-f]{12}", str(obs.get("session_hash"))) is not None,
           "reset: session_hash is not 12 lowercase hex chars")
-    check(r.reward is None and r.done is False, "reset: reward/done not None/False")
-    check(r.metadata is None, f"reset: StepResult.metadata {r.metadata!r} is not None")
     return obs
 
 
 def check_step(r, obs0: Dict[str, Any], elapsed: float) -> None:
-    show("step", {"observation": r.observation, "reward": r.reward, "done": r.done,
-                  "metadata": r.metadata})
-    obs = r.observation
+    obs = check_result("step", r, 1)
     check(abs(obs.get("waited_seconds", -1) - WAIT) < 1e-9, "step: waited_seconds != 0.1")
     check(elapsed >= WAIT * 0.95, f"step: answered after {elapsed:.3f}s < {WAIT}s")
-    check(obs.get("step_count") == 1, "step: step_count != 1")
     check(obs.get("session_hash") == obs0["session_hash"], "step: session_hash changed")
-    check(r.reward is None and r.done is False, "step: reward/done not None/False")
-    check(r.metadata is None, f"step: StepResult.metadata {r.metadata!r} is not None")
 
 
 def check_state(s) -> None:
@@ -124,7 +103,7 @@ def check_state(s) -> None:
 
 
 async def generic_async(url: str) -> None:
-    step_title("(a) GenericEnvClient async: reset, step, state, close")
+    print("(a) GenericEnvClient async: reset, step, state, close")
     async with GenericEnvClient(base_url=url) as client:
         obs0 = check_reset(await client.reset())
         t0 = time.monotonic()
@@ -135,16 +114,13 @@ async def generic_async(url: str) -> None:
 
 
 def generic_sync(url: str) -> None:
-    step_title("(b) GenericEnvClient sync (.sync()): reset, step, state, close")
+    print("(b) GenericEnvClient sync (.sync()): reset, step, state, close")
     with GenericEnvClient(base_url=url).sync() as client:
         obs0 = check_reset(client.reset())
         t0 = time.monotonic()
         r = client.step({"wait_seconds": WAIT})
         check_step(r, obs0, time.monotonic() - t0)
         check_state(client.state())
-
-
-# ---- (c) MCPToolClient ---------------------------------------------------------------
 
 
 def check_session_create() -> str:
@@ -174,7 +150,7 @@ def check_session_close(sid: str) -> None:
 
 
 async def mcp_tool_client(url: str, env_name: str) -> None:
-    step_title(f"(c) MCPToolClient ({env_name}): connect, reset, state, list_tools, "
+    print(f"(c) MCPToolClient ({env_name}): connect, reset, state, list_tools, "
                "call_tool, close")
     MCP_LOG.clear()
     client = MCPToolClient(base_url=url)
@@ -229,11 +205,8 @@ async def mcp_tool_client(url: str, env_name: str) -> None:
     check_session_close(sid)
 
 
-# ---- (d) capacity --------------------------------------------------------------------
-
-
 async def capacity(url: str) -> None:
-    step_title("(d) capacity 2: one plain /ws + MCPToolClient fit; a third session does not")
+    print("(d) capacity 2: one plain /ws + MCPToolClient fit; a third session does not")
     ws_url = re.sub(r"^http", "ws", url.rstrip("/")) + "/ws"
     async with websockets.connect(ws_url, proxy=None) as held:
         await held.send('{"type":"reset","data":{}}')
@@ -290,22 +263,28 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     ap.add_argument("url")
     ap.add_argument("--capacity-url")
+    ap.add_argument("--generic-only", action="store_true", help="(a) and (b) only: openenv-core 0.3.0")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # in order with the server's and the shell's lines
     try:
         env_name = get_json(args.url.rstrip("/") + "/metadata")["name"]
-        print(f"server {args.url}: /metadata name {env_name!r}", flush=True)
+        print(f"server {args.url}: /metadata name {env_name!r}")
         if env_name == "benchmark_env":
             asyncio.run(generic_async(args.url))
             generic_sync(args.url)
         else:
-            print("(a)/(b) skipped: not the benchmark env", flush=True)
-        asyncio.run(mcp_tool_client(args.url, env_name))
-        if args.capacity_url:
-            asyncio.run(capacity(args.capacity_url))
+            print("(a)/(b) skipped: not the benchmark env")
+        if args.generic_only:
+            print("(c)/(d) skipped: --generic-only")
+        else:
+            record_mcp_requests()
+            asyncio.run(mcp_tool_client(args.url, env_name))
+            if args.capacity_url:
+                asyncio.run(capacity(args.capacity_url))
     except Exception as e:  # AssertionError, connection errors, server error replies
-        print(f"clients 0.10: FAILED: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"official clients: FAILED: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
-    print("clients 0.10: OK")
+    print("official clients: OK")
     return 0
 
 
