@@ -72,7 +72,8 @@ public enum WebSocketChannel {
         // of its setup. A host name is resolved.
         let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port)
         let connected = address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: endpoint.host, port: endpoint.port)
-        return connected
+        return
+            connected
             .flatMap { _ in upgrade.value ?? loop.makeFailedFuture(ChannelError.inappropriateOperationForState) }
             .flatMapThrowing { outcome in
                 // The upgrade replays the frames that came with the 101 right after this; a held

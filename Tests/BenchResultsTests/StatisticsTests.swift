@@ -113,6 +113,26 @@ struct StatisticsTests {
         let slow = CapacityAnalysis(summaries: [summary(n: 32, success: 1, p99: 3.01)])
         #expect(slow.latencyBoundedCapacity[key] == .some(nil), "p99 just above 2 × (wait + 0.5) disqualifies")
     }
+
+    @Test("thresholds: failed runs are named, and a run with no success has no p99 to pass")
+    func thresholds() {
+        let violations = SweepChecks(minSuccess: 0.95, maxP99: 3).violations(
+            [summary(n: 32, success: 1, p99: 1), summary(n: 64, success: 0.5, p99: 4), summary(n: 128, success: 0, p99: 0)])
+        #expect(violations.count == 4)
+        #expect(violations.allSatisfy { !$0.contains("N=32 ") })
+    }
+
+    @Test("host checks: a run served by too few hosts is reported, and fails only with requireHosts")
+    func hostChecks() {
+        var run = summary(n: 32, success: 1, p99: 1)
+        run.uniqueHosts = 1
+        let report = SweepChecks(expectedHosts: 2)
+        #expect(report.hostShortfall(run)?.contains("1 distinct host_url values served it, expected 2") == true)
+        #expect(report.violations([run]).isEmpty)
+        #expect(SweepChecks(expectedHosts: 2, requireHosts: true).violations([run]).count == 1)
+        run.uniqueHosts = 2
+        #expect(SweepChecks(expectedHosts: 2, requireHosts: true).violations([run]).isEmpty)
+    }
 }
 
 /// The files' formats, compared with the seed's byte for byte.

@@ -44,7 +44,12 @@ struct BenchmarkEnvironmentTests {
         #expect(atOnce.stepCount == 0 && atOnce.sessionHash == first.sessionHash, "resetAtOnce resets as reset does")
         #expect(environment.state.episodeID == "ep2" && environment.state.stepCount == 0)
         let otherHash = BenchmarkEnvironment(configuration: .init(hostURL: "h:1")).sessionHash
-        #expect(otherHash.count == 12 && otherHash.utf8.allSatisfy { ("0"..."9").contains(Character(UnicodeScalar($0))) || ("a"..."f").contains(Character(UnicodeScalar($0))) })
+        #expect(
+            otherHash.count == 12
+                && otherHash.utf8.allSatisfy {
+                    ("0"..."9").contains(Character(UnicodeScalar($0))) || ("a"..."f").contains(Character(UnicodeScalar($0)))
+                }
+        )
     }
 
     @Test("a wait above the configured maximum is a validation failure")

@@ -66,7 +66,8 @@ struct ObservationScanTests {
 
     @Test("the servers' own replies are read by the scan; escapes, nesting and odd numbers are left to the full parse")
     func scanned() throws {
-        let floor = #"{"type":"observation","data":{"observation":{"host_url":"127.0.0.1:8000","pid":4242,"session_hash":"a1b2c3d4e5f6","step_count":1,"waited_seconds":1.000123},"reward":null,"done":false}}"#
+        let floor =
+            #"{"type":"observation","data":{"observation":{"host_url":"127.0.0.1:8000","pid":4242,"session_hash":"a1b2c3d4e5f6","step_count":1,"waited_seconds":1.000123},"reward":null,"done":false}}"#
         let scan = try #require(ObservationScan(floor))
         #expect(scan.waitedSeconds == 1.000123 && scan.pid == 4242 && scan.sessionHash == "a1b2c3d4e5f6" && scan.hostURL == "127.0.0.1:8000")
         let ours = #"{"type":"observation","data":{"done":false,"observation":{"metadata":{},"pid":7,"waited_seconds":1},"reward":null}}"#

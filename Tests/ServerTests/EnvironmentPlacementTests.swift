@@ -52,7 +52,9 @@ struct EnvironmentPlacementTests {
         #expect(probe.onEventLoop == ["make": false, "reset": false, "step": false, "state": false], "\(probe.onEventLoop)")
     }
 
-    @Test("a slow factory runs off the loop: another connection is upgraded meanwhile, and a reset sent before the environment exists is answered after it")
+    @Test(
+        "a slow factory runs off the loop: another connection is upgraded meanwhile, and a reset sent before the environment exists is answered after it"
+    )
     func slowFactoryLeavesTheLoopFree() async throws {
         let probe = EnvironmentProbe()
         let reset = #"{"type":"reset","data":{}}"#

@@ -1,5 +1,3 @@
-public import BenchResults
-
 /// The pass/fail checks of a sweep: `--min-success`, `--max-p99`, `--expected-hosts` and
 /// `--require-hosts`. The CLI and the Scaling suite judge runs with the same rules.
 public struct SweepChecks: Sendable, Equatable {
