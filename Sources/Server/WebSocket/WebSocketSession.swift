@@ -61,7 +61,7 @@ final class WebSocketSession {
         guard services.environment.runsOnEventLoop else {
             return .creating(WebSocketSession(.own(NoEnvironment()), services: services))
         }
-        switch EnvironmentCreation.make(services) {
+        switch EnvironmentCreation(services: services).result {
         case .success(let environment):
             return .serving(WebSocketSession(.own(environment), services: services))
         case .failure(let error):

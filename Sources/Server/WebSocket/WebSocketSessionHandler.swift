@@ -297,14 +297,12 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
     /// Runs the environment's factory off the loop (``environmentExecutor(_:)``); ``created(_:)``
     /// gets the result on the loop.
     private func create(context: ChannelHandlerContext) {
-        let creation = EnvironmentCreation(services: services)
+        let services = services
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)
         answering = Task(executorPreference: environmentExecutor(loop)) {
-            var running = creation
-            running.run()
-            let done = running
-            loop.execute { handler.value.created(done) }
+            let creation = EnvironmentCreation(services: services)
+            loop.execute { handler.value.created(creation) }
         }
     }
 
@@ -314,14 +312,12 @@ package final class WebSocketSessionHandler: ChannelDuplexHandler {
         answering = nil
         guard machine?.workFinished() == true, let context, let session else { return endSession(.now) }
         switch creation.result {
-        case .success(let environment)?:
+        case .success(let environment):
             session.created(environment)
             perform(machine?.next(now: now))
-        case .failure(let error)?:
+        case .failure(let error):
             send(.error(error), context: context)
             perform(machine?.startClose(.unexpectedServerError, now: now))
-        case nil:
-            preconditionFailure("an environment creation is handed back only once it has run")
         }
     }
 
