@@ -52,6 +52,18 @@ public struct JSONParser: Sendable {
         try bytes.withUnsafeBytes { raw in Result { () throws(JSONSyntaxError) in try parse(raw) } }.get()
     }
 
+    /// The JSON number that starts at `offset` in `bytes` (its first byte `-` or a digit), read
+    /// exactly as a number inside a document is, and the offset just past it; `nil` when the
+    /// bytes there are not a number in range. For scanners that read a few fields of a reply
+    /// without a full parse, so both agree on every number.
+    package static func number(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (value: JSONValue, end: Int)? {
+        guard let base = bytes.baseAddress, offset < bytes.count else { return nil }
+        var parser = Parser(base, count: bytes.count)
+        parser.index = offset
+        guard let value = try? parser.number() else { return nil }
+        return (value, parser.index)
+    }
+
     /// Parses a complete JSON document held in a string (its UTF-8, read in place).
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         let result = text.utf8.withContiguousStorageIfAvailable { utf8 in

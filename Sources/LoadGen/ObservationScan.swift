@@ -1,3 +1,5 @@
+import EnvProtocol
+
 /// The fields a load-test session keeps from an `observation` reply, read by one pass over the
 /// reply's bytes instead of a full parse into a ``JSONValue`` tree (issue 22: the reply check
 /// by scan).
@@ -131,7 +133,7 @@ package struct ObservationScan {
         /// A member value with nothing nested in it.
         struct FlatValue {
             var number: Double?
-            /// The number, when written as an integer of up to 18 digits.
+            /// The number, when written as a plain integer that fits an `Int`.
             var integer: Int?
             /// Where a string's characters are.
             var text: Range<Int>?
@@ -177,39 +179,18 @@ package struct ObservationScan {
             return nil
         }
 
-        /// A JSON number (RFC 8259 grammar). Up to 18 digits without fraction or exponent is an
-        /// exact integer; anything else a finite `Double`, correctly rounded as the parser does.
+        /// A JSON number, read by the strict parser's own number reader. Only a plain integer
+        /// (no fraction or exponent) counts as ``FlatValue/integer``: a whole number written
+        /// otherwise (`7.0`) is left to the full parse where an integer is wanted.
         mutating func number() -> FlatValue? {
-            let start = offset
-            _ = take(UInt8(ascii: "-"))
-            let integerStart = offset
-            guard digits() > 0 else { return nil }
-            // No leading zeros.
-            if bytes[integerStart] == UInt8(ascii: "0"), offset - integerStart > 1 { return nil }
-            var isInteger = true
-            if take(UInt8(ascii: ".")) {
-                isInteger = false
-                guard digits() > 0 else { return nil }
+            guard let (value, end) = JSONParser.number(in: bytes, at: offset) else { return nil }
+            let isPlainInteger = !bytes[offset..<end].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
+            offset = end
+            switch value {
+            case .integer(let integer): return FlatValue(number: Double(integer), integer: isPlainInteger ? integer : nil)
+            case .number(let number): return FlatValue(number: number)
+            default: return nil
             }
-            if take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
-                isInteger = false
-                if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
-                guard digits() > 0 else { return nil }
-            }
-            if isInteger, offset - integerStart <= 18 {
-                var value = 0
-                for index in integerStart..<offset { value = value * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
-                if start < integerStart { value = -value }
-                return FlatValue(number: Double(value), integer: value)
-            }
-            guard let value = Double(string(start..<offset)), value.isFinite else { return nil }
-            return FlatValue(number: value)
-        }
-
-        private mutating func digits() -> Int {
-            let start = offset
-            while offset < bytes.count, bytes[offset] &- UInt8(ascii: "0") < 10 { offset += 1 }
-            return offset - start
         }
 
         private mutating func literal(_ word: StaticString) -> Bool {
