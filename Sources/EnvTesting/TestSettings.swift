@@ -36,6 +36,9 @@ import Foundation
 /// - `OPENENV_SOAK_SECONDS=S`: run the soak for S seconds (CI: 180; the long form 1,800), and
 ///   `OPENENV_SOAK_RSS_GROWTH_MIB` (default 64), its bound on the server's RSS growth.
 /// - `OPENENV_BASELINES`: a directory of baselines instead of the bundled ones.
+/// - What a CI script started for a suite to judge (``ScriptedRuns``): `OPENENV_PROFILE_URL`
+///   and the others of `ci/fixture-check`, `OPENENV_RENDERED` of `ci/report-render-test`,
+///   `OPENENV_PROMETHEUS_*` of `ci/prometheus-scrape-test`.
 ///
 /// A value that does not parse is not dropped: it is one of ``problems``, which the harness
 /// suite reports as a failure naming the variable (the same rule as the server's variables).
@@ -66,6 +69,7 @@ public struct TestSettings: Sendable {
     public var action: JSONValue?
     /// The trainer cases' bounds (see the list above).
     public var trainer: TrainerBounds
+    public var scriptedRuns: ScriptedRuns
     /// Every variable whose value could not be used, here and in ``scaling``.
     public var problems: [ConfigurationError]
 
@@ -100,6 +104,7 @@ public struct TestSettings: Sendable {
             slotRelease: seconds("OPENENV_SLOT_RELEASE", 10)
         )
         scaling = ScalingSettings(&reader, isRemote: remoteURL != nil)
+        scriptedRuns = ScriptedRuns(&reader)
         problems = reader.problems
     }
 
@@ -116,6 +121,43 @@ public struct TrainerBounds: Sendable {
     public var longAction: JSONValue?
     public var clientTimeout: Duration
     public var slotRelease: Duration
+}
+
+/// What a CI script started outside the test process for a suite to judge; each is `nil` unless
+/// the script set it, and a suite runs when its first variable is given.
+///
+/// - `ci/fixture-check`: `OPENENV_PROFILE_URL` (a server of ample capacity),
+///   `OPENENV_PROFILE_CAPPED_URL` (capacity 4), `OPENENV_TOOL` and `OPENENV_TOOL_ARGUMENTS` (the
+///   fixture's tool) for `ProfileAgainstServerTests`.
+/// - `ci/report-render-test`: `OPENENV_RENDERED`, the directory of the rendered pages.
+/// - `ci/prometheus-scrape-test`: `OPENENV_PROMETHEUS_PORT`, `OPENENV_PROMETHEUS_SINCE` (seconds
+///   since 1970), `OPENENV_PROMETHEUS_SUMMARY` (the run's `--summary-json`) and
+///   `OPENENV_PROMETHEUS_RUN_SECONDS`.
+public struct ScriptedRuns: Sendable {
+    public var profileURL: String?
+    public var profileCappedURL: String?
+    public var tool: String?
+    public var toolArguments: String?
+    public var renderedDirectory: String?
+    /// Whether `OPENENV_PROMETHEUS_PORT` is given at all (its value may still be a problem).
+    public var hasPrometheus: Bool
+    public var prometheusPort: Int?
+    public var prometheusSince: Double?
+    public var prometheusSummary: String?
+    public var prometheusRunSeconds: Double?
+
+    init(_ reader: inout SettingsReader) {
+        profileURL = reader.string("OPENENV_PROFILE_URL")
+        profileCappedURL = reader.string("OPENENV_PROFILE_CAPPED_URL")
+        tool = reader.string("OPENENV_TOOL")
+        toolArguments = reader.string("OPENENV_TOOL_ARGUMENTS")
+        renderedDirectory = reader.string("OPENENV_RENDERED")
+        hasPrometheus = reader.string("OPENENV_PROMETHEUS_PORT") != nil
+        prometheusPort = reader.read { try $0.value("OPENENV_PROMETHEUS_PORT", .port) }
+        prometheusSince = reader.read { try $0.value("OPENENV_PROMETHEUS_SINCE", .number()) }
+        prometheusSummary = reader.string("OPENENV_PROMETHEUS_SUMMARY")
+        prometheusRunSeconds = reader.read { try $0.value("OPENENV_PROMETHEUS_RUN_SECONDS", .seconds()) }
+    }
 }
 
 /// What a Scaling run measures and against which baseline.

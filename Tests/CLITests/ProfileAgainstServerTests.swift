@@ -11,20 +11,20 @@ import Testing
 /// `ProfileCLITests`, on any environment.
 @Suite(
     "openenv-bench profiles against OPENENV_PROFILE_URL",
-    .enabled(if: ProcessInfo.processInfo.environment["OPENENV_PROFILE_URL"] != nil, "set by ci/fixture-check"),
+    .enabled(if: TestSettings.current.scriptedRuns.profileURL != nil, "set by ci/fixture-check"),
     .serialized,
     .timeLimit(.minutes(3))
 )
 struct ProfileAgainstServerTests {
-    static let environment = ProcessInfo.processInfo.environment
-    static let url = environment["OPENENV_PROFILE_URL"]
+    static let run = TestSettings.current.scriptedRuns
+    static let url = run.profileURL
     static let steps = 3
     static let sessions = 8
 
     static var workload: [String] {
         ["--steps", "\(steps)", "--think", "0.05"]
-            + (environment["OPENENV_TOOL"].map { ["--tool", $0] } ?? [])
-            + (environment["OPENENV_TOOL_ARGUMENTS"].map { ["--arguments", $0] } ?? [])
+            + (run.tool.map { ["--tool", $0] } ?? [])
+            + (run.toolArguments.map { ["--arguments", $0] } ?? [])
     }
 
     @Test(
@@ -34,27 +34,19 @@ struct ProfileAgainstServerTests {
     func profile(_ name: String) async throws {
         let oversubscribe = name == "oversubscribe"
         let server = try #require(
-            oversubscribe ? Self.environment["OPENENV_PROFILE_CAPPED_URL"] : Self.url,
+            oversubscribe ? Self.run.profileCappedURL : Self.url,
             "OPENENV_PROFILE_CAPPED_URL: a server of capacity 4"
         )
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let summary = directory.appendingPathComponent("summary.json")
-        let (status, output) = try await LaunchedProcess.run(
-            "openenv-bench",
-            [
-                "run", "--url", server, "--profile", name, "-n", "\(Self.sessions)", "--duration", "3", "--window", "1",
-                "-o", directory.path, "--summary-json", summary.path,
-            ] + Self.workload + (oversubscribe ? ["--capacity-retry", "0.05-0.2"] : [])
+        let run = try await ProfileCLITests().profile(
+            ["run", "--url", server, "--profile", name, "-n", "\(Self.sessions)", "--duration", "3", "--window", "1"]
+                + Self.workload + (oversubscribe ? ["--capacity-retry", "0.05-0.2"] : [])
         )
-        #expect(status == 0, "\(output)")
-        let run = try #require(try JSONCoding.parse(Data(contentsOf: summary))["runs"]?.arrayValue?.last, "\(output)")
-        let measures = try #require(run["measures"])
-        let rows = try String(contentsOf: directory.appendingPathComponent("raw.jsonl"), encoding: .utf8)
-            .split(separator: "\n").map { try SessionResult(jsonLine: String($0)) }
-        let sessions = (run["successful"]?.integerValue ?? 0) + (run["failed"]?.integerValue ?? 0)
+        defer { try? FileManager.default.removeItem(at: run.directory) }
+        #expect(run.status == 0, "\(run.output)")
+        let measures = run.measures
+        let rows = run.rows
+        let sessions = (run.summary["successful"]?.integerValue ?? 0) + (run.summary["failed"]?.integerValue ?? 0)
         #expect(rows.count == sessions && Set(rows.map(\.requestID)).count == rows.count, "one row per session")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).contains { $0.hasSuffix(".hlog") })
         let answered = try #require(measures["steps_answered"]?.integerValue)
         let episodes = try #require(measures["episodes"]?.integerValue)
         #expect(answered > 0 && measures["steps_sent"]?.integerValue == answered, "every step sent is answered")

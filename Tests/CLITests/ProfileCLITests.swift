@@ -11,11 +11,13 @@ import Testing
 /// one row per session, steps counted per episode, slot waits only under `oversubscribe`.
 @Suite("openenv-bench profiles", .serialized, .timeLimit(.minutes(3)))
 struct ProfileCLITests {
-    /// What one profile run left: its status, output, rows, measures and interval log.
+    /// What one profile run left: its status, output, rows, `--summary-json` run and its
+    /// measures, and interval log.
     struct Run {
         var status: Int32
         var output: String
         var rows: [SessionResult]
+        var summary: JSONValue
         var measures: JSONValue
         var log: String
         var directory: URL
@@ -31,11 +33,12 @@ struct ProfileCLITests {
         let rows = try String(contentsOf: directory.appendingPathComponent("raw.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try SessionResult(jsonLine: String($0)) }
         let document = try JSONCoding.parse(try Data(contentsOf: json))
-        let measures = try #require(document["runs"]?.arrayValue?.first?["measures"], "\(output)")
+        let summary = try #require(document["runs"]?.arrayValue?.first, "\(output)")
+        let measures = try #require(summary["measures"], "\(output)")
         let logs = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".hlog") }
         #expect(logs.count == 1, "one interval log per run: \(logs)")
         let log = try String(contentsOf: directory.appendingPathComponent(logs.first ?? "none"), encoding: .utf8)
-        return Run(status: status, output: output, rows: rows, measures: measures, log: log, directory: directory)
+        return Run(status: status, output: output, rows: rows, summary: summary, measures: measures, log: log, directory: directory)
     }
 
     @Test("pool: N sessions, one row each, episodes back to back; steps counted per episode; the .hlog holds every step")

@@ -1,3 +1,4 @@
+import EnvTesting
 import Foundation
 import Testing
 
@@ -7,10 +8,10 @@ import Testing
 /// screenshots that are real images, and the live charts drawn and changing while the run goes on.
 @Suite(
     "the report and the live page as a browser renders them",
-    .enabled(if: ProcessInfo.processInfo.environment["OPENENV_RENDERED"] != nil, "set by ci/report-render-test")
+    .enabled(if: TestSettings.current.scriptedRuns.renderedDirectory != nil, "set by ci/report-render-test")
 )
 struct RenderedPageTests {
-    static let directory = ProcessInfo.processInfo.environment["OPENENV_RENDERED"].map { URL(fileURLWithPath: $0) }
+    static let directory = TestSettings.current.scriptedRuns.renderedDirectory.map { URL(fileURLWithPath: $0) }
 
     func file(_ name: String) throws -> Data {
         try Data(contentsOf: try #require(Self.directory).appendingPathComponent(name))
